@@ -1,0 +1,346 @@
+"""The facts of a scenario's company: one source of truth that every app's seeder renders.
+
+Every app renders the same facts, so a vendor's invoice in mail, its bill in books, its approval in
+chat and its row in the reconciliation sheet agree on names, numbers, amounts and dates.
+Money is integer cents; dates are `datetime.date` in the company's timezone; instants are aware
+`datetime`s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Company:
+    """The scenario's company."""
+
+    name: str
+    legal_name: str
+    domain: str  # mail domain, e.g. "meridiansupply.com"
+    address: str
+    city: str
+    state: str
+    postal_code: str
+    phone: str
+    timezone: str  # IANA name
+    realm_id: str  # QuickBooks company id used in books' API paths
+    bank_name: str
+    bank_account_last4: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """An employee: a mail correspondent, a chat member, maybe a task's colleague."""
+
+    key: str  # stable handle, e.g. "dana.whitfield"
+    first_name: str
+    last_name: str
+    email: str
+    title: str
+    department: str
+    timezone: str
+    phone: str
+    manager_key: str | None = None
+
+    @property
+    def name(self) -> str:
+        """Full display name."""
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class Account:
+    """A chart-of-accounts entry (QuickBooks account type names)."""
+
+    number: str
+    name: str
+    type: str  # "Bank", "Accounts receivable", "Expense", ...
+    detail_type: str
+    opening_balance_cents: int = 0  # as of the opening date; debit-positive for assets/expenses
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product or service sold to customers (and bought from a vendor)."""
+
+    sku: str
+    name: str
+    description: str
+    unit_price_cents: int
+    unit_cost_cents: int
+    income_account: str  # account name
+    expense_account: str  # account name (cost of goods sold)
+    vendor_key: str
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """A supplier the company buys from."""
+
+    key: str
+    name: str
+    contact_name: str
+    email: str
+    phone: str
+    address: str
+    terms_days: int
+    expense_account: str  # default account for its bills
+    category: str
+    bank_name: str
+    bank_account_last4: str
+    routing_last4: str
+
+
+@dataclass(frozen=True)
+class Customer:
+    """A customer the company sells to."""
+
+    key: str
+    name: str
+    contact_name: str
+    email: str
+    phone: str
+    address: str
+    terms_days: int
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of an invoice or a bill."""
+
+    description: str
+    quantity: int
+    unit_cents: int
+    account: str  # account name the line posts to
+    sku: str | None = None
+
+    @property
+    def amount_cents(self) -> int:
+        """Quantity times unit price."""
+        return self.quantity * self.unit_cents
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """A sales invoice to a customer (accounts receivable)."""
+
+    number: str  # "INV-1042"
+    customer_key: str
+    date: date
+    due_date: date
+    lines: tuple[Line, ...]
+    memo: str = ""
+
+    @property
+    def total_cents(self) -> int:
+        """Sum of the lines."""
+        return sum(line.amount_cents for line in self.lines)
+
+
+@dataclass(frozen=True)
+class Bill:
+    """A vendor's invoice to the company (accounts payable).
+
+    `in_books` is False for bills whose invoice so far exists only as a mail attachment: tasks ask
+    a trainer to find and enter them. `approved_by` names the person who approved it in chat.
+    `mailed_total_cents` differs from the true total when a chat message corrected the amount.
+    """
+
+    key: str  # "bill-007"
+    vendor_key: str
+    vendor_invoice_number: str  # the number printed on the vendor's PDF
+    date: date
+    due_date: date
+    lines: tuple[Line, ...]
+    in_books: bool = True
+    mailed: bool = True
+    approved_by: str | None = None
+    resent_duplicate: bool = False  # the vendor mailed this invoice twice
+    mailed_total_cents: int | None = None  # when the mailed PDF shows a different (wrong) total
+    memo: str = ""
+
+    @property
+    def total_cents(self) -> int:
+        """Sum of the lines: the amount owed."""
+        return sum(line.amount_cents for line in self.lines)
+
+
+@dataclass(frozen=True)
+class CustomerPayment:
+    """Money received from a customer, applied to one or more invoices."""
+
+    key: str  # "pmt-003"
+    customer_key: str
+    date: date
+    amount_cents: int
+    method: str  # "Check", "ACH", "Credit card"
+    reference: str  # check number or ACH trace
+    applications: tuple[tuple[str, int], ...]  # (invoice number, cents)
+
+
+@dataclass(frozen=True)
+class BillPayment:
+    """Money paid to a vendor, applied to one or more bills."""
+
+    key: str  # "bp-004"
+    vendor_key: str
+    date: date
+    amount_cents: int
+    method: str  # "Check" or "ACH"
+    reference: str  # check number or ACH id
+    applications: tuple[tuple[str, int], ...]  # (bill key, cents)
+
+
+@dataclass(frozen=True)
+class Expense:
+    """A direct expense (card or bank), not through a bill."""
+
+    key: str
+    date: date
+    payee: str  # vendor key or a merchant name
+    account: str  # expense account name
+    amount_cents: int
+    paid_from: str  # bank or credit-card account name
+    memo: str
+
+
+@dataclass(frozen=True)
+class PayrollRun:
+    """A payroll run, booked as a journal entry."""
+
+    key: str
+    date: date
+    gross_cents: int
+    employer_taxes_cents: int
+    withholding_cents: int
+
+    @property
+    def net_cents(self) -> int:
+        """What leaves the bank account to employees."""
+        return self.gross_cents - self.withholding_cents
+
+
+@dataclass(frozen=True)
+class BankLine:
+    """A line of the operating account's bank statement / feed.
+
+    `source` is the key of the transaction it corresponds to (customer payment, bill payment,
+    expense, payroll run) or None for lines that are not in the books yet (fees, interest, an
+    unknown deposit). `reconciled` lines were cleared in the prior month's reconciliation;
+    `in_feed` lines are the current month's unreviewed feed.
+    """
+
+    key: str
+    account: str
+    date: date
+    description: str
+    amount_cents: int  # positive: money in; negative: money out
+    source: str | None
+    reconciled: bool
+    in_feed: bool
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A bank statement for one month of the operating account."""
+
+    account: str
+    period_start: date
+    period_end: date
+    beginning_balance_cents: int
+    ending_balance_cents: int
+    reconciled: bool
+
+
+@dataclass(frozen=True)
+class Event:
+    """A narrative event that apps render (a chat approval, a correction, a suspicious request).
+
+    kind: "bill_approval", "amount_correction", "bank_change_request", "duplicate_invoice",
+    "partial_payment_note", "collections_reminder", "close_kickoff".
+    `refs` names the facts it is about (bill keys, invoice numbers, vendor keys ...).
+    """
+
+    key: str
+    kind: str
+    at: datetime
+    actor: str  # person key, or a vendor key for outside senders
+    refs: tuple[str, ...]
+    summary: str  # one sentence of what happened, for rendering and task authors
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything a scenario knows about its company and its recent months."""
+
+    company: Company
+    now: datetime  # the world's frozen "now" (aware)
+    opening_date: date  # books' opening-balance date
+    people: tuple[Person, ...]
+    mailbox_owner: str  # person key of the accountant whose mailbox and chat seat the apps show
+    accounts: tuple[Account, ...]
+    products: tuple[Product, ...]
+    vendors: tuple[Vendor, ...]
+    customers: tuple[Customer, ...]
+    invoices: tuple[Invoice, ...]
+    bills: tuple[Bill, ...]
+    customer_payments: tuple[CustomerPayment, ...]
+    bill_payments: tuple[BillPayment, ...]
+    expenses: tuple[Expense, ...]
+    payroll_runs: tuple[PayrollRun, ...]
+    bank_lines: tuple[BankLine, ...]
+    statements: tuple[Statement, ...]
+    events: tuple[Event, ...]
+
+    def person(self, key: str) -> Person:
+        """The person with this key."""
+        return _index(self.people, key, "person")
+
+    def vendor(self, key: str) -> Vendor:
+        """The vendor with this key."""
+        return _index(self.vendors, key, "vendor")
+
+    def customer(self, key: str) -> Customer:
+        """The customer with this key."""
+        return _index(self.customers, key, "customer")
+
+    def bill(self, key: str) -> Bill:
+        """The bill with this key."""
+        return _index(self.bills, key, "bill")
+
+    def invoice(self, number: str) -> Invoice:
+        """The invoice with this number."""
+        for invoice in self.invoices:
+            if invoice.number == number:
+                return invoice
+        raise KeyError(f"no invoice {number!r}")
+
+    def account(self, name: str) -> Account:
+        """The account with this name."""
+        for account in self.accounts:
+            if account.name == name:
+                return account
+        raise KeyError(f"no account {name!r}")
+
+    @property
+    def owner(self) -> Person:
+        """The accountant whose mailbox and chat seat the apps show."""
+        return self.person(self.mailbox_owner)
+
+    def invoice_paid_cents(self, number: str) -> int:
+        """How much of an invoice the customer payments cover."""
+        return sum(c for p in self.customer_payments for n, c in p.applications if n == number)
+
+    def bill_paid_cents(self, key: str) -> int:
+        """How much of a bill the bill payments cover."""
+        return sum(c for p in self.bill_payments for k, c in p.applications if k == key)
+
+
+def _index(items, key: str, what: str):
+    for item in items:
+        if item.key == key:
+            return item
+    raise KeyError(f"no {what} {key!r}")
