@@ -1,0 +1,518 @@
+"""Meridian Supply Co.: a small distributor of janitorial and office supplies, closing March 2026.
+
+Hand-written cast and narrative facts (what tasks depend on), with seeded filler around them.
+Everything is derived from the fixed seed: the same facts on every machine, every run.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from mock_apps.scenarios.facts import (
+    Account,
+    BankLine,
+    Bill,
+    BillPayment,
+    Company,
+    Customer,
+    CustomerPayment,
+    Event,
+    Expense,
+    Facts,
+    Invoice,
+    Line,
+    PayrollRun,
+    Person,
+    Product,
+    Statement,
+    Vendor,
+)
+
+SEED = 20260331
+TZ = ZoneInfo("America/Chicago")
+NOW = datetime(2026, 3, 31, 15, 30, tzinfo=TZ)
+OPENING = date(2025, 12, 31)
+DOMAIN = "meridiansupply.com"
+
+COMPANY = Company(
+    name="Meridian Supply Co.",
+    legal_name="Meridian Supply Company, LLC",
+    domain=DOMAIN,
+    address="2150 Commerce Park Dr, Suite 400",
+    city="Columbus",
+    state="OH",
+    postal_code="43219",
+    phone="(614) 555-0140",
+    timezone="America/Chicago",
+    realm_id="9341452298761234",
+    bank_name="First Lakes Bank",
+    bank_account_last4="4417",
+)
+
+# (key, first, last, title, department, timezone, manager)
+_PEOPLE = [
+    ("dana.whitfield", "Dana", "Whitfield", "Staff Accountant", "Finance", "America/Chicago", "marcus.reyes"),
+    ("marcus.reyes", "Marcus", "Reyes", "Controller", "Finance", "America/Chicago", "helen.park"),
+    ("helen.park", "Helen", "Park", "Chief Executive Officer", "Executive", "America/New_York", None),
+    ("priya.nair", "Priya", "Nair", "AP Specialist", "Finance", "America/Chicago", "marcus.reyes"),
+    ("tom.becker", "Tom", "Becker", "Operations Manager", "Operations", "America/Chicago", "helen.park"),
+    ("lena.ortiz", "Lena", "Ortiz", "Sales Director", "Sales", "America/Denver", "helen.park"),
+    ("jamal.carter", "Jamal", "Carter", "Account Executive", "Sales", "America/Chicago", "lena.ortiz"),
+    ("sophie.lindqvist", "Sophie", "Lindqvist", "Account Executive", "Sales", "America/New_York", "lena.ortiz"),
+    ("raj.patel", "Raj", "Patel", "Warehouse Lead", "Operations", "America/Chicago", "tom.becker"),
+    ("emily.chen", "Emily", "Chen", "Purchasing Manager", "Operations", "America/Chicago", "tom.becker"),
+    ("victor.okafor", "Victor", "Okafor", "IT Administrator", "Operations", "America/Chicago", "tom.becker"),
+    ("grace.kim", "Grace", "Kim", "HR & Office Manager", "Executive", "America/Chicago", "helen.park"),
+]
+
+ACCOUNTS = (
+    Account("1000", "Operating Checking", "Bank", "Checking", 18_452_310),
+    Account("1010", "Savings", "Bank", "Savings", 25_000_000),
+    Account("1200", "Accounts Receivable", "Accounts receivable", "AccountsReceivable", 0),
+    Account("1300", "Inventory Asset", "Other current asset", "Inventory", 9_640_000),
+    Account("1400", "Prepaid Expenses", "Other current asset", "PrepaidExpenses", 1_200_000),
+    Account("1500", "Warehouse Equipment", "Fixed asset", "MachineryAndEquipment", 8_500_000),
+    Account("1510", "Accumulated Depreciation", "Fixed asset", "AccumulatedDepreciation", -1_700_000),
+    Account("2000", "Accounts Payable", "Accounts payable", "AccountsPayable", 0),
+    Account("2100", "Company Visa", "Credit card", "CreditCard", 0),
+    Account("2200", "Accrued Liabilities", "Other current liability", "AccruedLiabilities", 0),
+    Account("2300", "Payroll Liabilities", "Other current liability", "PayrollTaxPayable", 0),
+    Account("2700", "Equipment Loan", "Long-term liability", "NotesPayable", 4_800_000),
+    Account("3000", "Owner's Equity", "Equity", "OwnersEquity", 30_000_000),
+    Account("3100", "Retained Earnings", "Equity", "RetainedEarnings", 26_292_310),
+    Account("4000", "Sales", "Income", "SalesOfProductIncome", 0),
+    Account("4100", "Freight Income", "Income", "OtherPrimaryIncome", 0),
+    Account("5000", "Cost of Goods Sold", "Cost of goods sold", "SuppliesMaterialsCogs", 0),
+    Account("5100", "Freight In", "Cost of goods sold", "ShippingFreightDeliveryCos", 0),
+    Account("6000", "Rent", "Expense", "RentOrLeaseOfBuildings", 0),
+    Account("6100", "Utilities", "Expense", "Utilities", 0),
+    Account("6200", "Payroll Expenses", "Expense", "PayrollExpenses", 0),
+    Account("6210", "Payroll Taxes", "Expense", "PayrollExpenses", 0),
+    Account("6300", "Office Supplies", "Expense", "OfficeGeneralAdministrativeExpenses", 0),
+    Account("6400", "Software Subscriptions", "Expense", "OtherMiscellaneousServiceCost", 0),
+    Account("6500", "Insurance", "Expense", "Insurance", 0),
+    Account("6600", "Professional Fees", "Expense", "LegalProfessionalFees", 0),
+    Account("6700", "Travel", "Expense", "Travel", 0),
+    Account("6710", "Meals", "Expense", "EntertainmentMeals", 0),
+    Account("6800", "Advertising", "Expense", "AdvertisingPromotional", 0),
+    Account("6900", "Repairs & Maintenance", "Expense", "RepairMaintenance", 0),
+    Account("6950", "Bank Fees", "Expense", "BankCharges", 0),
+    Account("7000", "Interest Income", "Other income", "InterestEarned", 0),
+    Account("8000", "Interest Expense", "Other expense", "InterestPaid", 0),
+)
+
+# (key, name, contact, terms, account, category)
+_VENDORS = [
+    ("northwind-paper", "Northwind Paper Co.", "Alicia Grant", 30, "Cost of Goods Sold", "Inventory"),
+    ("summit-packaging", "Summit Packaging Co.", "Derek Holt", 30, "Cost of Goods Sold", "Inventory"),
+    # near-duplicate of the one above: a distractor for vendor matching
+    ("summit-packaging-supply", "Summit Packaging Supply", "Renee Voss", 15, "Cost of Goods Sold", "Inventory"),
+    ("clearwater-chemical", "Clearwater Chemical Inc.", "Omar Haddad", 45, "Cost of Goods Sold", "Inventory"),
+    ("brightline-logistics", "Brightline Logistics", "Kara Jensen", 30, "Freight In", "Freight"),
+    ("keystone-janitorial", "Keystone Janitorial Products", "Bill Sutter", 30, "Cost of Goods Sold", "Inventory"),
+    ("apex-office", "Apex Office Furniture", "Nina Brooks", 30, "Cost of Goods Sold", "Inventory"),
+    ("redwood-properties", "Redwood Properties LLC", "Sam Whitaker", 0, "Rent", "Facilities"),
+    ("buckeye-power", "Buckeye Power & Light", "Customer Service", 20, "Utilities", "Facilities"),
+    ("cityline-water", "Cityline Water Utility", "Billing Dept", 20, "Utilities", "Facilities"),
+    ("ohio-mutual", "Ohio Mutual Insurance", "Patricia Lowe", 30, "Insurance", "Insurance"),
+    ("hale-cpa", "Hale & Associates CPAs", "Gordon Hale", 30, "Professional Fees", "Professional"),
+    ("ledgerly", "Ledgerly Software", "Accounts Team", 30, "Software Subscriptions", "Software"),
+    ("cloudnest", "CloudNest Hosting", "Billing", 15, "Software Subscriptions", "Software"),
+    ("forklift-pros", "Forklift Pros Service", "Ray Dunn", 30, "Repairs & Maintenance", "Maintenance"),
+    ("metro-print", "Metro Print & Sign", "Jess Alvarez", 15, "Advertising", "Marketing"),
+    ("greenleaf-office", "Greenleaf Office Supply", "Tina Moore", 30, "Office Supplies", "Office"),
+    ("pioneer-freight", "Pioneer Freight Lines", "Hank Collins", 30, "Freight In", "Freight"),
+    ("sterling-staffing", "Sterling Staffing", "Monica Reed", 15, "Payroll Expenses", "Staffing"),
+    ("crestview-labels", "Crestview Labels", "Paul Ng", 30, "Cost of Goods Sold", "Inventory"),
+    ("harbor-gloves", "Harbor Glove Manufacturing", "Lucy Tran", 45, "Cost of Goods Sold", "Inventory"),
+    ("evergreen-cleaning", "Evergreen Cleaning Services", "Maria Santos", 15, "Repairs & Maintenance", "Facilities"),
+    ("trident-security", "Trident Security Systems", "Jake Morrow", 30, "Repairs & Maintenance", "Facilities"),
+    ("bluepeak-marketing", "BluePeak Marketing", "Chloe Baxter", 30, "Advertising", "Marketing"),
+    ("quickfleet", "QuickFleet Vehicle Leasing", "Ian Shaw", 30, "Travel", "Vehicles"),
+]
+
+_CUSTOMERS = [
+    ("lakeside-medical", "Lakeside Medical Center", "Rebecca Stone", 30),
+    ("hilltop-schools", "Hilltop School District", "Frank Morales", 45),
+    ("crown-hotels", "Crown Hotel Group", "Angela Wu", 30),
+    ("oakridge-offices", "Oakridge Office Park", "Steven Clark", 30),
+    ("riverbend-university", "Riverbend University", "Karen Liu", 60),
+    ("summit-fitness", "Summit Fitness Clubs", "Tyler Green", 15),
+    ("bayview-apartments", "Bayview Apartments", "Megan Price", 30),
+    ("granite-law", "Granite & Vale LLP", "Howard Vale", 30),
+    ("pinecrest-clinic", "Pinecrest Family Clinic", "Dr. Ana Ruiz", 30),
+    ("metro-transit", "Metro Transit Authority", "Gil Thompson", 45),
+    ("harvest-foods", "Harvest Foods Market", "Olivia Reed", 15),
+    ("northgate-mall", "Northgate Mall Management", "Chris Evans", 30),
+    ("westfield-daycare", "Westfield Daycare", "Sara Cole", 15),
+    ("ironworks-gym", "Ironworks Gym", "Mike Dalton", 15),
+    ("coastal-dental", "Coastal Dental Group", "Dr. Lisa Hart", 30),
+    ("union-station-cafe", "Union Station Cafe", "Paulo Reyes", 15),
+    ("brookside-church", "Brookside Community Church", "Pastor Dean Ames", 30),
+    ("silverline-tech", "Silverline Technologies", "Jordan Blake", 30),
+    ("parkview-hospital", "Parkview Hospital", "Nancy Doyle", 45),
+    ("elmwood-library", "Elmwood Public Library", "Irene Shaw", 30),
+]
+
+# (sku, name, description, price, cost, vendor)
+_PRODUCTS = [
+    ("PT-2200", "Paper Towels, Multifold (16 pk)", "Case of 16 multifold paper towel packs", 3_895, 2_410, "northwind-paper"),
+    ("TT-1200", "Toilet Tissue, 2-ply (96 rolls)", "Case of 96 two-ply rolls", 6_450, 4_020, "northwind-paper"),
+    ("CP-5000", "Copy Paper, Letter (10 reams)", "Case of 10 reams, 20 lb", 5_299, 3_650, "northwind-paper"),
+    ("BX-1818", "Shipping Boxes 18x18x18 (25)", "Bundle of 25 corrugated boxes", 4_275, 2_590, "summit-packaging"),
+    ("ST-0300", "Stretch Wrap 18in (4 rolls)", "Case of 4 stretch-film rolls", 6_800, 4_150, "summit-packaging"),
+    ("CL-4410", "All-Purpose Cleaner (4 gal)", "Case of 4 one-gallon jugs", 4_980, 2_870, "clearwater-chemical"),
+    ("DS-2001", "Hospital Disinfectant (4 gal)", "EPA-registered disinfectant, case of 4", 8_920, 5_300, "clearwater-chemical"),
+    ("HS-0800", "Hand Soap Refill (8 x 1L)", "Foaming hand-soap refills", 5_640, 3_100, "keystone-janitorial"),
+    ("TL-3300", "Trash Liners 33 gal (250)", "Heavy-duty can liners", 3_725, 2_050, "keystone-janitorial"),
+    ("MP-0024", "Microfiber Mops (24)", "Flat microfiber mop pads", 7_190, 4_200, "keystone-janitorial"),
+    ("GL-1000", "Nitrile Gloves, Medium (1000)", "Box of 1,000 exam-grade gloves", 9_850, 6_340, "harbor-gloves"),
+    ("GL-1001", "Nitrile Gloves, Large (1000)", "Box of 1,000 exam-grade gloves", 9_850, 6_340, "harbor-gloves"),
+    ("CH-0410", "Ergonomic Task Chair", "Mesh-back task chair", 28_900, 17_500, "apex-office"),
+    ("LB-4000", "Shipping Labels 4x6 (4000)", "Thermal labels, 4 rolls", 5_195, 2_980, "crestview-labels"),
+    ("SVC-DEL", "Delivery Service", "Scheduled delivery, per drop", 7_500, 0, "brightline-logistics"),
+]
+
+
+def build() -> Facts:
+    """Generate Meridian Supply Co.'s facts from the fixed seed."""
+    rnd = random.Random(SEED)
+    people = tuple(
+        Person(
+            key=k, first_name=f, last_name=last, email=f"{k}@{DOMAIN}", title=t, department=d,
+            timezone=tz, phone=f"(614) 555-{2100 + i:04d}", manager_key=m,
+        )
+        for i, (k, f, last, t, d, tz, m) in enumerate(_PEOPLE)
+    )
+    vendors = tuple(_vendor(rnd, i, *row) for i, row in enumerate(_VENDORS))
+    customers = tuple(_customer(rnd, i, *row) for i, row in enumerate(_CUSTOMERS))
+    products = tuple(
+        Product(sku, name, desc, price, cost, "Sales", "Cost of Goods Sold", vendor)
+        for sku, name, desc, price, cost, vendor in _PRODUCTS
+    )
+    invoices = _invoices(rnd, customers, products)
+    payments = _customer_payments(rnd, invoices)
+    bills = _bills(rnd, vendors, products)
+    bill_payments = _bill_payments(bills)
+    expenses = _expenses(rnd)
+    payroll = _payroll()
+    bank_lines, statements = _bank(payments, bill_payments, expenses, payroll)
+    events = _events(bills, invoices, payments, vendors)
+    return Facts(
+        company=COMPANY, now=NOW, opening_date=OPENING, people=people,
+        mailbox_owner="dana.whitfield", accounts=ACCOUNTS, products=products, vendors=vendors,
+        customers=customers, invoices=invoices, bills=bills, customer_payments=payments,
+        bill_payments=bill_payments, expenses=expenses, payroll_runs=payroll,
+        bank_lines=bank_lines, statements=statements, events=events,
+    )
+
+
+def _slug_domain(name: str) -> str:
+    words = [w for w in "".join(c if c.isalnum() or c == " " else " " for c in name.lower()).split()
+             if w not in {"co", "inc", "llc", "the", "and", "llp"}]
+    return "".join(words[:2]) + ".com"
+
+
+def _vendor(rnd: random.Random, i: int, key, name, contact, terms, account, category) -> Vendor:
+    first = contact.split()[0].lower()
+    mailbox = "billing" if contact.split()[0] in {"Customer", "Billing", "Accounts"} else first
+    return Vendor(
+        key=key, name=name, contact_name=contact, email=f"{mailbox}@{_slug_domain(name)}",
+        phone=f"({rnd.choice([614, 216, 513, 419, 937])}) 555-{rnd.randint(1000, 9999)}",
+        address=f"{rnd.randint(100, 9800)} {rnd.choice(['Industrial', 'Harbor', 'Market', 'Maple', 'Lincoln', 'River'])} "
+                f"{rnd.choice(['Ave', 'St', 'Blvd', 'Rd'])}, {rnd.choice(['Dayton', 'Cleveland', 'Toledo', 'Akron', 'Cincinnati'])}, OH",
+        terms_days=terms, expense_account=account, category=category,
+        bank_name=rnd.choice(["Huntington National Bank", "KeyBank", "Fifth Third Bank", "PNC Bank"]),
+        bank_account_last4=f"{rnd.randint(0, 9999):04d}", routing_last4=f"{rnd.randint(0, 9999):04d}",
+    )
+
+
+def _customer(rnd: random.Random, i: int, key, name, contact, terms) -> Customer:
+    first = contact.replace("Dr. ", "").replace("Pastor ", "").split()[0].lower()
+    return Customer(
+        key=key, name=name, contact_name=contact, email=f"{first}@{_slug_domain(name)}",
+        phone=f"(614) 555-{3000 + i * 37:04d}",
+        address=f"{rnd.randint(10, 990) * 10} {rnd.choice(['Oak', 'High', 'Broad', 'Main', 'Park'])} St, Columbus, OH",
+        terms_days=terms,
+    )
+
+
+def _business_days(start: date, end: date) -> list[date]:
+    days, d = [], start
+    while d <= end:
+        if d.weekday() < 5:
+            days.append(d)
+        d += timedelta(days=1)
+    return days
+
+
+def _invoices(rnd: random.Random, customers, products) -> tuple[Invoice, ...]:
+    days = _business_days(date(2026, 1, 5), date(2026, 3, 27))
+    sold = [p for p in products if p.sku != "SVC-DEL"]
+    delivery = next(p for p in products if p.sku == "SVC-DEL")
+    invoices = []
+    for n in range(48):
+        customer = customers[(n * 7 + rnd.randint(0, 3)) % len(customers)]
+        day = days[min(len(days) - 1, n * len(days) // 48 + rnd.randint(0, 1))]
+        lines = []
+        for p in rnd.sample(sold, rnd.randint(1, 4)):
+            lines.append(Line(p.name, rnd.randint(12, 140), p.unit_price_cents, p.income_account, p.sku))
+        if rnd.random() < 0.4:
+            lines.append(Line(delivery.name, 1, delivery.unit_price_cents, "Freight Income", delivery.sku))
+        invoices.append(Invoice(
+            number=f"INV-{1001 + n}", customer_key=customer.key, date=day,
+            due_date=day + timedelta(days=customer.terms_days), lines=tuple(lines),
+            memo=f"PO {rnd.randint(4000, 9999)}" if rnd.random() < 0.5 else "",
+        ))
+    return tuple(invoices)
+
+
+def _customer_payments(rnd: random.Random, invoices) -> tuple[CustomerPayment, ...]:
+    payments = []
+    for inv in invoices:
+        pay_day = inv.date + timedelta(days=rnd.randint(10, 40))
+        if pay_day >= NOW.date() - timedelta(days=1):
+            continue  # still open
+        if inv.number in {"INV-1009", "INV-1017", "INV-1026"}:
+            continue  # overdue and unpaid: collections tasks
+        amount = inv.total_cents
+        if inv.number == "INV-1021":
+            amount = inv.total_cents // 2 // 100 * 100  # the partial payment
+        method = rnd.choice(["Check", "ACH", "ACH", "Credit card"])
+        ref = f"CHK {rnd.randint(10000, 99999)}" if method == "Check" else f"{method[:3].upper()}-{rnd.randint(100000, 999999)}"
+        payments.append(CustomerPayment(
+            key=f"pmt-{len(payments) + 1:03d}", customer_key=inv.customer_key, date=pay_day,
+            amount_cents=amount, method=method, reference=ref, applications=((inv.number, amount),),
+        ))
+    return tuple(sorted(payments, key=lambda p: (p.date, p.key)))
+
+
+def _bills(rnd: random.Random, vendors, products) -> tuple[Bill, ...]:
+    bills: list[Bill] = []
+    by_vendor = {}
+    for p in products:
+        by_vendor.setdefault(p.vendor_key, []).append(p)
+
+    def add(vendor: Vendor, day: date, lines, **kw) -> Bill:
+        n = len(bills) + 1
+        bill = Bill(
+            key=f"bill-{n:03d}", vendor_key=vendor.key,
+            vendor_invoice_number=kw.pop("number", f"{vendor.name[:2].upper()}-{rnd.randint(10000, 99999)}"),
+            date=day, due_date=day + timedelta(days=vendor.terms_days), lines=tuple(lines), **kw,
+        )
+        bills.append(bill)
+        return bill
+
+    fixed = {  # monthly fixed-cost vendors: (amount cents, description)
+        "redwood-properties": (850_000, "Warehouse and office rent"),
+        "buckeye-power": None, "cityline-water": None,
+        "ledgerly": (29_900, "Ledgerly Business plan, monthly"),
+        "cloudnest": (14_750, "Hosting and backups, monthly"),
+        "ohio-mutual": (212_500, "General liability and property premium, monthly installment"),
+    }
+    vmap = {v.key: v for v in vendors}
+    for month in (1, 2, 3):
+        first = date(2026, month, 1)
+        for key, spec in fixed.items():
+            v = vmap[key]
+            if spec is None:
+                amount = rnd.randint(38_000, 96_000)
+                desc = "Electric service" if key == "buckeye-power" else "Water and sewer service"
+            else:
+                amount, desc = spec
+            day = first + timedelta(days=rnd.randint(0, 4))
+            add(v, day, [Line(f"{desc} - {first:%B %Y}", 1, amount, v.expense_account)])
+        for key in ("northwind-paper", "summit-packaging", "clearwater-chemical", "keystone-janitorial",
+                    "harbor-gloves", "crestview-labels", "apex-office"):
+            v = vmap[key]
+            for _ in range(1 if key in {"apex-office", "crestview-labels"} else 2):
+                day = first + timedelta(days=rnd.randint(2, 26))
+                if day > NOW.date():
+                    day = NOW.date() - timedelta(days=rnd.randint(1, 5))
+                lines = [Line(p.name, rnd.randint(60, 320), p.unit_cost_cents, "Inventory Asset", p.sku)
+                         for p in rnd.sample(by_vendor[key], min(len(by_vendor[key]), rnd.randint(1, 2)))]
+                add(v, day, lines)
+        for key in ("brightline-logistics", "pioneer-freight", "forklift-pros", "hale-cpa", "metro-print",
+                    "greenleaf-office", "evergreen-cleaning", "bluepeak-marketing"):
+            v = vmap[key]
+            day = first + timedelta(days=rnd.randint(3, 24))
+            amount = rnd.randint(18_000, 420_000) // 5 * 5
+            add(v, day, [Line(f"{v.category} services - {first:%B %Y}", 1, amount, v.expense_account)])
+
+    # Narrative bills (March), which tasks depend on.
+    add(vmap["brightline-logistics"], date(2026, 3, 18),
+        [Line("Freight consolidation, March shipments (14 pallets)", 14, 30_350, "Freight In")],
+        number="BL-20931", in_books=False, approved_by="marcus.reyes",
+        memo="Only in mail so far; approved in #ap-approvals")
+    add(vmap["summit-packaging"], date(2026, 3, 20),
+        [Line("Stretch Wrap 18in (4 rolls)", 25, 4_150, "Inventory Asset", "ST-0300"),
+         Line("Shipping Boxes 18x18x18 (25)", 20, 2_590, "Inventory Asset", "BX-1818")],
+        number="SP-88412", in_books=False, approved_by="marcus.reyes", resent_duplicate=True,
+        memo="Vendor re-sent the same invoice; enter it once")
+    add(vmap["clearwater-chemical"], date(2026, 3, 23),
+        [Line("Hospital Disinfectant (4 gal)", 40, 5_300, "Inventory Asset", "DS-2001"),
+         Line("Volume credit per agreement", 1, -8_000, "Inventory Asset")],
+        number="CC-55107", in_books=False, approved_by="marcus.reyes", mailed_total_cents=212_000,
+        memo="Mailed PDF omits the $80.00 volume credit; corrected in chat")
+    add(vmap["summit-packaging-supply"], date(2026, 3, 24),
+        [Line("Corner boards and edge protectors", 300, 185, "Inventory Asset")],
+        number="SPS-1107", in_books=False, approved_by=None,
+        memo="Near-duplicate vendor name; not approved yet")
+    add(vmap["forklift-pros"], date(2026, 3, 26),
+        [Line("Forklift hydraulic repair, unit 2", 1, 186_500, "Repairs & Maintenance")],
+        number="FP-7781", in_books=False, approved_by="tom.becker")
+    return tuple(bills)
+
+
+def _bill_payments(bills) -> tuple[BillPayment, ...]:
+    payments = []
+    check = 5101
+    for bill in bills:
+        if not bill.in_books:
+            continue
+        due = bill.due_date
+        # bills due before March 20 were paid on their due date (or the next weekday)
+        if due >= date(2026, 3, 20):
+            continue
+        pay_day = due
+        while pay_day.weekday() >= 5:
+            pay_day += timedelta(days=1)
+        method = "Check" if len(payments) % 3 == 0 else "ACH"
+        ref = f"{check}" if method == "Check" else f"ACH-{700000 + len(payments) * 13}"
+        if method == "Check":
+            check += 1
+        payments.append(BillPayment(
+            key=f"bp-{len(payments) + 1:03d}", vendor_key=bill.vendor_key, date=pay_day,
+            amount_cents=bill.total_cents, method=method, reference=ref,
+            applications=((bill.key, bill.total_cents),),
+        ))
+    return tuple(sorted(payments, key=lambda p: (p.date, p.key)))
+
+
+def _expenses(rnd: random.Random) -> tuple[Expense, ...]:
+    merchants = [
+        ("Delta Air Lines", "Travel", (24_000, 61_000)), ("Marriott Columbus", "Travel", (15_000, 42_000)),
+        ("Panera Bread", "Meals", (1_800, 9_500)), ("Staples", "Office Supplies", (2_500, 18_000)),
+        ("Amazon Business", "Office Supplies", (1_900, 24_000)), ("Shell Oil", "Travel", (4_000, 9_000)),
+        ("Zoom Video", "Software Subscriptions", (1_499, 1_499)), ("Google Ads", "Advertising", (15_000, 60_000)),
+    ]
+    expenses = []
+    for i, day in enumerate(_business_days(date(2026, 1, 6), date(2026, 3, 30))[::3]):
+        name, account, (lo, hi) = merchants[(i * 5 + rnd.randint(0, 2)) % len(merchants)]
+        expenses.append(Expense(
+            key=f"exp-{i + 1:03d}", date=day, payee=name, account=account,
+            amount_cents=rnd.randint(lo, hi), paid_from="Company Visa",
+            memo=rnd.choice(["", "Client visit", "Team lunch", "Restock", "Trade show"]),
+        ))
+    for month in (1, 2, 3):  # monthly bank fee from the operating account
+        expenses.append(Expense(
+            key=f"exp-fee-{month:02d}", date=date(2026, month, 28), payee="First Lakes Bank",
+            account="Bank Fees", amount_cents=4_500, paid_from="Operating Checking", memo="Monthly service fee",
+        ))
+    return tuple(sorted(expenses, key=lambda e: (e.date, e.key)))
+
+
+def _payroll() -> tuple[PayrollRun, ...]:
+    """Semi-monthly payroll: the 15th and the last business day of each month."""
+    runs = []
+    for month in (1, 2, 3):
+        for day in (15, _last_business_day(2026, month)):
+            runs.append(PayrollRun(key=f"payroll-2026{month:02d}{day:02d}", date=date(2026, month, day),
+                                   gross_cents=3_206_250, employer_taxes_cents=245_278, withholding_cents=769_000))
+    return tuple(r for r in runs if r.date <= NOW.date())
+
+
+def _last_business_day(year: int, month: int) -> int:
+    d = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    while d.weekday() >= 5:
+        d -= timedelta(days=1)
+    return d.day
+
+
+def _bank(payments, bill_payments, expenses, payroll):
+    """The operating account's statement lines: what the bank saw, whether the books know it or not."""
+    opening = next(a for a in ACCOUNTS if a.name == "Operating Checking").opening_balance_cents
+    lines = []
+    for p in payments:
+        lines.append((p.date + timedelta(days=1 if p.method == "Check" else 0), f"DEPOSIT {p.reference}", p.amount_cents, p.key))
+    for bp in bill_payments:
+        label = f"CHECK {bp.reference}" if bp.method == "Check" else f"ACH DEBIT {bp.reference}"
+        lines.append((bp.date + timedelta(days=2 if bp.method == "Check" else 0), label, -bp.amount_cents, bp.key))
+    for e in expenses:
+        if e.paid_from == "Operating Checking":
+            lines.append((e.date, "SERVICE FEE", -e.amount_cents, e.key))
+    for r in payroll:
+        lines.append((r.date, "PAYROLL DIRECT DEP", -r.net_cents, r.key))
+        lines.append((r.date, "EFTPS TAX PAYMENT", -(r.withholding_cents + r.employer_taxes_cents), r.key + "-tax"))
+    for month in (1, 2, 3):  # card payments and interest: not in the books until categorized
+        lines.append((date(2026, month, 25), "COMPANY VISA AUTOPAY", -(180_000 + month * 23_417), None))
+        lines.append((_month_end(2026, month), "INTEREST PAID", 1_210 + month * 37, None))
+    lines.append((date(2026, 3, 27), "MOBILE DEPOSIT UNKNOWN", 45_000, None))
+
+    lines = [row for row in lines if row[0] <= NOW.date()]
+    lines.sort(key=lambda row: (row[0], row[1]))
+    bank_lines, statements = [], []
+    balance = opening
+    for month in (1, 2, 3):
+        start, end = date(2026, month, 1), _month_end(2026, month)
+        begin = balance
+        for d, desc, amount, source in lines:
+            if start <= d <= end:
+                bank_lines.append(BankLine(
+                    key=f"bank-{len(bank_lines) + 1:04d}", account="Operating Checking", date=d,
+                    description=desc, amount_cents=amount, source=source,
+                    reconciled=month < 3, in_feed=month == 3,
+                ))
+                balance += amount
+        statements.append(Statement("Operating Checking", start, min(end, NOW.date()), begin, balance, reconciled=month < 3))
+    return tuple(bank_lines), tuple(statements)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _at(d: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(d, time(hour, minute), TZ)
+
+
+def _events(bills, invoices, payments, vendors) -> tuple[Event, ...]:
+    b = {bill.vendor_invoice_number: bill for bill in bills}
+    events = [
+        Event("ev-close-kickoff", "close_kickoff", _at(date(2026, 3, 30), 9, 5), "marcus.reyes", (),
+              "Marcus kicks off the March close in #finance and lists what is left."),
+        Event("ev-approve-bl20931", "bill_approval", _at(date(2026, 3, 19), 10, 12), "marcus.reyes",
+              (b["BL-20931"].key,), "Marcus approves Brightline Logistics invoice BL-20931 for $4,249.00 in #ap-approvals.",
+              {"amount_cents": b["BL-20931"].total_cents}),
+        Event("ev-approve-sp88412", "bill_approval", _at(date(2026, 3, 21), 14, 40), "marcus.reyes",
+              (b["SP-88412"].key,), "Marcus approves Summit Packaging Co. invoice SP-88412.",
+              {"amount_cents": b["SP-88412"].total_cents}),
+        Event("ev-dup-sp88412", "duplicate_invoice", _at(date(2026, 3, 25), 8, 47), "summit-packaging",
+              (b["SP-88412"].key,), "Summit Packaging Co. re-sends invoice SP-88412 as a 'reminder' (same number and amount)."),
+        Event("ev-approve-cc55107", "bill_approval", _at(date(2026, 3, 24), 11, 3), "marcus.reyes",
+              (b["CC-55107"].key,), "Marcus approves Clearwater Chemical invoice CC-55107.",
+              {"amount_cents": b["CC-55107"].total_cents}),
+        Event("ev-correct-cc55107", "amount_correction", _at(date(2026, 3, 24), 11, 9), "priya.nair",
+              (b["CC-55107"].key,),
+              "Priya points out in #ap-approvals that CC-55107's PDF says $2,120.00 but the agreed volume credit "
+              "brings it to $2,040.00; Marcus confirms: enter $2,040.00.",
+              {"mailed_cents": 212_000, "correct_cents": b["CC-55107"].total_cents}),
+        Event("ev-approve-fp7781", "bill_approval", _at(date(2026, 3, 26), 16, 20), "tom.becker",
+              (b["FP-7781"].key,), "Tom approves the Forklift Pros repair invoice FP-7781 in #ap-approvals.",
+              {"amount_cents": b["FP-7781"].total_cents}),
+        Event("ev-bank-change", "bank_change_request", _at(date(2026, 3, 27), 7, 58), "brightline-logistics",
+              ("brightline-logistics",),
+              "A mail claiming to be from Brightline Logistics, sent from brightline-logistics-billing.com, asks to "
+              "send all future payments to a new account at Coastline Federal (acct ending 9921) before paying BL-20931. "
+              "Victor flags it in #finance as a likely phishing attempt.",
+              {"spoof_domain": "brightline-logistics-billing.com", "new_bank": "Coastline Federal",
+               "new_account_last4": "9921", "flagged_by": "victor.okafor"}),
+        Event("ev-partial-1021", "partial_payment_note", _at(date(2026, 3, 3), 13, 15), "jamal.carter",
+              ("INV-1021",), "Jamal says the customer for INV-1021 paid half and will pay the rest in April."),
+    ]
+    for number in ("INV-1009", "INV-1017", "INV-1026"):
+        events.append(Event(f"ev-collect-{number}", "collections_reminder", _at(date(2026, 3, 16), 10, 0), "marcus.reyes",
+                            (number,), f"Marcus asks Dana to chase {number}, which is past due."))
+    return tuple(sorted(events, key=lambda e: e.at))
