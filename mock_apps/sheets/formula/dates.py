@@ -50,8 +50,6 @@ def make_serial(year: int, month: int, day: int) -> int | None:
     if year < 1900 or year > 9999:
         return None
     serial = date_to_serial(date(year, month, 1)) + day - 1
-    if year == 1900 and month <= 2 and serial >= 60:
-        serial += 0 if month == 2 and day <= 28 else 0
     if serial < 0 or serial > MAX_SERIAL:
         return None
     return serial
