@@ -333,7 +333,7 @@ def create_label(db: WorldSession, name: str, *, color: str | None = None) -> La
         raise BadRequest(f"Invalid label name: {name!r} is reserved for a system label", code="invalid_label_name")
     if label_by_name(db, name) is not None:
         raise BadRequest(f"Label name exists or conflicts: {name!r}", code="label_exists", status=409)
-    with db.operation("mail.label.create", name=name):
+    with db.operation("mail.label.create", label_name=name):
         parts = name.split("/")
         created = None
         for depth in range(1, len(parts) + 1):
@@ -361,7 +361,7 @@ def delete_label(db: WorldSession, label_id: str) -> None:
     label = label_by_id(db, label_id)
     if label.type == "system":
         raise BadRequest(f"Invalid label: {label_id} is a system label and cannot be deleted", code="invalid_label")
-    with db.operation("mail.label.delete", label_id=label_id, name=label.name):
+    with db.operation("mail.label.delete", label_id=label_id, label_name=label.name):
         for link in db.exec(select(MessageLabel).where(MessageLabel.label_id == label_id)).all():
             db.delete(link)
         db.flush()
