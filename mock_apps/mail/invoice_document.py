@@ -147,7 +147,7 @@ class InvoiceDocument:
             f'<dl class="invoice-meta"><dt>{escape(self.title.title())} #</dt><dd data-testid="invoice-number">'
             f"{escape(self.number)}</dd><dt>Invoice date</dt><dd>{_us_date(self.issue_date)}</dd>"
             f"<dt>Due date</dt><dd>{_us_date(self.due_date)}</dd><dt>Terms</dt><dd>{escape(self.terms)}</dd>"
-            f"<dt>Bill to</dt><dd>{escape(self.bill_to_name)}<br>{escape(self.bill_to_address)}</dd></dl>"
+            f"<dt>Bill to</dt><dd>{escape(self.bill_to_name)}<br>{_lines(self.bill_to_address)}</dd></dl>"
             f'<table class="table"><thead><tr><th scope="col">Description</th><th scope="col">Qty</th>'
             f'<th scope="col">Unit price</th><th scope="col">Amount</th></tr></thead><tbody>{rows}</tbody>'
             f'<tfoot><tr><th scope="row" colspan="3">Total due</th><td class="num" data-testid="invoice-total">'
@@ -160,6 +160,10 @@ def dollars(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     cents = abs(cents)
     return f"{sign}${cents // 100:,}.{cents % 100:02d}"
+
+
+def _lines(text: str) -> str:
+    return "<br>".join(str(escape(line)) for line in text.split("\n"))
 
 
 def _us_date(day: date) -> str:
