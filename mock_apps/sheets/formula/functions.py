@@ -295,6 +295,37 @@ def AVERAGEIFS(ctx: Context, avg_rng: Any, *pairs: Any) -> Value:
     return math.fsum(nums) / len(nums) if nums else E.DIV0
 
 
+def _ifs_numbers(ctx: Context, target: Any, pairs: tuple) -> list[float]:
+    if len(pairs) % 2:
+        raise _Fail(E.VALUE.with_message("Criteria ranges and criteria must come in pairs."))
+    g = _grid(target)
+    mask = _criteria_pairs(ctx, pairs, g)
+    out = []
+    for hit, v in zip(mask, g.flat()):
+        if hit:
+            if type(v) is ExcelError:
+                raise _Fail(v)
+            if is_number(v):
+                out.append(v)
+    return out
+
+
+@register("MINIFS", 3, None)
+@_guard
+def MINIFS(ctx: Context, target: Any, *pairs: Any) -> Value:
+    """MINIFS(min_range, criteria_range1, criterion1, ...): 0 when nothing matches."""
+    nums = _ifs_numbers(ctx, target, pairs)
+    return min(nums) if nums else 0.0
+
+
+@register("MAXIFS", 3, None)
+@_guard
+def MAXIFS(ctx: Context, target: Any, *pairs: Any) -> Value:
+    """MAXIFS(max_range, criteria_range1, criterion1, ...): 0 when nothing matches."""
+    nums = _ifs_numbers(ctx, target, pairs)
+    return max(nums) if nums else 0.0
+
+
 @register("SUMPRODUCT", 1, None)
 @_guard
 def SUMPRODUCT(ctx: Context, *arrays: Any) -> Value:
