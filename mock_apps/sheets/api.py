@@ -380,6 +380,34 @@ def batch_update(wb: Workbook, body: dict) -> dict:
     return out
 
 
+def field_mask(mask: str) -> list[str]:
+    """Expand a Google field mask ("a(b,c.d),e") into dotted paths (["a.b", "a.c.d", "e"])."""
+    out: list[str] = []
+
+    def parse(text: str, prefix: str) -> None:
+        depth, start = 0, 0
+        for i, ch in enumerate(text + ","):
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            elif ch == "," and depth == 0:
+                part = text[start:i].strip()
+                start = i + 1
+                if not part:
+                    continue
+                if "(" in part and part.endswith(")"):
+                    head, inner = part.split("(", 1)
+                    parse(inner[:-1], prefix + head.strip() + ".")
+                else:
+                    out.append(prefix + part)
+        if depth != 0:
+            raise _bad(f"Invalid field mask '{mask}'")
+
+    parse(mask.replace(" ", ""), "")
+    return out
+
+
 def _grid_bounds(sheet: Sheet, gr: dict) -> tuple[int, int, int, int]:
     r1 = int(gr.get("startRowIndex", 0)) + 1
     r2 = int(gr.get("endRowIndex", sheet.row_count))
@@ -405,7 +433,7 @@ def _apply_request(wb: Workbook, kind: str, args: dict) -> dict:
         return {}
     if kind == "updateSheetProperties":
         props = args.get("properties") or {}
-        fields = [f.strip() for f in (args.get("fields") or "").split(",") if f.strip()]
+        fields = field_mask(args.get("fields") or "")
         if not fields:
             raise _bad("'fields' is required")
         sheet = service.sheet_by_id(session, wb, int(props.get("sheetId", 0)))
@@ -458,7 +486,7 @@ def _apply_request(wb: Workbook, kind: str, args: dict) -> dict:
         sheet = service.sheet_by_id(session, wb, int(gr.get("sheetId", 0)))
         r1, c1, r2, c2 = _grid_bounds(sheet, gr)
         fmt = ((args.get("cell") or {}).get("userEnteredFormat") or {})
-        fields = (args.get("fields") or "userEnteredFormat").replace(" ", "").split(",")
+        fields = field_mask(args.get("fields") or "userEnteredFormat")
         style: dict[str, Any] = {}
 
         def wants(name: str) -> bool:
