@@ -219,6 +219,19 @@ def messages_send(user_id: str):
     return jsonify(_message_json(msg, "minimal"))
 
 
+@bp.post(f"{API}/messages")
+@bp.post(f"{UPLOAD}/messages")
+def messages_insert(user_id: str):
+    """messages.insert: store a raw message as it is (no sending), with labelIds (default INBOX, UNREAD)."""
+    _check_user(user_id)
+    raw, meta = _raw_from_request()
+    label_ids = meta.get("labelIds")
+    if label_ids is not None and (not isinstance(label_ids, list) or not all(isinstance(x, str) for x in label_ids)):
+        raise BadRequest("'labelIds' must be a list of label ids")
+    msg = service.insert_raw(db(), raw, label_ids=label_ids, thread_id=meta.get("threadId"))
+    return jsonify(_message_json(msg, "minimal"))
+
+
 @bp.post(f"{API}/messages/<message_id>/modify")
 def messages_modify(user_id: str, message_id: str):
     """messages.modify: addLabelIds / removeLabelIds."""

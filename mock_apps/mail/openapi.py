@@ -35,7 +35,8 @@ def openapi_document() -> dict:
     base = "/gmail/v1/users/{userId}"
     paths = {
         f"{base}/profile": {"get": _op("users.getProfile", "The mailbox's address and totals")},
-        f"{base}/messages": {"get": _op("users.messages.list", "List message ids matching a query", _LIST, result="ListMessagesResponse")},
+        f"{base}/messages": {"get": _op("users.messages.list", "List message ids matching a query", _LIST, result="ListMessagesResponse"),
+                             "post": _op("users.messages.insert", "Insert a raw message as it is (no sending)", body="Message", result="Message")},
         f"{base}/messages/{{id}}": {"get": _op("users.messages.get", "Get a message", [_ID, _FORMAT], result="Message")},
         f"{base}/messages/send": {"post": _op("users.messages.send", "Send a raw RFC 822 message", body="Message", result="Message")},
         f"/upload{base}/messages/send": {"post": _op("users.messages.send.media", "Send by media upload (uploadType=media|multipart)",

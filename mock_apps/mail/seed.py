@@ -182,9 +182,8 @@ def _vendor_invoices(b: _Builder, label_ids: dict[str, str]) -> None:
                 f"{rnd.choice(['Let us know if you have any questions.', 'Thank you for your business!', 'Payment details are on the invoice.'])}\n\n"
                 f"{sender_name}\n{vendor.name}\n{vendor.phone}")
         archived = bill.in_books and bill.date < facts.now.date() - timedelta(days=10)
-        labels = {label_ids["Finance/Invoices"], "CATEGORY_UPDATES"}
-        if not archived:
-            labels.add("INBOX")
+        # processed invoices are filed under Finance/Invoices and archived; new ones wait in the inbox
+        labels = {label_ids["Finance/Invoices"], "CATEGORY_UPDATES"} if archived else {"INBOX", "CATEGORY_UPDATES"}
         labels |= b.unread_if_recent(when, days=8 if not bill.in_books else 3)
         subject = rnd.choice([f"Invoice {bill.vendor_invoice_number} from {vendor.name}",
                               f"{vendor.name} - Invoice {bill.vendor_invoice_number}",

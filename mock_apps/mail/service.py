@@ -511,14 +511,14 @@ def _compose_raw(db: WorldSession, out: Outgoing, when: datetime) -> tuple[bytes
     box = mailbox(db)
     in_reply_to = references = None
     thread_id = out.thread_id
-    if out.reply_to:
-        original = get_message(db, out.reply_to)
+    answered = out.reply_to or out.forward_of
+    if answered:
+        # replies and forwards stay in the original's conversation, as in Gmail's web UI
+        original = get_message(db, answered)
         parsed = mime.parse_message(original.raw)
         in_reply_to = parsed.message_id or None
         references = " ".join(x for x in (parsed.references, parsed.message_id) if x) or None
         thread_id = original.thread_id
-    elif out.forward_of:
-        thread_id = thread_id or None
     body = out.body
     if box.signature and box.signature not in body:
         body = f"{body}\n\n--\n{box.signature}"
@@ -646,6 +646,22 @@ def save_draft(db: WorldSession, out: Outgoing, *, draft_id: str | None = None) 
                               part_id=part.part_id, filename=part.filename, mime_type=part.mime_type, size=part.size))
         db.flush()
         return existing
+
+
+def insert_raw(db: WorldSession, raw: bytes, *, label_ids: list[str] | None = None,
+               thread_id: str | None = None) -> Message:
+    """Put RFC 822 bytes into the mailbox as they are, like IMAP APPEND (messages.insert); sends nothing."""
+    wanted = set(label_ids or ["INBOX", "UNREAD"])
+    for label_id in wanted:
+        label_by_id(db, label_id)
+    if thread_id is not None:
+        thread_messages(db, thread_id)
+    parsed = mime.parse_message(raw)
+    with db.operation("mail.insert", subject=parsed.subject[:200], sender=parsed.sender_email, labels=sorted(wanted)):
+        msg = store_message(db, raw, label_ids=wanted, internal_ms=int(db.now().timestamp() * 1000), thread_id=thread_id)
+        if parsed.sender_email:
+            remember_contact(db, parsed.sender_name, parsed.sender_email)
+    return msg
 
 
 def save_raw_draft(db: WorldSession, raw: bytes, *, thread_id: str | None = None) -> Draft:

@@ -78,12 +78,24 @@
     var timer = null;
     var status = document.getElementById("autosave-status");
     var sending = false;
-    form.addEventListener("submit", function () { sending = true; if (timer) clearTimeout(timer); });
+    var inflight = null;
+    form.addEventListener("submit", function (ev) {
+      if (timer) clearTimeout(timer);
+      if (inflight && !sending) {
+        // let a running autosave finish first, so the send replaces that draft instead of orphaning it
+        ev.preventDefault();
+        sending = true;
+        var submitter = ev.submitter;
+        inflight.finally(function () { form.requestSubmit(submitter); });
+        return;
+      }
+      sending = true;
+    });
     function save() {
       if (sending) return;
       var data = new FormData(form);
       data.delete("files");
-      fetch(form.dataset.autosaveUrl, { method: "POST", body: data, credentials: "same-origin" })
+      inflight = fetch(form.dataset.autosaveUrl, { method: "POST", body: data, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (res) {
           if (res.saved && res.draft_id) {
@@ -91,7 +103,8 @@
             status.textContent = "Draft saved";
           }
         })
-        .catch(function () { status.textContent = "Draft not saved"; });
+        .catch(function () { status.textContent = "Draft not saved"; })
+        .finally(function () { inflight = null; });
     }
     form.addEventListener("input", function () {
       if (timer) clearTimeout(timer);
