@@ -54,7 +54,8 @@ def render(sheet: Sheet, cells: dict[tuple[int, int], Cell], rows: int, cols: in
     widths = {int(k): int(v) for k, v in json.loads(sheet.col_widths or "{}").items()}
     frozen = sheet.frozen_rows
     letters = [index_to_col(c) for c in range(1, cols + 1)]
-    out = [f'<table role="grid" id="grid" class="grid" aria-label="{escape(sheet.title)}" '
+    total = HEADER_WIDTH + sum(widths.get(c, DEFAULT_WIDTH) for c in range(1, cols + 1))
+    out = [f'<table role="grid" id="grid" class="grid" aria-label="{escape(sheet.title)}" style="width:{total}px" '
            f'aria-rowcount="{rows + 1}" aria-colcount="{cols + 1}" data-rows="{rows}" data-cols="{cols}" '
            f'data-frozen="{frozen}">']
     out.append("<colgroup><col style=\"width:%dpx\">" % HEADER_WIDTH)

@@ -15,7 +15,7 @@ from mock_apps.sheets.formula import cell_name, parse_a1
 from mock_apps.sheets.formula.errors import FormulaSyntaxError
 from mock_apps.sheets.models import Sheet, Workbook
 
-bp = Blueprint("sheets", __name__, template_folder="templates", static_folder="static",
+bp = Blueprint("sheets", __name__, template_folder="templates", static_folder="static/sheets",
                static_url_path="/static/sheets")
 
 NUMBER_FORMATS = [("General", ""), ("Number", "#,##0.00"), ("Currency", "$#,##0.00"), ("Percent", "0.00%"),
