@@ -305,6 +305,7 @@ class Change:
             for old in self.db.exec(select(Revision).where(Revision.workbook_id == self.wb.id,
                                                            Revision.seq > self.wb.undo_seq)).all():
                 self.db.delete(old)  # a new change ends the redo history
+            self.db.flush()  # deletes first: the new revision may reuse an undone revision's seq
             self.wb.undo_seq += 1
             self.db.add(Revision(workbook_id=self.wb.id, seq=self.wb.undo_seq, op=self.op, at=now,
                                  structural=self.structural,
@@ -769,7 +770,7 @@ def sort_range(db, wb: Workbook, sheet: Sheet, r1: int, c1: int, r2: int, c2: in
             parts = []
             for col, asc in specs:
                 k = _sort_key(ch.engine.value((sheet.id, r, col)))
-                parts.append(k if asc or k[0] == 4 else _Reverse(k))
+                parts.append((k[0] == 4, k if asc else _Reverse(k)))  # blanks last either way
             return tuple(parts)
         order = sorted(rows, key=row_key)
         items = []

@@ -113,11 +113,23 @@ def _bounds(a1: str, sh: Sheet) -> tuple[int, int, int, int]:
     except FormulaSyntaxError:
         raise BadRequest(f"'{a1}' is not a cell or range.") from None
     if ref.sheet is not None:
+        if ref.r1 is None and ref.c1 is None:
+            raise BadRequest(f"'{a1}' is not a cell or range.")
         raise BadRequest("Give a range on this sheet, like B2:D9.")
     r1, c1 = ref.r1 or 1, ref.c1 or 1
     r2 = ref.r2 if ref.r2 is not None else sh.row_count
     c2 = ref.c2 if ref.c2 is not None else sh.column_count
     return r1, c1, r2, c2
+
+
+def _int(value: Any) -> int:
+    """An integer from a JSON field, or a clear error."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise BadRequest(f"'{value}' is not a whole number.")
+    try:
+        return int(value)
+    except ValueError:
+        raise BadRequest(f"'{value}' is not a whole number.") from None
 
 
 @bp.post("/d/<spreadsheet_id>/s/<int:sheet_id>/edit")
@@ -145,7 +157,7 @@ def edit(spreadsheet_id: str, sheet_id: int) -> Response:
             src = service.get_workbook(session, str(body.get("source_spreadsheet", spreadsheet_id)))
             if src.id != wb.id:
                 raise BadRequest("Copying between workbooks pastes values; use paste_text.")
-            src_sheet = service.sheet_by_id(session, wb, int(body.get("source_sheet", sheet_id)))
+            src_sheet = service.sheet_by_id(session, wb, _int(body.get("source_sheet", sheet_id)))
             sr1, sc1, sr2, sc2 = _bounds(str(body.get("source", "")), src_sheet)
             r1, c1, _r2, _c2 = _bounds(str(body.get("cell", "")), sh)
             changed = service.paste_cells(session, wb, src_sheet, sr1, sc1, sr2, sc2, sh, r1, c1)
@@ -157,7 +169,7 @@ def edit(spreadsheet_id: str, sheet_id: int) -> Response:
                 style["number_format"] = None
             changed = service.set_format(session, wb, sh, *_bounds(str(body.get("range", "")), sh), **style)
         elif action in ("insert_rows", "delete_rows", "insert_cols", "delete_cols"):
-            at, count = int(body.get("at", 0)), int(body.get("count", 1))
+            at, count = _int(body.get("at", 0)), _int(body.get("count", 1))
             if count < 1 or count > 1000:
                 raise BadRequest("Insert or delete between 1 and 1,000 rows or columns at once.")
             axis = "row" if action.endswith("rows") else "col"
@@ -165,29 +177,27 @@ def edit(spreadsheet_id: str, sheet_id: int) -> Response:
             reload = True
         elif action == "sort":
             r1, c1, r2, c2 = _bounds(str(body.get("range", "")), sh)
-            col = int(body.get("column", c1))
+            col = _int(body.get("column", c1))
             service.sort_range(session, wb, sh, r1, c1, r2, c2, [(col, bool(body.get("ascending", True)))])
             reload = True
         elif action == "filter":
             if body.get("clear"):
                 service.set_filter(session, wb, sh, None, None, None)
             else:
-                service.set_filter(session, wb, sh, str(body.get("range", "")), int(body.get("column", 0)) or None,
+                service.set_filter(session, wb, sh, str(body.get("range", "")), _int(body.get("column", 0)) or None,
                                    str(body.get("criterion", "")))
             reload = True
         elif action == "freeze":
-            service.update_sheet(session, wb, sh, frozen_rows=int(body.get("rows", 0)))
+            service.update_sheet(session, wb, sh, frozen_rows=_int(body.get("rows", 0)))
             reload = True
         elif action == "width":
-            service.set_column_width(session, wb, sh, int(body.get("column", 0)), int(body.get("width", 0)))
+            service.set_column_width(session, wb, sh, _int(body.get("column", 0)), _int(body.get("width", 0)))
             reload = True
         elif action in ("undo", "redo"):
             (service.undo if action == "undo" else service.redo)(session, wb)
             reload = True
         else:
             raise BadRequest(f"Unknown action '{action}'.")
-    except (ValueError, TypeError):
-        return jsonify({"ok": False, "error": "The request has a malformed number."}), 400
     except MockAppsError as exc:
         return jsonify({"ok": False, "error": exc.message}), exc.status if exc.status < 500 else 500
     if reload:
@@ -236,7 +246,8 @@ def import_into(spreadsheet_id: str):
     """Import a CSV or XLSX file as new sheet(s) of this workbook."""
     session = db()
     wb = service.get_workbook(session, spreadsheet_id)
-    current = int(request.form.get("sheet_id", 0) or 0)
+    current_raw = request.form.get("sheet_id", "0")
+    current = int(current_raw) if current_raw.isdigit() else 0
     try:
         data, name, ext = _uploaded()
         before = {s.id for s in service.sheets_of(session, wb)}
