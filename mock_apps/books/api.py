@@ -1,0 +1,249 @@
+"""The QuickBooks Online Accounting API v3 subset under /v3/company/<realmId>/, in QuickBooks' wire
+format (entities, `query`, reports, `Fault` errors), so python-quickbooks works against it unchanged."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, jsonify, request
+
+from mock_apps.books import qbo_json, qbo_query, qbql, reports, service
+from mock_apps.books.models import Account, Contact, Item
+from mock_apps.books.qbo_json import BY_LOWER, Renderer, stamp, to_date
+from mock_apps.books.report_files import qbo_report
+from mock_apps.core.errors import BadRequest, MockAppsError, NotFound
+from mock_apps.core.request import db
+
+bp = Blueprint("books_api", __name__)
+
+# Our error codes -> (QuickBooks error code, Message, Fault type)
+_FAULTS = {
+    "query_parse": ("4000", "Error parsing query", "ValidationFault"),
+    "stale_object": ("5010", "Stale Object Error", "ValidationFault"),
+    "duplicate_name": ("6240", "Duplicate Name Exists Error", "ValidationFault"),
+    "object_not_found": ("610", "Object Not Found", "ValidationFault"),
+    "unknown_account": ("2500", "Invalid Reference Id", "ValidationFault"),
+    "unknown_customer": ("2500", "Invalid Reference Id", "ValidationFault"),
+    "unknown_vendor": ("2500", "Invalid Reference Id", "ValidationFault"),
+    "unknown_item": ("2500", "Invalid Reference Id", "ValidationFault"),
+    "unknown_txn": ("2500", "Invalid Reference Id", "ValidationFault"),
+    "required_param": ("2020", "Required param missing, need to supply the required value for the API",
+                       "ValidationFault"),
+    "invalid_number": ("2050", "Invalid Number", "ValidationFault"),
+    "invalid_date": ("2040", "Invalid Date", "ValidationFault"),
+    "invalid_enum": ("2080", "Invalid Enumeration", "ValidationFault"),
+    "invalid_line": ("2010", "Request has invalid or unsupported property", "ValidationFault"),
+    "unsupported": ("500", "Unsupported Operation", "ValidationFault"),
+    "unauthorized": ("100", "message=AuthenticationFailed; errorCode=003200; statusCode=401", "AUTHENTICATION"),
+    "wrong_realm": ("3100", "message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403",
+                    "AUTHENTICATION"),
+    "not_found": ("610", "Object Not Found", "ValidationFault"),
+    "method_not_allowed": ("500", "Unsupported Operation", "ValidationFault"),
+}
+
+
+def error_response(error: MockAppsError) -> Response:
+    """A MockAppsError as QuickBooks' Fault body."""
+    code, message, fault_type = _FAULTS.get(error.code, ("6000", "A business validation error has occurred while "
+                                                                 "processing your request", "ValidationFault"))
+    if error.status >= 500:
+        code, message, fault_type = "10000", "An application error has occurred while processing your request", \
+            "SystemFault"
+    status = {"unauthorized": 401, "wrong_realm": 403}.get(error.code, 500 if error.status >= 500 else 400)
+    body = {"Fault": {"Error": [{"Message": message, "Detail": f"{message} : {error.message}", "code": code,
+                                 "element": error.details.get("element", "")}], "type": fault_type},
+            "time": _time()}
+    return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+def _time() -> str:
+    try:
+        session = db()
+        return stamp(session.now(), session.timezone())
+    except Exception:  # noqa: BLE001 - the fault must render even when the world itself is the problem
+        return ""
+
+
+def _check_access(realm: str) -> None:
+    auth = request.headers.get("Authorization", "")
+    if not auth.lower().startswith("bearer ") or not auth[7:].strip():
+        raise MockAppsError("send an OAuth 2.0 bearer token (any token is accepted by the mock)", status=401,
+                            code="unauthorized")
+    company = service.company(db())
+    if realm != company.realm_id:
+        raise MockAppsError(f"realm {realm!r} is not a company this token can access (this world's company is "
+                            f"{company.realm_id})", status=403, code="wrong_realm")
+
+
+def _entity(name: str) -> str:
+    entity = BY_LOWER.get(name.lower())
+    if entity is None:
+        raise MockAppsError(f"the entity {name!r} is not supported by this API; supported: "
+                            f"{', '.join(BY_LOWER.values())}", status=400, code="unsupported")
+    return entity
+
+
+def _body() -> dict:
+    try:
+        body = json.loads(request.get_data(as_text=True) or "{}")
+    except ValueError:
+        raise BadRequest("the request body is not valid JSON", code="invalid_line") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the request body must be a JSON object", code="invalid_line")
+    return body
+
+
+def _load(entity: str, entity_id) -> object:
+    session = db()
+    model = {"Account": Account, "Item": Item, "Customer": Contact, "Vendor": Contact}.get(entity)
+    row = None
+    if str(entity_id).isdigit():
+        if model is None:
+            from mock_apps.books.models import Txn
+            row = session.get(Txn, int(entity_id))
+            row = row if row is not None and row.type == entity else None
+        else:
+            row = session.get(model, int(entity_id))
+            if model is Contact and row is not None and row.kind != entity.lower():
+                row = None
+    if row is None:
+        raise NotFound(f"Object Not Found: {entity} {entity_id} does not exist", code="object_not_found")
+    return row
+
+
+def _reply(entity: str, row) -> Response:
+    session = db()
+    return jsonify({entity: Renderer(session).render(entity, row), "time": stamp(session.now(), session.timezone())})
+
+
+@bp.get("/v3/company/<realm>/<name>/<entity_id>")
+def read(realm: str, name: str, entity_id: str):
+    """Read one entity."""
+    _check_access(realm)
+    if name.lower() == "companyinfo":
+        return company_info(realm)
+    entity = _entity(name)
+    return _reply(entity, _load(entity, entity_id))
+
+
+def company_info(realm: str):
+    """The CompanyInfo entity."""
+    session = db()
+    comp = service.company(session)
+    return jsonify({"CompanyInfo": {"Id": "1", "SyncToken": "0", "CompanyName": comp.name,
+                                    "LegalName": comp.legal_name, "CompanyAddr": {"Line1": comp.address},
+                                    "Country": "US", "FiscalYearStartMonth": "January", "domain": "QBO"},
+                    "time": stamp(session.now(), session.timezone())})
+
+
+@bp.post("/v3/company/<realm>/<name>")
+def write(realm: str, name: str):
+    """Create, update (full or sparse), delete or void an entity."""
+    _check_access(realm)
+    if name.lower() == "query":
+        return query(realm)
+    entity = _entity(name)
+    body = _body()
+    operation = request.args.get("operation", "")
+    session = db()
+    if operation == "delete" or (operation == "update" and request.args.get("include") == "void") or \
+            operation == "void":
+        entity_id = body.get("Id")
+        row = _load(entity, entity_id)
+        if entity in ("Account", "Item", "Customer", "Vendor"):
+            if operation != "delete":
+                raise BadRequest(f"{entity} cannot be voided", code="unsupported")
+            # QuickBooks never deletes names: deleting makes them inactive.
+            return _reply(entity, _update_list(entity, row, {"Active": False}, body.get("SyncToken")))
+        if operation == "delete":
+            service.delete_txn(session, row.id, body.get("SyncToken"))
+            return jsonify({entity: {"Id": str(row.id), "status": "Deleted", "domain": "QBO"},
+                            "time": stamp(session.now(), session.timezone())})
+        return _reply(entity, service.void_txn(session, row.id, body.get("SyncToken")))
+    if operation not in ("", "update", "create"):
+        raise BadRequest(f"unknown operation {operation!r}", code="unsupported")
+    if body.get("Id") not in (None, ""):
+        row = _load(entity, body["Id"])
+        if entity in ("Account", "Item", "Customer", "Vendor"):
+            return _reply(entity, _update_list(entity, row, body, body.get("SyncToken")))
+        current = Renderer(session).render(entity, row)
+        merged = current | body  # sparse and full updates alike keep what the body leaves out
+        kwargs = qbo_json.txn_kwargs(session, entity, merged)
+        return _reply(entity, service.update_txn(session, row.id, body.get("SyncToken"), source="api", **kwargs))
+    if entity in ("Customer", "Vendor"):
+        return _reply(entity, service.create_contact(session, entity.lower(), **qbo_json.contact_values(body, entity.lower())))
+    if entity == "Account":
+        return _reply(entity, service.create_account(session, **qbo_json.account_values(body)))
+    if entity == "Item":
+        return _reply(entity, service.create_item(session, **qbo_json.item_values(body)))
+    kwargs = qbo_json.txn_kwargs(session, entity, body)
+    return _reply(entity, service.create_txn(session, entity, source="api", **kwargs))
+
+
+def _update_list(entity: str, row, body: dict, sync_token):
+    session = db()
+    if entity in ("Customer", "Vendor"):
+        values = qbo_json.contact_values(body, entity.lower()) if set(body) - {"Id", "SyncToken", "Active", "sparse"} else \
+            {"active": body.get("Active")}
+        return service.update_contact(session, row.id, entity.lower(), sync_token, **values)
+    if entity == "Account":
+        return service.update_account(session, row.id, sync_token, **qbo_json.account_values(body))
+    return service.update_item(session, row.id, sync_token, **qbo_json.item_values(body))
+
+
+@bp.route("/v3/company/<realm>/query", methods=["GET"])
+def query(realm: str):
+    """The query endpoint: QuickBooks' SQL-like language over one entity."""
+    _check_access(realm)
+    text = request.args.get("query")
+    if text is None:
+        text = request.get_data(as_text=True)
+    parsed = qbql.parse(text)
+    session = db()
+    entity, rows, total = qbo_query.run(session, parsed)
+    now = stamp(session.now(), session.timezone())
+    if total is not None:
+        return jsonify({"QueryResponse": {"totalCount": total}, "time": now})
+    renderer = Renderer(session)
+    response: dict = {}
+    if rows:
+        response[entity] = [renderer.render(entity, row) for row in rows]
+        response["startPosition"] = parsed.start_position
+        response["maxResults"] = len(rows)
+    return jsonify({"QueryResponse": response, "time": now})
+
+
+# QuickBooks report names -> (our report key, its date parameters)
+_REPORTS = {
+    "ProfitAndLoss": "profit-and-loss", "BalanceSheet": "balance-sheet", "TrialBalance": "trial-balance",
+    "AgedReceivables": "ar-aging-summary", "AgedReceivableDetail": "ar-aging-detail",
+    "AgedPayables": "ap-aging-summary", "AgedPayableDetail": "ap-aging-detail", "GeneralLedger": "general-ledger",
+    "CustomerBalance": "customer-balances", "VendorBalance": "vendor-balances",
+}
+
+
+@bp.get("/v3/company/<realm>/reports/<name>")
+def report(realm: str, name: str):
+    """A report in QuickBooks' report JSON (Header, Columns, Rows with Sections and Summaries)."""
+    _check_access(realm)
+    key = _REPORTS.get(name)
+    if key is None:
+        raise MockAppsError(f"the report {name!r} is not supported; reports: {', '.join(_REPORTS)}", status=400,
+                            code="unsupported")
+    method = request.args.get("accounting_method", "Accrual")
+    if method != "Accrual":
+        raise BadRequest("only the Accrual basis is supported (accounting_method=Accrual)", code="invalid_enum")
+    start = request.args.get("start_date")
+    end = request.args.get("end_date") or request.args.get("report_date") or request.args.get("as_of")
+    session = db()
+    built = reports.build(session, key, to_date(start, "start_date") if start else None,
+                          to_date(end, "end_date") if end else None)
+    return jsonify(qbo_report(built, name, stamp(session.now(), session.timezone())))
+
+
+@bp.get("/v3/openapi.json")
+def openapi():
+    """The OpenAPI document of what this API implements."""
+    from mock_apps.books.openapi import openapi_document
+
+    return jsonify(openapi_document(service.company(db()).realm_id))

@@ -1,0 +1,304 @@
+"""Reports computed from the ledger with a few grouped queries: profit and loss, balance sheet, trial
+balance, A/R and A/P aging (summary and detail), general ledger, account register, contact balances.
+
+Every report is a `Report` (title, columns, rows) that the UI renders, the exporter writes to CSV/XLSX
+and the API turns into QuickBooks' report JSON.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import func, select
+
+from mock_apps.books import ledger, service
+from mock_apps.books.ledger import AccountInfo
+from mock_apps.books.models import Account, Application, Contact, Split, Txn
+from mock_apps.core.database import WorldSession
+from mock_apps.core.errors import BadRequest
+
+
+@dataclass
+class Row:
+    """One report row: a label and its cells (cents as int, text as str); kind drives the styling."""
+
+    label: str
+    cells: list = field(default_factory=list)
+    depth: int = 0
+    kind: str = "data"  # "section", "data", "total", "grand"
+    account_id: int | None = None
+    txn_id: int | None = None
+
+
+@dataclass
+class Report:
+    """A computed report."""
+
+    key: str
+    title: str
+    period: str
+    columns: list[str]
+    rows: list[Row]
+    start: date | None = None
+    end: date | None = None
+    money_columns: tuple[int, ...] = ()  # indexes of cells holding cents
+    totals: dict = field(default_factory=dict)
+
+
+REPORTS = {
+    "profit-and-loss": "Profit and Loss",
+    "balance-sheet": "Balance Sheet",
+    "trial-balance": "Trial Balance",
+    "ar-aging-summary": "A/R Aging Summary",
+    "ar-aging-detail": "A/R Aging Detail",
+    "ap-aging-summary": "A/P Aging Summary",
+    "ap-aging-detail": "A/P Aging Detail",
+    "general-ledger": "General Ledger",
+    "customer-balances": "Customer Balance Summary",
+    "vendor-balances": "Vendor Balance Summary",
+}
+
+
+def accounts_info(db: WorldSession) -> list[AccountInfo]:
+    """All accounts in chart order (by number, then name)."""
+    rows = db.exec(select(Account.id, Account.number, Account.name, Account.type)
+                   .order_by(Account.number, Account.name)).all()
+    return [AccountInfo(*row) for row in rows]
+
+
+def balances(db: WorldSession, *, start: date | None = None, end: date | None = None) -> dict[int, int]:
+    """Debit-positive sum of splits per account over dates [start, end] (either side open)."""
+    stmt = select(Split.account_id, func.sum(Split.amount_cents)).join(Txn, Txn.id == Split.txn_id)
+    if start is not None:
+        stmt = stmt.where(Txn.txn_date >= start)
+    if end is not None:
+        stmt = stmt.where(Txn.txn_date <= end)
+    return {acc: total for acc, total in db.exec(stmt.group_by(Split.account_id)).all()}
+
+
+def _fy_start(db: WorldSession, day: date) -> date:
+    return ledger.fiscal_year_start(day, service.company(db).fiscal_year_start_month)
+
+
+def _range_label(start: date, end: date) -> str:
+    return f"{start:%B %-d, %Y} - {end:%B %-d, %Y}"
+
+
+def profit_and_loss(db: WorldSession, start: date, end: date) -> Report:
+    """Income and expenses over a date range, accrual basis."""
+    if start > end:
+        raise BadRequest("the start date is after the end date")
+    accounts = accounts_info(db)
+    pl = ledger.profit_and_loss(accounts, balances(db, start=start, end=end))
+    rows: list[Row] = []
+    titles = {"Income": "Income", "Cost of goods sold": "Cost of Goods Sold", "Expense": "Expenses",
+              "Other income": "Other Income", "Other expense": "Other Expenses"}
+    for acc_type, items, total in pl["sections"]:
+        rows.append(Row(titles[acc_type], [], 0, "section"))
+        rows += [Row(a.label, [amt], 1, "data", account_id=a.id) for a, amt in items]
+        rows.append(Row(f"Total {titles[acc_type]}", [total], 0, "total"))
+        if acc_type == "Cost of goods sold":
+            rows.append(Row("Gross Profit", [pl["gross_profit"]], 0, "total"))
+        if acc_type == "Expense":
+            rows.append(Row("Net Operating Income", [pl["net_operating_income"]], 0, "total"))
+    rows.append(Row("Net Other Income", [pl["net_other_income"]], 0, "total"))
+    rows.append(Row("Net Income", [pl["net_income"]], 0, "grand"))
+    return Report("profit-and-loss", "Profit and Loss", _range_label(start, end), ["", "Total"], rows, start, end,
+                  (0,), {"net_income": pl["net_income"], "gross_profit": pl["gross_profit"]})
+
+
+def balance_sheet(db: WorldSession, as_of: date) -> Report:
+    """Assets, liabilities and equity as of a date; retained earnings and net income computed."""
+    accounts = accounts_info(db)
+    fy = _fy_start(db, as_of)
+    to_date = balances(db, end=as_of)
+    prior = balances(db, end=fy - timedelta(days=1))
+    current = balances(db, start=fy, end=as_of)
+    sheet = ledger.balance_sheet(accounts, to_date, ledger.net_income(accounts, prior),
+                                 ledger.net_income(accounts, current))
+    rows = [Row("Assets", [], 0, "section")]
+    rows += [Row(a.label or a.name, [v], 1, account_id=a.id or None) for a, v in sheet["assets"]]
+    rows.append(Row("Total Assets", [sheet["total_assets"]], 0, "grand"))
+    rows.append(Row("Liabilities and Equity", [], 0, "section"))
+    rows.append(Row("Liabilities", [], 1, "section"))
+    rows += [Row(a.label or a.name, [v], 2, account_id=a.id or None) for a, v in sheet["liabilities"]]
+    rows.append(Row("Total Liabilities", [sheet["total_liabilities"]], 1, "total"))
+    rows.append(Row("Equity", [], 1, "section"))
+    rows += [Row(a.label or a.name, [v], 2, account_id=a.id or None) for a, v in sheet["equity"]]
+    rows.append(Row("Total Equity", [sheet["total_equity"]], 1, "total"))
+    rows.append(Row("Total Liabilities and Equity", [sheet["total_liabilities_and_equity"]], 0, "grand"))
+    net_income = next(v for a, v in sheet["equity"] if a.name == "Net Income" and a.id == 0)
+    return Report("balance-sheet", "Balance Sheet", f"As of {as_of:%B %-d, %Y}", ["", "Total"], rows, None, as_of,
+                  (0,), {"total_assets": sheet["total_assets"], "total_liabilities": sheet["total_liabilities"],
+                         "total_equity": sheet["total_equity"], "net_income": net_income,
+                         "total_liabilities_and_equity": sheet["total_liabilities_and_equity"]})
+
+
+def trial_balance(db: WorldSession, as_of: date) -> Report:
+    """Debit and credit balances as of a date; P&L accounts show this fiscal year, earlier years sit in
+    retained earnings, so the columns agree."""
+    accounts = accounts_info(db)
+    fy = _fy_start(db, as_of)
+    to_date = balances(db, end=as_of)
+    prior = balances(db, end=fy - timedelta(days=1))
+    shown = {}
+    for a in accounts:
+        this_year = to_date.get(a.id, 0) - prior.get(a.id, 0)
+        shown[a.id] = this_year if ledger.is_profit_and_loss(a.type) else to_date.get(a.id, 0)
+    retained = next((a for a in accounts if a.type == "Equity" and a.name == "Retained Earnings"), None)
+    prior_income = ledger.net_income(accounts, prior)
+    if retained is not None:
+        shown[retained.id] = shown.get(retained.id, 0) - prior_income
+    rows_, debits, credits = ledger.trial_balance(accounts, shown)
+    rows = [Row(a.label, [d or None, c or None], 0, account_id=a.id) for a, d, c in rows_]
+    rows.append(Row("TOTAL", [debits, credits], 0, "grand"))
+    return Report("trial-balance", "Trial Balance", f"As of {as_of:%B %-d, %Y}", ["", "Debit", "Credit"], rows,
+                  None, as_of, (0, 1), {"debits": debits, "credits": credits})
+
+
+def open_documents_as_of(db: WorldSession, side: str, as_of: date) -> list[tuple[Txn, str, int]]:
+    """(document, contact name, open balance) as of a date; credits are negative."""
+    types = ("Invoice", "CreditMemo") if side == "ar" else ("Bill", "VendorCredit")
+    applied = dict(db.exec(select(Application.target_id, func.sum(Application.amount_cents))
+                           .join(Txn, Txn.id == Application.txn_id).where(Txn.txn_date <= as_of)
+                           .group_by(Application.target_id)).all())
+    rows = db.exec(select(Txn, Contact.display_name).join(Contact, Contact.id == Txn.contact_id).where(
+        Txn.type.in_(types), Txn.txn_date <= as_of, Txn.voided == False)  # noqa: E712
+        .order_by(Contact.display_name, Txn.txn_date, Txn.id)).all()
+    out = []
+    for txn, name in rows:
+        open_cents = txn.total_cents - applied.get(txn.id, 0)
+        if open_cents:
+            out.append((txn, name, open_cents if txn.type in ("Invoice", "Bill") else -open_cents))
+    return out
+
+
+def aging_summary(db: WorldSession, side: str, as_of: date) -> Report:
+    """Open balances per customer (ar) or vendor (ap) in the aging columns."""
+    per: dict[str, list[int]] = defaultdict(lambda: [0] * (len(ledger.AGING_BUCKETS) + 1))
+    for txn, name, amount in open_documents_as_of(db, side, as_of):
+        bucket = ledger.aging_bucket(txn.due_date or txn.txn_date, as_of)
+        cells = per[name]
+        cells[ledger.AGING_BUCKETS.index(bucket)] += amount
+        cells[-1] += amount
+    rows = [Row(name, cells) for name, cells in sorted(per.items())]
+    totals = [sum(r.cells[i] for r in rows) for i in range(len(ledger.AGING_BUCKETS) + 1)]
+    rows.append(Row("TOTAL", totals, 0, "grand"))
+    key, title = ("ar-aging-summary", "A/R Aging Summary") if side == "ar" else ("ap-aging-summary", "A/P Aging Summary")
+    return Report(key, title, f"As of {as_of:%B %-d, %Y}", ["", *ledger.AGING_BUCKETS, "Total"], rows, None, as_of,
+                  tuple(range(len(ledger.AGING_BUCKETS) + 1)), {"total": totals[-1]})
+
+
+def aging_detail(db: WorldSession, side: str, as_of: date) -> Report:
+    """Open documents grouped by aging column, with dates, numbers, days past due and open balances."""
+    groups: dict[str, list[Row]] = {b: [] for b in ledger.AGING_BUCKETS}
+    for txn, name, amount in open_documents_as_of(db, side, as_of):
+        due = txn.due_date or txn.txn_date
+        bucket = ledger.aging_bucket(due, as_of)
+        groups[bucket].append(Row(txn.txn_date.isoformat(), [
+            service.UI_LABEL[txn.type], txn.doc_number, name, due.isoformat(), max(0, (as_of - due).days), amount],
+            1, txn_id=txn.id))
+    rows, grand = [], 0
+    for bucket in reversed(ledger.AGING_BUCKETS):
+        items = groups[bucket]
+        if not items:
+            continue
+        rows.append(Row(bucket, [], 0, "section"))
+        rows += items
+        subtotal = sum(r.cells[-1] for r in items)
+        grand += subtotal
+        rows.append(Row(f"Total for {bucket}", ["", "", "", "", "", subtotal], 0, "total"))
+    rows.append(Row("TOTAL", ["", "", "", "", "", grand], 0, "grand"))
+    key, title = ("ar-aging-detail", "A/R Aging Detail") if side == "ar" else ("ap-aging-detail", "A/P Aging Detail")
+    who = "Customer" if side == "ar" else "Vendor"
+    return Report(key, title, f"As of {as_of:%B %-d, %Y}",
+                  ["Date", "Transaction Type", "Num", who, "Due Date", "Past Due", "Open Balance"], rows, None, as_of,
+                  (5,), {"total": grand})
+
+
+def register(db: WorldSession, account_id: int, start: date | None = None, end: date | None = None,
+             limit: int | None = None) -> tuple[int, list[dict]]:
+    """An account's register: (balance before start, entries with a running balance in natural sign)."""
+    acc = service.get_account(db, account_id)
+    sign = 1 if ledger.is_debit_normal(acc.type) else -1
+    opening = 0
+    if start is not None:
+        opening = sign * service.account_balance(db, acc.id, start - timedelta(days=1))
+    stmt = (select(Txn, Split, Contact.display_name).join(Split, Split.txn_id == Txn.id)
+            .outerjoin(Contact, Contact.id == Txn.contact_id).where(Split.account_id == acc.id))
+    if start is not None:
+        stmt = stmt.where(Txn.txn_date >= start)
+    if end is not None:
+        stmt = stmt.where(Txn.txn_date <= end)
+    entries, running = [], opening
+    for txn, split, name in db.exec(stmt.order_by(Txn.txn_date, Txn.id, Split.id)).all():
+        running += sign * split.amount_cents
+        entries.append({"txn": txn, "split": split, "contact": name or "", "amount": sign * split.amount_cents,
+                        "debit": max(split.amount_cents, 0), "credit": max(-split.amount_cents, 0),
+                        "balance": running})
+    if limit is not None:
+        entries = entries[-limit:]
+    return opening, entries
+
+
+def general_ledger(db: WorldSession, start: date, end: date, account_id: int | None = None) -> Report:
+    """Every split per account over the range, with beginning balance, running balance and totals."""
+    accounts = [a for a in accounts_info(db) if account_id in (None, a.id)]
+    rows: list[Row] = []
+    for acc in accounts:
+        opening, entries = register(db, acc.id, start, end)
+        if not entries and not opening:
+            continue
+        rows.append(Row(acc.label, [], 0, "section", account_id=acc.id))
+        rows.append(Row("Beginning Balance", ["", "", "", "", "", opening], 1))
+        for e in entries:
+            txn = e["txn"]
+            rows.append(Row(txn.txn_date.isoformat(), [service.UI_LABEL[txn.type], txn.doc_number, e["contact"],
+                                                       e["split"].memo or txn.memo, e["amount"], e["balance"]],
+                            1, txn_id=txn.id))
+        closing = entries[-1]["balance"] if entries else opening
+        rows.append(Row(f"Total for {acc.label}", ["", "", "", "", sum(e["amount"] for e in entries), closing],
+                        0, "total", account_id=acc.id))
+    return Report("general-ledger", "General Ledger", _range_label(start, end),
+                  ["Date", "Transaction Type", "Num", "Name", "Memo/Description", "Amount", "Balance"], rows,
+                  start, end, (4, 5))
+
+
+def contact_balances(db: WorldSession, side: str, as_of: date) -> Report:
+    """Open balance per customer (ar) or vendor (ap) as of a date."""
+    per: dict[str, int] = defaultdict(int)
+    for _txn, name, amount in open_documents_as_of(db, side, as_of):
+        per[name] += amount
+    rows = [Row(name, [amount]) for name, amount in sorted(per.items()) if amount]
+    total = sum(per.values())
+    rows.append(Row("TOTAL", [total], 0, "grand"))
+    key, title = ("customer-balances", "Customer Balance Summary") if side == "ar" else \
+        ("vendor-balances", "Vendor Balance Summary")
+    return Report(key, title, f"As of {as_of:%B %-d, %Y}", ["", "Total"], rows, None, as_of, (0,), {"total": total})
+
+
+def build(db: WorldSession, key: str, start: date | None = None, end: date | None = None,
+          account_id: int | None = None) -> Report:
+    """Any report by its key, with the default period QuickBooks uses (this year to date / today)."""
+    today = service.today(db)
+    end = end or today
+    start = start or _fy_start(db, end)
+    if key == "profit-and-loss":
+        return profit_and_loss(db, start, end)
+    if key == "balance-sheet":
+        return balance_sheet(db, end)
+    if key == "trial-balance":
+        return trial_balance(db, end)
+    if key in ("ar-aging-summary", "ap-aging-summary"):
+        return aging_summary(db, key[:2], end)
+    if key in ("ar-aging-detail", "ap-aging-detail"):
+        return aging_detail(db, key[:2], end)
+    if key == "general-ledger":
+        return general_ledger(db, start, end, account_id)
+    if key == "customer-balances":
+        return contact_balances(db, "ar", end)
+    if key == "vendor-balances":
+        return contact_balances(db, "ap", end)
+    raise BadRequest(f"unknown report {key!r}; reports: {', '.join(REPORTS)}", code="unknown_report")

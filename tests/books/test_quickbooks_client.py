@@ -1,0 +1,188 @@
+"""python-quickbooks, pointed at the mock's base URL with any token, does real bookkeeping work."""
+
+from __future__ import annotations
+
+import pytest
+from quickbooks.exceptions import ObjectNotFoundException, QuickbooksException, ValidationException
+from quickbooks.objects.base import LinkedTxn, Ref
+from quickbooks.objects.bill import Bill
+from quickbooks.objects.billpayment import BillPayment, BillPaymentLine, CheckPayment
+from quickbooks.objects.customer import Customer
+from quickbooks.objects.detailline import (AccountBasedExpenseLine, AccountBasedExpenseLineDetail, SalesItemLine,
+                                           SalesItemLineDetail)
+from quickbooks.objects.invoice import Invoice
+from quickbooks.objects.item import Item
+from quickbooks.objects.account import Account
+from quickbooks.objects.payment import Payment, PaymentLine
+from quickbooks.objects.vendor import Vendor
+
+
+def _ref(obj) -> Ref:
+    ref = Ref()
+    ref.value = obj.Id
+    ref.name = getattr(obj, "DisplayName", None) or getattr(obj, "Name", "")
+    return ref
+
+
+def _report_value(report: dict, label: str) -> float:
+    def walk(rows):
+        for row in rows:
+            for part in ("ColData",):
+                if part in row and row[part][0]["value"] == label:
+                    return float(row[part][1]["value"])
+            if "Summary" in row and row["Summary"]["ColData"][0]["value"] == label:
+                return float(row["Summary"]["ColData"][1]["value"])
+            if "Rows" in row:
+                found = walk(row["Rows"]["Row"])
+                if found is not None:
+                    return found
+        return None
+    return walk(report["Rows"]["Row"])
+
+
+def test_customers_and_vendors_create_and_query(qb):
+    customer = Customer()
+    customer.DisplayName = "Test Harbor Cafe"
+    customer.CompanyName = "Test Harbor Cafe LLC"
+    customer = customer.save(qb=qb)
+    assert customer.Id and customer.SyncToken == "0"
+    vendor = Vendor()
+    vendor.DisplayName = "Test Mop Supplier"
+    vendor.save(qb=qb)
+    found = Customer.filter(DisplayName="Test Harbor Cafe", qb=qb)
+    assert [c.Id for c in found] == [customer.Id]
+    assert Customer.get(customer.Id, qb=qb).CompanyName == "Test Harbor Cafe LLC"
+    assert [v.DisplayName for v in Vendor.where("DisplayName LIKE 'Test Mop%'", qb=qb)] == ["Test Mop Supplier"]
+    assert Vendor.count(qb=qb) >= 26
+    dup = Customer()
+    dup.DisplayName = "Test Harbor Cafe"
+    with pytest.raises(QuickbooksException) as err:
+        dup.save(qb=qb)
+    assert err.value.error_code == 6240
+
+
+def test_invoice_payment_bill_and_bill_payment_move_the_reports(qb):
+    customer = Customer.filter(DisplayName="Lakeside Medical Center", qb=qb)[0]
+    item = Item.filter(Sku="GL-1000", qb=qb)[0]
+    sales_before = _report_value(qb.get_report("ProfitAndLoss", {"start_date": "2026-01-01", "end_date": "2026-03-31"}),
+                                 "Total Income")
+
+    invoice = Invoice()
+    invoice.CustomerRef = _ref(customer)
+    invoice.TxnDate = "2026-03-31"
+    line = SalesItemLine()
+    line.Amount = 197.00
+    line.SalesItemLineDetail = SalesItemLineDetail()
+    line.SalesItemLineDetail.ItemRef = _ref(item)
+    line.SalesItemLineDetail.Qty = 2
+    line.SalesItemLineDetail.UnitPrice = 98.50
+    invoice.Line = [line]
+    invoice = invoice.save(qb=qb)
+    assert invoice.TotalAmt == 197.0 and invoice.Balance == 197.0
+    assert invoice.DocNumber.startswith("INV-") and invoice.DueDate == "2026-04-30"
+
+    payment = Payment()
+    payment.CustomerRef = _ref(customer)
+    payment.TotalAmt = 120.00
+    pline = PaymentLine()
+    pline.Amount = 120.00
+    link = LinkedTxn()
+    link.TxnId, link.TxnType = invoice.Id, "Invoice"
+    pline.LinkedTxn = [link]
+    payment.Line = [pline]
+    payment = payment.save(qb=qb)
+    assert payment.TotalAmt == 120.0
+    assert Invoice.get(invoice.Id, qb=qb).Balance == 77.0
+
+    vendor = Vendor.filter(DisplayName="Greenleaf Office Supply", qb=qb)[0]
+    office = Account.filter(Name="Office Supplies", qb=qb)[0]
+    bill = Bill()
+    bill.VendorRef = _ref(vendor)
+    bill.TxnDate = "2026-03-30"
+    bline = AccountBasedExpenseLine()
+    bline.Amount = 310.25
+    bline.AccountBasedExpenseLineDetail = AccountBasedExpenseLineDetail()
+    bline.AccountBasedExpenseLineDetail.AccountRef = _ref(office)
+    bill.Line = [bline]
+    bill = bill.save(qb=qb)
+    assert bill.Balance == 310.25
+
+    checking = Account.filter(Name="Operating Checking", qb=qb)[0]
+    bp = BillPayment()
+    bp.VendorRef = _ref(vendor)
+    bp.PayType = "Check"
+    bp.TotalAmt = 310.25
+    bp.CheckPayment = CheckPayment()
+    bp.CheckPayment.BankAccountRef = _ref(checking)
+    bpl = BillPaymentLine()
+    bpl.Amount = 310.25
+    blink = LinkedTxn()
+    blink.TxnId, blink.TxnType = bill.Id, "Bill"
+    bpl.LinkedTxn = [blink]
+    bp.Line = [bpl]
+    bp.save(qb=qb)
+    assert Bill.get(bill.Id, qb=qb).Balance == 0
+
+    pl = qb.get_report("ProfitAndLoss", {"start_date": "2026-01-01", "end_date": "2026-03-31"})
+    assert pl["Header"]["ReportName"] == "ProfitAndLoss"
+    assert _report_value(pl, "Total Income") == pytest.approx(sales_before + 197.0)
+    sheet = qb.get_report("BalanceSheet", {"end_date": "2026-03-31"})
+    assert _report_value(sheet, "Total Assets") == pytest.approx(_report_value(sheet, "Total Liabilities and Equity"))
+    assert _report_value(sheet, "1000 Operating Checking") == pytest.approx(
+        Account.get(checking.Id, qb=qb).CurrentBalance)
+
+
+def test_query_with_where_orderby_and_paging(qb):
+    big = Invoice.where("TotalAmt > '1000' AND TxnDate >= '2026-02-01'", order_by="TxnDate DESC", qb=qb)
+    assert big and all(i.TotalAmt > 1000 and i.TxnDate >= "2026-02-01" for i in big)
+    assert [i.TxnDate for i in big] == sorted((i.TxnDate for i in big), reverse=True)
+    everything = Invoice.where("", order_by="DocNumber", qb=qb, max_results=1000)
+    first = Invoice.where("", order_by="DocNumber", start_position=1, max_results=10, qb=qb)
+    second = Invoice.where("", order_by="DocNumber", start_position=11, max_results=10, qb=qb)
+    assert [i.DocNumber for i in first + second] == [i.DocNumber for i in everything[:20]]
+    assert Invoice.count(qb=qb) == len(everything) == 48
+    picked = Invoice.choose(["INV-1009", "INV-1017"], field="DocNumber", qb=qb)
+    assert sorted(i.DocNumber for i in picked) == ["INV-1009", "INV-1017"]
+    assert Invoice.count("Balance > '0'", qb=qb) < 48
+
+
+def test_update_with_a_stale_sync_token_is_refused(qb):
+    customer = Customer.filter(DisplayName="Crown Hotel Group", qb=qb)[0]
+    stale = Customer.get(customer.Id, qb=qb)
+    customer.CompanyName = "Crown Hotel Group Inc."
+    updated = customer.save(qb=qb)
+    assert updated.SyncToken == "1"
+    stale.CompanyName = "Someone else's edit"
+    with pytest.raises(QuickbooksException) as err:
+        stale.save(qb=qb)
+    assert err.value.error_code == 5010
+    assert Customer.get(customer.Id, qb=qb).CompanyName == "Crown Hotel Group Inc."
+    invoice = Invoice.filter(DocNumber="INV-1047", qb=qb)[0]
+    old_token = invoice.SyncToken
+    invoice.PrivateNote = "call before delivery"
+    invoice.save(qb=qb)
+    invoice.SyncToken = old_token
+    with pytest.raises(QuickbooksException) as err:
+        invoice.save(qb=qb)
+    assert err.value.error_code == 5010
+
+
+def test_faults_for_missing_objects_other_realms_and_bad_queries(qb):
+    with pytest.raises(ObjectNotFoundException):
+        Invoice.get(999999, qb=qb)
+    with pytest.raises(ValidationException) as err:
+        qb.query("SELECT * FROM Invoice WHERE TotalAmt >")
+    assert err.value.error_code == 4000
+    qb.company_id = "1234567890"
+    with pytest.raises(QuickbooksException) as err:
+        Customer.all(qb=qb)
+    assert err.value.error_code == 3100
+
+
+def test_a_request_without_a_token_is_unauthorized(books_world):
+    import requests
+
+    response = requests.get(f"{books_world.api_base}/company/9341452298761234/query",
+                            params={"query": "select * from Customer"})
+    assert response.status_code == 401
+    assert response.json()["Fault"]["type"] == "AUTHENTICATION"
