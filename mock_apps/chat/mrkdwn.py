@@ -255,3 +255,24 @@ def mentioned_user_ids(text: str) -> list[str]:
         if match.group(1) not in seen:
             seen.append(match.group(1))
     return seen
+
+
+def to_composer(text: str, handles: dict[str, str]) -> str:
+    """Stored text back in the form a person types it (for editing): @handles, #names, plain characters.
+
+    `handles` maps user ids to handles. Links with a label become their URL (the composer has no labels).
+    """
+    def angle(match: re.Match) -> str:
+        if match.group(1) is not None:
+            return match.group(0)
+        target, _, label = match.group(2).partition("|")
+        if target.startswith("@"):
+            handle = handles.get(target[1:])
+            return f"@{handle}" if handle else f"@{label or target[1:]}"
+        if target.startswith("#"):
+            return f"#{label}" if label else match.group(0)
+        if target.startswith("!"):
+            return _SPECIAL.get(target[1:].split("^", 1)[0], label or "")
+        return target
+
+    return html.unescape(_ATOM.sub(angle, text or ""))

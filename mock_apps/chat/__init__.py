@@ -1,0 +1,53 @@
+"""Chat: a Slack-like app (workspace UI + Slack Web API subset) over the shared core.
+
+Authentication for the Web API (`/api/<method>`, optionally under `/w/<world>/`): send
+`Authorization: Bearer xoxp-<handle>` (or a `token` parameter), where `<handle>` is a world user's
+handle, e.g. `xoxp-dana.whitfield` for the scenario's accountant. Tokens are deterministic, so
+`slack_sdk.WebClient(token="xoxp-dana.whitfield", base_url="http://host:8002/w/<world>/api/")` works
+against any world. A missing token gives `not_authed`, an unknown one `invalid_auth`.
+
+The UI acts as the scenario's mailbox owner (facts.mailbox_owner) unless the user switcher in the
+header (cookie `chatuser`) picks another person.
+"""
+
+from __future__ import annotations
+
+from mock_apps.core.app import AppSpec, create_mock_app
+
+TOKEN_PREFIX = "xoxp-"
+
+
+def _metadata():
+    from mock_apps.chat import models
+
+    return models.ChatModel.metadata
+
+
+def _seed(db, scenario):
+    from mock_apps.chat import seed
+
+    seed.seed(db, scenario)
+
+
+def _blueprints():
+    from mock_apps.chat import api, views
+
+    return [views.bp, api.bp]
+
+
+def _api_error(error):
+    from mock_apps.chat import api
+
+    return api.error_response(error)
+
+
+SPEC = AppSpec(
+    name="chat", title="Chat", port_offset=2,
+    metadata=_metadata, seed=_seed, blueprints=_blueprints,
+    api_prefixes=("/api/",), api_error=_api_error, home_endpoint="chat.home",
+)
+
+
+def create_app(config: dict | None = None):
+    """The chat Flask app."""
+    return create_mock_app(SPEC, config)
