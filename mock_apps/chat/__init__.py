@@ -44,7 +44,7 @@ def _api_error(error):
 SPEC = AppSpec(
     name="chat", title="Chat", port_offset=2,
     metadata=_metadata, seed=_seed, blueprints=_blueprints,
-    api_prefixes=("/api/",), api_error=_api_error, home_endpoint="chat.home",
+    api_prefixes=("/api/", "/upload/"), api_error=_api_error, home_endpoint="chat.home",
 )
 
 

@@ -244,7 +244,11 @@ def call(name: str):
 @bp.route("/upload/v1/<file_id>", methods=["POST", "PUT"])
 def upload(file_id: str):
     """Step 2 of the external upload flow: the file's bytes, posted raw (or as a multipart 'file')."""
-    data = request.files["file"].read() if "file" in request.files else request.get_data()
+    # urllib posts raw bytes labelled as a form; read the body before anything parses it as one
+    if request.mimetype == "multipart/form-data":
+        data = request.files["file"].read() if "file" in request.files else b""
+    else:
+        data = request.get_data(cache=False)
     service.store_upload(db(), file_id, data)
     return Response(f"OK - {len(data)}", status=200, mimetype="text/plain")
 

@@ -321,7 +321,7 @@ def add_reaction(db: WorldSession, actor: User, conversation_id: str, ts: str, n
                                               Reaction.user_id == actor.id)).first()
     if existing is not None:
         raise _err("already_reacted", f"You already reacted with :{emoji}:.")
-    with db.operation("chat.react", channel=conv.id, ts=ts, name=emoji, user=actor.id):
+    with db.operation("chat.react", channel=conv.id, ts=ts, emoji=emoji, user=actor.id):
         seq = (db.exec(select(func.max(Reaction.seq)).where(Reaction.message_pk == msg.pk)).first() or 0) + 1
         reaction = Reaction(message_pk=msg.pk, name=emoji, user_id=actor.id, seq=seq)
         db.add(reaction)
@@ -337,7 +337,7 @@ def remove_reaction(db: WorldSession, actor: User, conversation_id: str, ts: str
                                               Reaction.user_id == actor.id)).first() if emoji else None
     if existing is None:
         raise _err("no_reaction", f"You have not reacted with :{emoji or name}:.")
-    with db.operation("chat.unreact", channel=conv.id, ts=ts, name=emoji, user=actor.id):
+    with db.operation("chat.unreact", channel=conv.id, ts=ts, emoji=emoji, user=actor.id):
         db.delete(existing)
 
 
@@ -391,7 +391,7 @@ def create_channel(db: WorldSession, actor: User, name: str, *, is_private: bool
         raise _err("name_taken", f"A channel named #{name} already exists.", 409)
     if len(purpose or "") > MAX_TOPIC:
         raise _err("too_long", f"A purpose can be at most {MAX_TOPIC} characters.")
-    with db.operation("chat.channel.create", name=name, is_private=bool(is_private), user=actor.id):
+    with db.operation("chat.channel.create", channel_name=name, is_private=bool(is_private), user=actor.id):
         now = _now_s(db)
         conv = Conversation(id=slack_id("private" if is_private else "channel", name), kind="private" if is_private else "public",
                             name=name, creator=actor.id, created=now, purpose=purpose or "",
