@@ -350,3 +350,26 @@ def balance_sheet(accounts: list[AccountInfo], balances: dict[int, int], prior_y
     return {"assets": assets, "liabilities": liabilities, "equity": equity, "total_assets": total_assets,
             "total_liabilities": total_liabilities, "total_equity": total_equity,
             "total_liabilities_and_equity": total_liabilities + total_equity}
+
+
+def parse_money(text: str, what: str = "amount") -> int:
+    """A typed amount ("1,234.56", "$12", "(5.00)", "-5") in cents, or a LedgerError naming the field."""
+    raw = str(text or "").strip().replace("$", "").replace(",", "").replace(" ", "")
+    negative = raw.startswith("(") and raw.endswith(")") or raw.startswith("-")
+    raw = raw[1:-1] if raw.startswith("(") and raw.endswith(")") else raw
+    raw = raw[1:] if raw.startswith("-") else raw
+    whole, dot, frac = raw.partition(".")
+    if not raw or not (whole.isdigit() or (whole == "" and frac)) or (dot and not frac.isdigit()) or len(frac) > 2:
+        raise LedgerError(f"{what}: {str(text).strip()!r} is not an amount (use a number like 1234.56)")
+    cents = int(whole or 0) * 100 + int((frac + "00")[:2])
+    return -cents if negative else cents
+
+
+def parse_quantity(text: str, what: str = "quantity") -> int:
+    """A typed quantity ("3", "2.5") in thousandths."""
+    raw = str(text or "").strip().replace(",", "")
+    whole, dot, frac = raw.lstrip("-").partition(".")
+    if not raw or not whole.isdigit() and whole != "" or (dot and not frac.isdigit()) or len(frac) > 3:
+        raise LedgerError(f"{what}: {str(text).strip()!r} is not a number")
+    milli = int(whole or 0) * 1000 + int((frac + "000")[:3])
+    return -milli if raw.startswith("-") else milli

@@ -1,14 +1,758 @@
-"""Books' UI: QuickBooks-Online-like pages over the service layer."""
+"""Books' UI: QuickBooks-Online-like pages (Dashboard, Banking, Sales, Expenses, Reports, Accounting and a
+"+ New" menu) over the same service layer the API uses."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from datetime import date
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from sqlmodel import func, select
+
+from mock_apps.books import banking, ledger, report_files, reports, service
+from mock_apps.books.ledger import LedgerError
+from mock_apps.books.models import (
+    Account, Application, Attachment, BankLine, BankRule, Contact, DocLine, Item, Reconciliation, Split, Txn,
+)
+from mock_apps.books.service import UI_LABEL, LineInput
+from mock_apps.core.errors import MockAppsError, NotFound
+from mock_apps.core.request import db
 
 bp = Blueprint("books", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/books")
+TOAST_COOKIE = "books_toast"
 
+# The transaction forms: kind -> (type, title, contact kind, line style)
+FORMS = {
+    "invoice": ("Invoice", "Invoice", "customer", "sales"),
+    "creditmemo": ("CreditMemo", "Credit memo", "customer", "sales"),
+    "bill": ("Bill", "Bill", "vendor", "expense"),
+    "vendorcredit": ("VendorCredit", "Vendor credit", "vendor", "expense"),
+    "expense": ("Purchase", "Expense", "vendor", "expense"),
+    "check": ("Purchase", "Check", "vendor", "expense"),
+    "deposit": ("Deposit", "Deposit", None, "deposit"),
+    "journal": ("JournalEntry", "Journal entry", None, "journal"),
+    "transfer": ("Transfer", "Transfer", None, None),
+}
+NEW_MENU = [("Customers", [("Invoice", "books.new_txn", {"kind": "invoice"}),
+                           ("Receive payment", "books.receive_payment", {}),
+                           ("Credit memo", "books.new_txn", {"kind": "creditmemo"}),
+                           ("Customer", "books.new_contact", {"kind": "customer"})]),
+            ("Vendors", [("Bill", "books.new_txn", {"kind": "bill"}), ("Pay bills", "books.pay_bills", {}),
+                         ("Expense", "books.new_txn", {"kind": "expense"}), ("Check", "books.new_txn", {"kind": "check"}),
+                         ("Vendor credit", "books.new_txn", {"kind": "vendorcredit"}),
+                         ("Vendor", "books.new_contact", {"kind": "vendor"})]),
+            ("Other", [("Bank deposit", "books.new_txn", {"kind": "deposit"}),
+                       ("Transfer", "books.new_txn", {"kind": "transfer"}),
+                       ("Journal entry", "books.new_txn", {"kind": "journal"}),
+                       ("Account", "books.new_account", {}), ("Product or service", "books.new_item", {})])]
+
+
+# --- page plumbing -------------------------------------------------------------------------------------
+
+def _toast() -> dict | None:
+    raw = request.cookies.get(TOAST_COOKIE)
+    try:
+        data = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _page(template: str, section: str, http_status: int = 200, **context) -> Response:
+    toast = _toast()
+    html = render_template(template, section=section, toast=toast, new_menu=NEW_MENU, today=service.today(db()),
+                           company=service.company(db()), **context)
+    resp = Response(html, status=http_status, mimetype="text/html")
+    if toast is not None:
+        resp.delete_cookie(TOAST_COOKIE, path="/")
+    return resp
+
+
+def _done(target: str, text: str) -> Response:
+    resp = redirect(target, code=303)
+    resp.set_cookie(TOAST_COOKIE, json.dumps({"text": text}), path="/", httponly=True, samesite="Lax")
+    return resp
+
+
+def _date_arg(name: str, default: date | None = None, source=None) -> date | None:
+    raw = (source or request.args).get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise MockAppsError(f"{name.replace('_', ' ')}: {raw!r} is not a date (use YYYY-MM-DD)", status=400,
+                            code="bad_date") from None
+
+
+def _accounts(*types: str) -> list[Account]:
+    stmt = select(Account).where(Account.active).order_by(Account.number, Account.name)
+    if types:
+        stmt = stmt.where(Account.type.in_(types))
+    return list(db().exec(stmt).all())
+
+
+def _contacts(kind: str | None) -> list[Contact]:
+    stmt = select(Contact).where(Contact.active).order_by(Contact.display_name)
+    if kind:
+        stmt = stmt.where(Contact.kind == kind)
+    return list(db().exec(stmt).all())
+
+
+def _status(txn: Txn) -> str:
+    if txn.type not in ("Invoice", "Bill"):
+        return "Voided" if txn.voided else ("Closed" if txn.balance_cents == 0 and txn.type in ("CreditMemo", "VendorCredit") else "")
+    return ledger.document_status(txn.total_cents, txn.balance_cents, txn.due_date, service.today(db()), txn.voided)
+
+
+# --- dashboard -----------------------------------------------------------------------------------------
 
 @bp.get("/")
 def dashboard():
-    """The dashboard."""
-    return "Books"
+    """Bank balances, money owed to and by the company, this month's profit and loss."""
+    session = db()
+    today = service.today(session)
+    banks = [(a, ledger.natural_balance(a.type, service.account_balance(session, a.id)),
+              session.exec(select(func.count()).select_from(BankLine).where(BankLine.account_id == a.id,
+                                                                             BankLine.status == "review")).one())
+             for a in _accounts(*ledger.FEED_TYPES)]
+    invoices = session.exec(select(Txn).where(Txn.type == "Invoice", Txn.balance_cents > 0)).all()
+    bills = session.exec(select(Txn).where(Txn.type == "Bill", Txn.balance_cents > 0)).all()
+    month = reports.profit_and_loss(session, today.replace(day=1), today)
+    return _page("books/dashboard.html", "dashboard", banks=banks,
+                 open_invoices=sum(t.balance_cents for t in invoices),
+                 overdue_invoices=sum(t.balance_cents for t in invoices if t.due_date and t.due_date < today),
+                 overdue_count=sum(1 for t in invoices if t.due_date and t.due_date < today),
+                 open_bills=sum(t.balance_cents for t in bills),
+                 overdue_bills=sum(t.balance_cents for t in bills if t.due_date and t.due_date < today),
+                 month=month)
+
+
+# --- lists ---------------------------------------------------------------------------------------------
+
+def _txn_list(types: tuple[str, ...], status: str = "", contact_id: int | None = None, limit: int = 500):
+    session = db()
+    stmt = select(Txn, Contact.display_name).outerjoin(Contact, Contact.id == Txn.contact_id).where(Txn.type.in_(types))
+    if contact_id:
+        stmt = stmt.where(Txn.contact_id == contact_id)
+    rows = [(t, name, _status(t)) for t, name in
+            session.exec(stmt.order_by(Txn.txn_date.desc(), Txn.id.desc()).limit(limit)).all()]
+    if status:
+        rows = [r for r in rows if r[2].lower() == status.lower() or
+                (status == "unpaid" and r[2] in ("Open", "Partial", "Overdue"))]
+    return rows
+
+
+@bp.get("/sales/invoices")
+def invoices():
+    """All invoices with their status from the world clock."""
+    status = request.args.get("status", "")
+    return _page("books/txn_list.html", "invoices", title="Invoices", rows=_txn_list(("Invoice",), status),
+                 status=status, statuses=["", "unpaid", "Open", "Partial", "Overdue", "Paid", "Voided"],
+                 new_kind="invoice", who="Customer", endpoint="books.invoices")
+
+
+@bp.get("/expenses/bills")
+def bills():
+    """All bills with their status."""
+    status = request.args.get("status", "")
+    return _page("books/txn_list.html", "bills", title="Bills", rows=_txn_list(("Bill",), status), status=status,
+                 statuses=["", "unpaid", "Open", "Partial", "Overdue", "Paid", "Voided"], new_kind="bill",
+                 who="Vendor", endpoint="books.bills")
+
+
+@bp.get("/expenses/transactions")
+def expenses():
+    """Expenses, checks, bill payments and vendor credits."""
+    return _page("books/txn_list.html", "expenses", title="Expense transactions",
+                 rows=_txn_list(("Purchase", "BillPayment", "VendorCredit")), status="", statuses=[],
+                 new_kind="expense", who="Payee", endpoint="books.expenses")
+
+
+@bp.get("/sales/transactions")
+def sales():
+    """Payments, credit memos and deposits."""
+    return _page("books/txn_list.html", "sales", title="Sales transactions",
+                 rows=_txn_list(("Payment", "CreditMemo", "Deposit")), status="", statuses=[],
+                 new_kind="deposit", who="Customer", endpoint="books.sales")
+
+
+def _contact_rows(kind: str):
+    session = db()
+    types = ("Invoice", "CreditMemo") if kind == "customer" else ("Bill", "VendorCredit")
+    balances: dict[int, int] = {}
+    for contact_id, txn_type, total in session.exec(select(Txn.contact_id, Txn.type, func.sum(Txn.balance_cents))
+                                                    .where(Txn.type.in_(types)).group_by(Txn.contact_id, Txn.type)).all():
+        balances[contact_id] = balances.get(contact_id, 0) + (total if txn_type in ("Invoice", "Bill") else -total)
+    q = request.args.get("q", "").strip().lower()
+    return [(c, balances.get(c.id, 0)) for c in session.exec(select(Contact).where(Contact.kind == kind)
+                                                             .order_by(Contact.display_name)).all()
+            if not q or q in c.display_name.lower() or q in (c.email or "").lower()]
+
+
+@bp.get("/customers")
+def customers():
+    """Customers with open balances."""
+    return _page("books/contacts.html", "customers", kind="customer", title="Customers", rows=_contact_rows("customer"),
+                 q=request.args.get("q", ""))
+
+
+@bp.get("/vendors")
+def vendors():
+    """Vendors with open balances."""
+    return _page("books/contacts.html", "vendors", kind="vendor", title="Vendors", rows=_contact_rows("vendor"),
+                 q=request.args.get("q", ""))
+
+
+@bp.get("/contacts/<int:contact_id>")
+def contact(contact_id: int):
+    """A customer's or vendor's page: details, open balance, transactions."""
+    session = db()
+    c = session.get(Contact, contact_id)
+    if c is None:
+        raise NotFound(f"there is no customer or vendor {contact_id}")
+    rows = _txn_list(service.TXN_TYPES, contact_id=c.id)
+    docs = ("Invoice", "CreditMemo") if c.kind == "customer" else ("Bill", "VendorCredit")
+    open_balance = sum(t.balance_cents if t.type in ("Invoice", "Bill") else -t.balance_cents
+                       for t, _n, _s in rows if t.type in docs)
+    overdue = sum(t.balance_cents for t, _n, s in rows if s == "Overdue")
+    return _page("books/contact.html", "customers" if c.kind == "customer" else "vendors", c=c, rows=rows,
+                 open_balance=open_balance, overdue=overdue)
+
+
+@bp.get("/items")
+def items():
+    """Products and services."""
+    rows = db().exec(select(Item).order_by(Item.name)).all()
+    return _page("books/items.html", "items", rows=rows, accounts={a.id: a for a in _accounts()})
+
+
+# --- creating things -----------------------------------------------------------------------------------
+
+@bp.route("/new/<kind>", methods=["GET", "POST"], endpoint="new_txn")
+def new_entry(kind: str):
+    """Dispatch "+ New" entries: customer and vendor forms, or a transaction form."""
+    if kind in ("customer", "vendor"):
+        return _new_contact(kind)
+    return _new_txn(kind)
+
+
+bp.add_url_rule("/new/<kind>", "new_contact", new_entry, methods=["GET", "POST"])
+
+
+def _new_contact(kind: str):
+    """Add a customer or vendor."""
+    form = request.form if request.method == "POST" else {}
+    error = None
+    if request.method == "POST":
+        try:
+            terms = form.get("terms_days", "30").strip() or "30"
+            if not terms.isdigit():
+                raise LedgerError("Terms: enter a number of days (for example 30)")
+            c = service.create_contact(db(), kind, display_name=form.get("display_name", ""),
+                                       company_name=form.get("company_name", ""), email=form.get("email", ""),
+                                       phone=form.get("phone", ""), address=form.get("address", ""),
+                                       contact_name=form.get("contact_name", ""), terms_days=int(terms),
+                                       default_account_id=form.get("default_account_id") or None)
+            return _done(url_for("books.contact", contact_id=c.id), f"{kind.capitalize()} {c.display_name} added")
+        except MockAppsError as exc:
+            error = exc.message
+    return _page("books/contact_form.html", "customers" if kind == "customer" else "vendors",
+                 http_status=422 if error else 200, kind=kind, form=form, error=error, accounts=_accounts())
+
+
+def _lines_from_form(form, style: str) -> list[LineInput]:
+    accounts = form.getlist("line_account")
+    items_ = form.getlist("line_item")
+    descriptions = form.getlist("line_description")
+    qtys = form.getlist("line_qty")
+    rates = form.getlist("line_rate")
+    amounts = form.getlist("line_amount")
+    debits = form.getlist("line_debit")
+    credits = form.getlist("line_credit")
+    contacts = form.getlist("line_contact")
+    count = max(len(accounts), len(items_), len(descriptions), len(amounts), len(debits), len(rates))
+
+    def at(values, i):
+        return values[i].strip() if i < len(values) and values[i] is not None else ""
+
+    lines = []
+    for i in range(count):
+        n = i + 1
+        account, item, desc = at(accounts, i), at(items_, i), at(descriptions, i)
+        if style == "journal":
+            debit, credit = at(debits, i), at(credits, i)
+            if not (account or debit or credit):
+                continue
+            lines.append(LineInput(account_id=account or None, description=desc,
+                                   debit_cents=ledger.parse_money(debit, f"Line {n} debit") if debit else 0,
+                                   credit_cents=ledger.parse_money(credit, f"Line {n} credit") if credit else 0,
+                                   contact_id=int(at(contacts, i)) if at(contacts, i).isdigit() else None))
+            continue
+        qty, rate, amount = at(qtys, i), at(rates, i), at(amounts, i)
+        if not (account or item or amount or rate):
+            continue
+        lines.append(LineInput(
+            account_id=account or None, item_id=item or None, description=desc,
+            quantity_milli=ledger.parse_quantity(qty, f"Line {n} quantity") if qty else 1000,
+            unit_cents=ledger.parse_money(rate, f"Line {n} rate") if rate else None,
+            amount_cents=ledger.parse_money(amount, f"Line {n} amount") if amount and not rate else None,
+            contact_id=int(at(contacts, i)) if at(contacts, i).isdigit() else None))
+    return lines
+
+
+def _txn_kwargs(kind: str, form) -> dict:
+    txn_type, _title, contact_kind, style = FORMS[kind]
+    txn_date = _date_arg("txn_date", None, form)
+    if txn_date is None:
+        raise LedgerError("Date: enter the transaction date")
+    memo = form.get("memo", "").strip()
+    if kind == "transfer":
+        return dict(from_account_id=form.get("from_account_id"), to_account_id=form.get("to_account_id"),
+                    amount_cents=ledger.parse_money(form.get("amount", ""), "Amount"), txn_date=txn_date, memo=memo)
+    lines = _lines_from_form(form, style)
+    doc = form.get("doc_number", "").strip()
+    if txn_type in ("Invoice", "CreditMemo"):
+        kwargs = dict(customer_id=form.get("contact_id"), txn_date=txn_date, lines=lines, doc_number=doc or None,
+                      memo=memo)
+    elif txn_type in ("Bill", "VendorCredit"):
+        kwargs = dict(vendor_id=form.get("contact_id"), txn_date=txn_date, lines=lines, doc_number=doc, memo=memo)
+    elif txn_type == "Purchase":
+        kwargs = dict(pay_account_id=form.get("account_id"), txn_date=txn_date, lines=lines,
+                      payee_id=form.get("contact_id") or None, doc_number=doc, memo=memo,
+                      payment_type="Check" if kind == "check" else "")
+    elif txn_type == "Deposit":
+        kwargs = dict(bank_account_id=form.get("account_id"), txn_date=txn_date, lines=lines, memo=memo)
+    else:
+        kwargs = dict(txn_date=txn_date, lines=lines, doc_number=doc, memo=memo)
+    if txn_type in ("Invoice", "Bill"):
+        kwargs["due_date"] = _date_arg("due_date", None, form)
+        terms = form.get("terms_days", "").strip()
+        if terms:
+            if not terms.isdigit():
+                raise LedgerError("Terms: enter a number of days")
+            kwargs["terms_days"] = int(terms)
+    return kwargs
+
+
+def _new_txn(kind: str):
+    """A transaction form ("+ New" → Invoice, Bill, Expense, Check, ... ) with an optional attachment."""
+    if kind not in FORMS:
+        raise NotFound(f"there is no form for {kind!r}")
+    txn_type, title, contact_kind, style = FORMS[kind]
+    session = db()
+    form = request.form if request.method == "POST" else request.args
+    error = None
+    if request.method == "POST":
+        upload = request.files.get("attachment")
+        try:
+            kwargs = _txn_kwargs(kind, form)
+            with session.operation(service.op_name(txn_type, "create"), type=txn_type,
+                                   attachment=upload.filename if upload and upload.filename else None):
+                txn = service.create_txn(session, txn_type, source="ui", **kwargs)
+                if upload is not None and upload.filename:
+                    service.add_attachment(session, txn.id, upload.filename, upload.mimetype, upload.read())
+            label = f"{title} {txn.doc_number}".strip()
+            return _done(url_for("books.txn", txn_id=txn.id), f"{label} saved")
+        except MockAppsError as exc:
+            error = exc.message
+    rows = max(4, len(form.getlist("line_account")) if hasattr(form, "getlist") else 0)
+    return _page("books/txn_form.html", "new", http_status=422 if error else 200, kind=kind, txn_type=txn_type,
+                 title=title, contact_kind=contact_kind, style=style, form=form, error=error, rows=rows,
+                 contacts=_contacts(contact_kind) if contact_kind else [],
+                 all_contacts=_contacts(None), items=db().exec(select(Item).where(Item.active).order_by(Item.name)).all(),
+                 accounts=_accounts(), pay_accounts=_accounts(*ledger.FEED_TYPES),
+                 banks=_accounts("Bank", "Other current asset"))
+
+
+@bp.route("/receive-payment", methods=["GET", "POST"])
+def receive_payment():
+    """Receive a payment from a customer against one or several invoices (partial amounts allowed)."""
+    session = db()
+    form = request.form if request.method == "POST" else request.args
+    customer_id = form.get("customer_id", "")
+    error = None
+    if request.method == "POST":
+        try:
+            apps = _applications(form)
+            txn_date = _date_arg("txn_date", None, form) or service.today(session)
+            amount = form.get("amount", "").strip()
+            txn = service.create_txn(session, "Payment", source="ui", customer_id=customer_id, txn_date=txn_date,
+                                     deposit_account_id=form.get("deposit_account_id"), applications=apps,
+                                     amount_cents=ledger.parse_money(amount, "Amount received") if amount else None,
+                                     method=form.get("method", ""), doc_number=form.get("reference", "").strip(),
+                                     memo=form.get("memo", "").strip())
+            return _done(url_for("books.txn", txn_id=txn.id), f"Payment of {ledger.fmt(txn.total_cents)} received")
+        except MockAppsError as exc:
+            error = exc.message
+    docs = service.open_documents(session, int(customer_id), ("Invoice", "CreditMemo")) \
+        if customer_id.isdigit() else []
+    return _page("books/apply_payment.html", "invoices", http_status=422 if error else 200, mode="receive",
+                 title="Receive payment", contacts=_contacts("customer"), contact_id=customer_id, docs=docs,
+                 form=form, error=error, accounts=_accounts("Bank", "Other current asset"), status_of=_status)
+
+
+def _applications(form) -> list[tuple[int, int]]:
+    apps = []
+    for key in form:
+        if key.startswith("apply_") and key[6:].isdigit():
+            raw = form.get(key, "").strip()
+            if raw:
+                cents = ledger.parse_money(raw, "Payment")
+                if cents:
+                    apps.append((int(key[6:]), cents))
+    if not apps:
+        raise LedgerError("enter an amount against at least one open document")
+    return sorted(apps)
+
+
+@bp.route("/pay-bills", methods=["GET", "POST"])
+def pay_bills():
+    """Pay several bills at once: one bill payment per vendor, all in one operation."""
+    session = db()
+    form = request.form if request.method == "POST" else request.args
+    error = None
+    if request.method == "POST":
+        try:
+            apps = _applications(form)
+            txn_date = _date_arg("txn_date", None, form) or service.today(session)
+            by_vendor: dict[int, list[tuple[int, int]]] = {}
+            for bill_id, cents in apps:
+                bill = service.get_txn(session, bill_id)
+                by_vendor.setdefault(bill.contact_id, []).append((bill_id, cents))
+            check = form.get("reference", "").strip()
+            with session.operation("books.bill.pay", bills=[b for b, _c in apps], txn_date=txn_date,
+                                   pay_account_id=form.get("pay_account_id")):
+                for n, (vendor_id, vendor_apps) in enumerate(sorted(by_vendor.items())):
+                    ref = str(int(check) + n) if check.isdigit() else check
+                    service.create_txn(session, "BillPayment", source="ui", vendor_id=vendor_id, txn_date=txn_date,
+                                       pay_account_id=form.get("pay_account_id"), applications=vendor_apps,
+                                       method=form.get("method", "Check"), doc_number=ref)
+            total = sum(c for _b, c in apps)
+            return _done(url_for("books.bills", status="unpaid"),
+                         f"{len(apps)} bill{'s' if len(apps) != 1 else ''} paid ({ledger.fmt(total)})")
+        except MockAppsError as exc:
+            error = exc.message
+    vendor_id = form.get("vendor_id", "")
+    stmt = select(Txn).where(Txn.type.in_(("Bill",)), Txn.balance_cents > 0).order_by(Txn.due_date, Txn.id)
+    if vendor_id.isdigit():
+        stmt = stmt.where(Txn.contact_id == int(vendor_id))
+    docs = session.exec(stmt).all()
+    names = {c.id: c.display_name for c in _contacts("vendor")}
+    return _page("books/apply_payment.html", "bills", http_status=422 if error else 200, mode="pay",
+                 title="Pay bills", contacts=_contacts("vendor"), contact_id=vendor_id, docs=docs, names=names,
+                 form=form, error=error, accounts=_accounts(*ledger.FEED_TYPES), status_of=_status)
+
+
+# --- one transaction -----------------------------------------------------------------------------------
+
+@bp.get("/txn/<int:txn_id>")
+def txn(txn_id: int):
+    """A transaction: header, lines, what it posted, payments applied, attachments, actions."""
+    session = db()
+    t = service.get_txn(session, txn_id)
+    lines = session.exec(select(DocLine).where(DocLine.txn_id == t.id).order_by(DocLine.line_no)).all()
+    splits = session.exec(select(Split, Account).join(Account, Account.id == Split.account_id)
+                          .where(Split.txn_id == t.id).order_by(Split.id)).all()
+    paid_by = session.exec(select(Application, Txn).join(Txn, Txn.id == Application.txn_id)
+                           .where(Application.target_id == t.id).order_by(Application.id)).all()
+    applied_to = session.exec(select(Application, Txn).join(Txn, Txn.id == Application.target_id)
+                              .where(Application.txn_id == t.id).order_by(Application.id)).all()
+    attachments = session.exec(select(Attachment.id, Attachment.filename, Attachment.size, Attachment.content_type)
+                               .where(Attachment.txn_id == t.id).order_by(Attachment.id)).all()
+    accounts = {a.id: a for a in session.exec(select(Account)).all()}
+    items_ = {i.id: i for i in session.exec(select(Item)).all()}
+    return _page("books/txn.html", "txn", t=t, label=UI_LABEL[t.type], lines=lines, splits=splits, paid_by=paid_by,
+                 applied_to=applied_to, attachments=attachments, status=_status(t),
+                 contact=session.get(Contact, t.contact_id) if t.contact_id else None,
+                 account=session.get(Account, t.account_id) if t.account_id else None,
+                 other_account=session.get(Account, t.other_account_id) if t.other_account_id else None,
+                 accounts=accounts, items=items_, reconciled=any(s.cleared == "R" for s, _a in splits))
+
+
+@bp.post("/txn/<int:txn_id>/void")
+def void(txn_id: int):
+    """Void a transaction."""
+    t = service.void_txn(db(), txn_id)
+    return _done(url_for("books.txn", txn_id=t.id), f"{UI_LABEL[t.type]} voided")
+
+
+@bp.post("/txn/<int:txn_id>/delete")
+def delete(txn_id: int):
+    """Delete a transaction."""
+    t = service.get_txn(db(), txn_id)
+    label = UI_LABEL[t.type]
+    target = {"Invoice": "books.invoices", "Bill": "books.bills"}.get(t.type, "books.dashboard")
+    service.delete_txn(db(), txn_id)
+    return _done(url_for(target), f"{label} deleted")
+
+
+@bp.post("/txn/<int:txn_id>/attachments")
+def attach(txn_id: int):
+    """Attach a file to a transaction."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise MockAppsError("choose a file to attach", status=400)
+    att = service.add_attachment(db(), txn_id, upload.filename, upload.mimetype, upload.read())
+    return _done(url_for("books.txn", txn_id=txn_id), f"Attached {att.filename}")
+
+
+@bp.get("/attachments/<int:attachment_id>")
+def attachment(attachment_id: int):
+    """Download (or view inline) an attachment."""
+    att = db().get(Attachment, attachment_id)
+    if att is None:
+        raise NotFound(f"there is no attachment {attachment_id}")
+    disposition = "inline" if request.args.get("inline") else "attachment"
+    safe = att.filename.replace('"', "")
+    return Response(att.data, mimetype=att.content_type,
+                    headers={"Content-Disposition": f'{disposition}; filename="{safe}"'})
+
+
+# --- accounting ----------------------------------------------------------------------------------------
+
+@bp.get("/accounts")
+def chart_of_accounts():
+    """The chart of accounts with QuickBooks balances."""
+    session = db()
+    totals = reports.balances(session)
+    rows = [(a, ledger.natural_balance(a.type, totals.get(a.id, 0)))
+            for a in session.exec(select(Account).order_by(Account.number, Account.name)).all()]
+    return _page("books/accounts.html", "accounts", rows=rows, ledger=ledger)
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+def new_account():
+    """Add an account."""
+    form = request.form if request.method == "POST" else {}
+    error = None
+    if request.method == "POST":
+        try:
+            acc = service.create_account(db(), name=form.get("name", ""), number=form.get("number", "").strip(),
+                                         type=form.get("type", ""), detail_type=form.get("detail_type", "").strip(),
+                                         description=form.get("description", "").strip(),
+                                         parent_id=form.get("parent_id") or None)
+            return _done(url_for("books.register", account_id=acc.id), f"Account {acc.name} added")
+        except MockAppsError as exc:
+            error = exc.message
+    return _page("books/account_form.html", "accounts", http_status=422 if error else 200, form=form, error=error,
+                 types=list(ledger.ACCOUNT_TYPES), accounts=_accounts())
+
+
+@bp.route("/items/new", methods=["GET", "POST"])
+def new_item():
+    """Add a product or service."""
+    form = request.form if request.method == "POST" else {}
+    error = None
+    if request.method == "POST":
+        try:
+            item = service.create_item(
+                db(), name=form.get("name", ""), sku=form.get("sku", "").strip(), type=form.get("type", "Service"),
+                description=form.get("description", "").strip(),
+                unit_price_cents=ledger.parse_money(form.get("price") or "0", "Sales price"),
+                unit_cost_cents=ledger.parse_money(form.get("cost") or "0", "Cost"),
+                income_account_id=form.get("income_account_id") or None,
+                expense_account_id=form.get("expense_account_id") or None)
+            return _done(url_for("books.items"), f"{item.name} added")
+        except MockAppsError as exc:
+            error = exc.message
+    return _page("books/item_form.html", "items", http_status=422 if error else 200, form=form, error=error,
+                 accounts=_accounts())
+
+
+@bp.get("/accounts/<int:account_id>/register")
+def register(account_id: int):
+    """An account's register with a running balance."""
+    session = db()
+    acc = service.get_account(session, account_id)
+    start = _date_arg("start")
+    end = _date_arg("end")
+    opening, entries = reports.register(session, acc.id, start, end)
+    entries = list(reversed(entries))  # newest first, as QuickBooks shows registers
+    return _page("books/register.html", "accounts", acc=acc, opening=opening, entries=entries[:500],
+                 more=max(0, len(entries) - 500), start=start, end=end, label=UI_LABEL)
+
+
+# --- banking -------------------------------------------------------------------------------------------
+
+@bp.get("/banking")
+def banking_home():
+    """The bank feed of one account: For review / Categorized / Excluded."""
+    session = db()
+    feed_accounts = _accounts(*ledger.FEED_TYPES)
+    account_id = request.args.get("account", "")
+    acc = next((a for a in feed_accounts if str(a.id) == account_id), feed_accounts[0] if feed_accounts else None)
+    tab = request.args.get("tab", "review")
+    if tab not in ("review", "categorized", "excluded"):
+        tab = "review"
+    counts, lines, candidates, suggestions = {}, [], {}, {}
+    if acc is not None:
+        for status, n in session.exec(select(BankLine.status, func.count()).where(BankLine.account_id == acc.id)
+                                      .group_by(BankLine.status)).all():
+            counts[status] = n
+        lines = session.exec(select(BankLine).where(BankLine.account_id == acc.id, BankLine.status == tab)
+                             .order_by(BankLine.date.desc(), BankLine.id.desc())).all()
+        if tab == "review":
+            rules = list(session.exec(select(BankRule).where(BankRule.active)).all())
+            for line in lines:
+                candidates[line.id] = banking.match_candidates(session, line)
+                suggestions[line.id] = banking.suggest(session, line, rules)
+    books_balance = ledger.natural_balance(acc.type, service.account_balance(session, acc.id)) if acc else 0
+    names = {c.id: c.display_name for c in _contacts(None)}
+    return _page("books/banking.html", "banking", feed_accounts=feed_accounts, acc=acc, tab=tab, counts=counts,
+                 lines=lines, candidates=candidates, suggestions=suggestions, books_balance=books_balance,
+                 categories=_accounts(), payees=_contacts(None), names=names, label=UI_LABEL,
+                 rules=session.exec(select(BankRule).order_by(BankRule.id)).all(),
+                 linked={t.id: t for t in session.exec(select(Txn).where(Txn.id.in_(
+                     [line.txn_id for line in lines if line.txn_id]))).all()})
+
+
+def _back_to_feed(line: BankLine, text: str) -> Response:
+    return _done(url_for("books.banking_home", account=line.account_id, tab=request.form.get("tab", "review")), text)
+
+
+@bp.post("/banking/lines/<int:line_id>/match")
+def bank_match(line_id: int):
+    """Match a feed line to an existing transaction."""
+    txn_id = request.form.get("txn_id", "")
+    if not txn_id:
+        raise MockAppsError("choose the transaction to match", status=400)
+    line = banking.match_line(db(), line_id, txn_id)
+    return _back_to_feed(line, f"Matched {line.description}")
+
+
+@bp.post("/banking/lines/<int:line_id>/categorize")
+def bank_categorize(line_id: int):
+    """Add a feed line as a new transaction in a category."""
+    line = banking.categorize_line(db(), line_id, request.form.get("category_id") or None,
+                                   request.form.get("contact_id") or None, request.form.get("memo", "").strip())
+    return _back_to_feed(line, f"Added {line.description}")
+
+
+@bp.post("/banking/lines/<int:line_id>/exclude")
+def bank_exclude(line_id: int):
+    """Exclude a feed line."""
+    line = banking.exclude_line(db(), line_id)
+    return _back_to_feed(line, f"Excluded {line.description}")
+
+
+@bp.post("/banking/lines/<int:line_id>/undo")
+def bank_undo(line_id: int):
+    """Send a line back to review."""
+    line = banking.undo_line(db(), line_id)
+    return _done(url_for("books.banking_home", account=line.account_id, tab="review"), f"{line.description} is back for review")
+
+
+@bp.post("/banking/import")
+def bank_import():
+    """Upload a bank statement CSV into an account's feed."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise MockAppsError("choose a CSV file to upload", status=400)
+    account_id = request.form.get("account_id")
+    added = banking.import_csv(db(), account_id, upload.filename, upload.read())
+    return _done(url_for("books.banking_home", account=account_id), f"Imported {added} new line{'s' if added != 1 else ''}")
+
+
+@bp.post("/banking/rules")
+def bank_rule():
+    """Create a bank rule."""
+    form = request.form
+    banking.create_rule(db(), name=form.get("name", ""), contains=form.get("contains", ""),
+                        category_id=form.get("category_id") or None, direction=form.get("direction", "any"),
+                        account_id=form.get("account_id") or None, contact_id=form.get("contact_id") or None)
+    return _done(url_for("books.banking_home", account=form.get("account_id", "")), "Rule saved")
+
+
+@bp.post("/banking/apply-rules")
+def bank_apply_rules():
+    """Categorize every line for review that a rule covers."""
+    account_id = request.form.get("account_id")
+    done = banking.apply_rules(db(), account_id)
+    return _done(url_for("books.banking_home", account=account_id), f"Rules added {done} line{'s' if done != 1 else ''}")
+
+
+# --- reconcile -----------------------------------------------------------------------------------------
+
+@bp.get("/reconcile")
+def reconcile_start():
+    """Choose an account and enter the statement's ending date and balance."""
+    session = db()
+    if request.args.get("account", "").isdigit() and request.args.get("statement_date"):
+        # without JavaScript the start form lands here: go on to the chosen account's worksheet
+        args = {k: v for k, v in request.args.items() if k != "account"}
+        return redirect(url_for("books.reconcile", account_id=int(request.args["account"]), **args), code=303)
+    accounts = _accounts(*ledger.FEED_TYPES)
+    history = session.exec(select(Reconciliation, Account).join(Account, Account.id == Reconciliation.account_id)
+                           .order_by(Reconciliation.statement_date.desc())).all()
+    beginning = {a.id: banking.beginning_balance(session, a.id) for a in accounts}
+    return _page("books/reconcile_start.html", "reconcile", accounts=accounts, history=history, beginning=beginning,
+                 last={a.id: banking.last_reconciliation(session, a.id) for a in accounts})
+
+
+@bp.route("/reconcile/<int:account_id>", methods=["GET", "POST"])
+def reconcile(account_id: int):
+    """The reconciliation worksheet: tick cleared items until the difference is 0.00, then finish."""
+    session = db()
+    form = request.form if request.method == "POST" else request.args
+    error = None
+    statement_date = _date_arg("statement_date", None, form)
+    if statement_date is None:
+        raise MockAppsError("enter the statement ending date", status=400)
+    ending = ledger.parse_money(form.get("ending_balance", ""), "Ending balance")
+    checked = None
+    if request.method == "POST":
+        checked = {int(v) for v in form.getlist("cleared") if v.isdigit()}
+        try:
+            banking.finish_reconciliation(session, account_id, statement_date, ending, checked)
+            acc = session.get(Account, account_id)
+            return _done(url_for("books.reconcile_start"),
+                         f"{acc.name} reconciled through {statement_date:%b %-d, %Y}")
+        except MockAppsError as exc:
+            error = exc.message
+    sheet = banking.worksheet(session, account_id, statement_date, ending, checked)
+    sign = 1 if ledger.is_debit_normal(sheet.account.type) else -1
+    return _page("books/reconcile.html", "reconcile", http_status=422 if error else 200, sheet=sheet, sign=sign,
+                 error=error, ending_text=form.get("ending_balance", ""), label=UI_LABEL,
+                 names={c.id: c.display_name for c in _contacts(None)})
+
+
+@bp.post("/reconcile/<int:account_id>/undo")
+def reconcile_undo(account_id: int):
+    """Undo the account's latest reconciliation."""
+    rec = banking.undo_reconciliation(db(), account_id)
+    return _done(url_for("books.reconcile_start"), f"Reconciliation through {rec.statement_date:%b %-d, %Y} undone")
+
+
+# --- reports -------------------------------------------------------------------------------------------
+
+@bp.get("/reports")
+def reports_home():
+    """The list of reports."""
+    return _page("books/reports.html", "reports", reports=reports.REPORTS)
+
+
+@bp.get("/reports/<key>")
+def report(key: str):
+    """One report, with its period in the URL; `?format=csv|xlsx` downloads it."""
+    session = db()
+    if key not in reports.REPORTS:
+        raise NotFound(f"there is no report {key!r}")
+    account = request.args.get("account", "")
+    built = reports.build(session, key, _date_arg("start"), _date_arg("end"),
+                          int(account) if account.isdigit() else None)
+    fmt = request.args.get("format", "")
+    company = service.company(session).name
+    if fmt in ("csv", "xlsx"):
+        data = report_files.to_csv(built, company) if fmt == "csv" else report_files.to_xlsx(built, company)
+        mime = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        name = f"{built.title.replace(' ', '_').replace('/', '')}.{fmt}"
+        return Response(data, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    query = {k: v for k, v in request.args.items() if k != "format"}
+    return _page("books/report.html", "reports", report=built, key=key, query=query,
+                 csv_url=url_for("books.report", key=key, **query, format="csv"),
+                 xlsx_url=url_for("books.report", key=key, **query, format="xlsx"),
+                 accounts=_accounts(), account=account, urlencode=urlencode)
+

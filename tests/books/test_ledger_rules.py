@@ -134,3 +134,22 @@ def test_reports_over_plain_data():
 def test_fiscal_year_start():
     assert ledger.fiscal_year_start(date(2026, 3, 31)) == date(2026, 1, 1)
     assert ledger.fiscal_year_start(date(2026, 3, 31), 7) == date(2025, 7, 1)
+
+
+@pytest.mark.parametrize("text, cents", [("1,234.56", 123_456), ("$12", 1_200), ("(5.00)", -500), ("-5.1", -510),
+                                         (".5", 50), ("0", 0)])
+def test_parse_money(text, cents):
+    assert ledger.parse_money(text) == cents
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1.234", "1.2.3", "--5"])
+def test_parse_money_refuses_non_amounts(text):
+    with pytest.raises(LedgerError, match="not an amount"):
+        ledger.parse_money(text, "Amount")
+
+
+def test_parse_quantity():
+    assert ledger.parse_quantity("2.5") == 2_500
+    assert ledger.parse_quantity("-1") == -1_000
+    with pytest.raises(LedgerError):
+        ledger.parse_quantity("two")
