@@ -1,0 +1,131 @@
+"""A trainer's month-end in a real browser: enter a bill from mail with its PDF attached, pay it, match the
+payment in the bank feed (after uploading the bank's CSV), clear the rest of the feed, reconcile March to a
+zero difference, and read the new checking balance on the balance sheet."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from mock_apps.scenarios import get_scenario
+
+
+def _invoice_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    pdf.drawString(72, 760, "Brightline Logistics - Invoice BL-20931")
+    pdf.drawString(72, 740, "Freight consolidation, March shipments (14 pallets)   $4,249.00")
+    pdf.save()
+    return out.getvalue()
+
+
+def _money(text: str) -> int:
+    raw = text.strip().replace("$", "").replace(",", "")
+    negative = raw.startswith("-")
+    whole, _, frac = raw.lstrip("-").partition(".")
+    cents = int(whole) * 100 + int((frac + "00")[:2])
+    return -cents if negative else cents
+
+
+def _report_cell(page, label: str) -> int:
+    return _money(page.locator(f"tr[data-label='{label}'] td").first.inner_text())
+
+
+CATEGORY = {"COMPANY VISA AUTOPAY": "2100 Company Visa", "INTEREST PAID": "7000 Interest Income",
+            "MOBILE DEPOSIT UNKNOWN": "4000 Sales"}
+
+
+@pytest.mark.slow
+def test_trainer_enters_pays_matches_and_reconciles_a_bill(books_world, books_page, tmp_path):
+    page = books_page
+    base = books_world.url
+    facts = get_scenario("meridian").facts
+    march = next(s for s in facts.statements if s.period_start.month == 3)
+
+    page.goto(base + "/reports/balance-sheet?end=2026-03-31")
+    checking_before = _report_cell(page, "1000 Operating Checking")
+
+    # 1. Enter the bill from the "+ New" menu, with the vendor's PDF attached.
+    page.goto(base + "/")
+    page.get_by_role("button", name="+ New").click()
+    page.get_by_role("menuitem", name="Bill", exact=True).click()
+    page.get_by_label("Vendor").select_option(label="Brightline Logistics")
+    page.get_by_label("Bill date").fill("2026-03-18")
+    page.get_by_label("Bill no.").fill("BL-20931")
+    page.get_by_label("Category, line 1").select_option(label="5100 Freight In")
+    page.get_by_label("Description, line 1").fill("Freight consolidation, March shipments (14 pallets)")
+    page.get_by_label("Amount, line 1").fill("4,249.00")
+    page.get_by_label("Attachment").set_input_files(files=[{"name": "BL-20931.pdf", "mimeType": "application/pdf",
+                                                             "buffer": _invoice_pdf()}])
+    assert page.get_by_test_id("form-total").inner_text() == "$4,249.00"
+    page.get_by_test_id("save").click()
+    assert "Bill BL-20931 saved" in page.get_by_test_id("toast").inner_text()
+    assert page.get_by_test_id("status").inner_text() == "Open"
+    assert page.get_by_test_id("balance").inner_text() == "$4,249.00"
+    assert page.get_by_role("link", name="BL-20931.pdf").is_visible()
+    assert page.get_by_role("row", name="5100 Freight In $4,249.00").is_visible()
+
+    # 2. Pay it by check from the operating account.
+    page.get_by_test_id("pay-bill").click()
+    page.get_by_label("Pay BL-20931 in full").check()
+    assert page.get_by_label("Payment for BL-20931").input_value() == "4249.00"
+    page.get_by_label("Payment account").select_option(label="1000 Operating Checking")
+    page.get_by_label("Payment date").fill("2026-03-31")
+    page.get_by_label("Payment method").select_option("Check")
+    page.get_by_label("Starting check no.").fill("5200")
+    page.get_by_role("button", name="Pay selected bills").click()
+    assert "1 bill paid ($4,249.00)" in page.get_by_test_id("toast").inner_text()
+
+    # 3. Upload the bank's CSV with the cleared check, then work the whole March feed.
+    page.get_by_test_id("nav-banking").click()
+    csv_path = tmp_path / "first-lakes-march.csv"
+    csv_path.write_text("Date,Description,Amount\n03/31/2026,CHECK 5200,-4249.00\n")
+    page.get_by_label("Bank statement CSV (Date, Description, Amount)").set_input_files(str(csv_path))
+    page.get_by_role("button", name="Upload", exact=True).click()
+    assert "Imported 1 new line" in page.get_by_test_id("toast").inner_text()
+    check_row = page.locator("tr", has_text="CHECK 5200")
+    check_row.get_by_role("button", name="Match").click()
+    assert "Matched CHECK 5200" in page.get_by_test_id("toast").inner_text()
+    added = 0
+    for _ in range(80):
+        rows = page.locator("table.feed tbody tr[data-testid^=bank-line-]")
+        if rows.count() == 0:
+            break
+        row = rows.first
+        description = row.locator("td").nth(1).inner_text().strip()
+        if row.get_by_role("button", name="Match").count():
+            row.get_by_role("button", name="Match").click()
+        else:
+            row.get_by_label("Category").select_option(label=CATEGORY[description])
+            received = row.locator("td").nth(3).inner_text().strip()
+            spent = row.locator("td").nth(2).inner_text().strip()
+            added += _money(received) if received else -_money(spent)
+            row.get_by_role("button", name="Add").click()
+        page.wait_for_load_state()
+    assert page.get_by_test_id("tab-review").inner_text() == "For review (0)"
+
+    # 4. Reconcile March against the statement (which shows the check too).
+    ending = march.ending_balance_cents - 424_900
+    page.get_by_test_id("nav-reconcile").click()
+    page.get_by_label("Account").select_option(label="1000 Operating Checking")
+    page.get_by_label("Ending balance").fill(f"{ending / 100:.2f}")
+    page.get_by_label("Ending date").fill("2026-03-31")
+    page.get_by_test_id("start-reconciling").click()
+    assert page.get_by_test_id("difference").inner_text() == "$0.00"
+    page.get_by_test_id("finish-now").click()
+    assert "Operating Checking reconciled through Mar 31, 2026" in page.get_by_test_id("toast").inner_text()
+    assert page.get_by_role("row", name="Operating Checking 03/31/2026").is_visible()
+
+    # 5. The balance sheet shows the new checking balance.
+    page.get_by_test_id("nav-reports").click()
+    page.get_by_test_id("report-balance-sheet").click()
+    page.get_by_label("As of").fill("2026-03-31")
+    page.get_by_role("button", name="Run report").click()
+    assert _report_cell(page, "1000 Operating Checking") == checking_before - 424_900 + added
+    assert _report_cell(page, "Total Assets") == _report_cell(page, "Total Liabilities and Equity")
+    ops = [c["op"] for c in books_world.changes()]
+    assert ops[:4] == ["books.bill.create", "books.bill.pay", "books.bank.import", "books.bank.match"]
+    assert "books.bank.categorize" in ops and ops[-1] == "books.reconcile.finish"
