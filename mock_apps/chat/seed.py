@@ -233,6 +233,15 @@ def _filler(ws: _Workspace) -> None:
                 f"by {payment.method} ({payment.reference}), applied to {applied}.")
         msg = ws.post("finance", "dana.whitfield", ws.t(text), when)
         _maybe_thread(ws, "finance", msg, finance_members, when)
+    for expense in facts.expenses:
+        when = ws.at(expense.date, rnd.randint(9, 17), rnd.randint(0, 59))
+        if when >= now:
+            continue
+        memo = f" ({expense.memo})" if expense.memo else ""
+        text = (f"Coded {expense.paid_from} charge: {expense.payee}, {money(expense.amount_cents)} to "
+                f"{expense.account}{memo}.")
+        msg = ws.post("finance", "dana.whitfield", ws.t(text), when)
+        _maybe_thread(ws, "finance", msg, finance_members, when)
     bills = {b.key: b for b in facts.bills}
     runs: dict[date, list] = {}
     for bp in facts.bill_payments:
@@ -292,13 +301,13 @@ def _filler(ws: _Workspace) -> None:
         ws.post("finance", "marcus.reyes", ws.t("Nice work, thank you!"), ws.at(close_day, 16, 12), thread=msg)
     days = _business_days(date(2026, 1, 5), now.astimezone(ws.tz).date() - timedelta(days=1))
     general_members = _members(ws, "general")
-    for i, day in enumerate(days[::5]):
+    for i, day in enumerate(days[::2]):
         who, text = _GENERAL[i % len(_GENERAL)]
         when = ws.at(day, 8, rnd.randint(30, 59))
         msg = ws.post("general", who, ws.t(text), when)
         _maybe_thread(ws, "general", msg, general_members, when)
     for day in days:
-        if rnd.random() < 0.55:
+        if rnd.random() < 0.85:
             when = ws.at(day, rnd.randint(11, 16), rnd.randint(0, 59))
             msg = ws.post("random", rnd.choice(general_members), ws.t(rnd.choice(_RANDOM)), when)
             _maybe_thread(ws, "random", msg, general_members, when)

@@ -22,6 +22,7 @@
     var list = document.createElement("ul");
     list.className = "chat-complete";
     list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Suggestions");
     list.id = "chat-complete-" + (++counter);
     list.hidden = true;
     textarea.setAttribute("aria-autocomplete", "list");
