@@ -169,7 +169,7 @@ def create_rule(db: WorldSession, *, name: str, contains: str, category_id, dire
         raise BadRequest("a bank rule needs a name and the text to look for")
     if direction not in ("any", "in", "out"):
         raise BadRequest("a rule's direction is any, in or out")
-    with db.operation("books.bank.rule.create", name=name, contains=contains):
+    with db.operation("books.bank.rule.create", rule=name, contains=contains):
         category = service.get_account(db, category_id, "a category")
         rule = BankRule(name=name.strip(), contains=contains.strip(), direction=direction, category_id=category.id,
                         account_id=feed_account(db, account_id).id if account_id else None,

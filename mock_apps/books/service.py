@@ -534,6 +534,7 @@ def _op_args(args: dict) -> dict:
     """Operation arguments kept semantic and JSON-friendly (ids, dates, amounts)."""
     out = {}
     for key, value in args.items():
+        key = "new_name" if key == "name" else key  # `name` is the operation's own parameter
         if key == "applications":
             out[key] = [[int(t), int(c)] for t, c in value]
         elif isinstance(value, (str, int, float, bool, date)) or value is None:
@@ -621,7 +622,7 @@ def _check_account(db, values: dict, own_id: int | None) -> None:
 def create_account(db: WorldSession, **values) -> Account:
     """Add an account to the chart of accounts."""
     values = {k: v for k, v in values.items() if k in ACCOUNT_FIELDS and v is not None}
-    with db.operation("books.account.create", name=values.get("name"), type=values.get("type")):
+    with db.operation("books.account.create", account=values.get("name"), type=values.get("type")):
         _check_account(db, values, None)
         now = db.now()
         acc = Account(created_at=now, updated_at=now, **values)
@@ -678,7 +679,7 @@ def _check_item(db, values: dict, own_id: int | None) -> None:
 def create_item(db: WorldSession, **values) -> Item:
     """Add a product or service."""
     values = {k: v for k, v in values.items() if k in ITEM_FIELDS and v is not None}
-    with db.operation("books.item.create", name=values.get("name")):
+    with db.operation("books.item.create", item=values.get("name")):
         _check_item(db, values, None)
         now = db.now()
         item = Item(created_at=now, updated_at=now, **values)

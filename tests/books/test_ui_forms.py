@@ -1,0 +1,114 @@
+"""The UI's forms over HTTP: errors shown inline with nothing posted, multi-bill payment as one operation,
+report exports, and the OpenAPI document."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import requests
+from sqlmodel import select
+
+from mock_apps.books.models import Account, Contact, Txn
+
+
+def _ids(world):
+    s = world.session()
+    try:
+        accounts = {a.name: a.id for a in s.exec(select(Account)).all()}
+        contacts = {c.display_name: c.id for c in s.exec(select(Contact)).all()}
+        open_bills = s.exec(select(Txn).where(Txn.type == "Bill", Txn.balance_cents > 0).order_by(Txn.id)).all()
+        invoice = s.exec(select(Txn).where(Txn.doc_number == "INV-1009")).one()
+        return accounts, contacts, open_bills, invoice
+    finally:
+        s.close()
+
+
+def test_unbalanced_journal_entry_form_shows_the_error_and_posts_nothing(books_world):
+    accounts, _c, _b, _i = _ids(books_world)
+    before = len(books_world.changes())
+    response = requests.post(f"{books_world.url}/new/journal", data={
+        "txn_date": "2026-03-31", "line_account": [accounts["Rent"], accounts["Operating Checking"]],
+        "line_debit": ["100.00", ""], "line_credit": ["", "90.00"], "line_description": ["", ""]},
+        allow_redirects=False)
+    assert response.status_code == 422
+    assert "does not balance: debits $100.00 and credits $90.00" in response.text
+    assert 'value="100.00"' in response.text  # the form keeps what was typed
+    assert len(books_world.changes()) == before
+
+
+def test_invoice_form_creates_an_invoice_with_terms(books_world):
+    accounts, contacts, _b, _i = _ids(books_world)
+    response = requests.post(f"{books_world.url}/new/invoice", data={
+        "contact_id": contacts["Granite & Vale LLP"], "txn_date": "2026-03-31", "line_item": [""],
+        "line_account": [accounts["Sales"]], "line_description": ["Consulting"], "line_qty": ["3"],
+        "line_rate": ["19.99"], "line_amount": [""]}, allow_redirects=False)
+    assert response.status_code == 303
+    page = requests.get(books_world.server.url + response.headers["Location"]).text  # Location keeps /w/<world>
+    assert "$59.97" in page and "04/30/2026" in page
+    assert books_world.changes()[-1]["op"] == "books.invoice.create"
+
+
+def test_overpayment_and_negative_quantity_are_form_errors(books_world):
+    accounts, contacts, _b, invoice = _ids(books_world)
+    before = len(books_world.changes())
+    response = requests.post(f"{books_world.url}/receive-payment", data={
+        "customer_id": invoice.contact_id, "deposit_account_id": accounts["Operating Checking"],
+        "txn_date": "2026-03-31", f"apply_{invoice.id}": f"{invoice.balance_cents / 100 + 5:.2f}"})
+    assert response.status_code == 422 and "more than the open balance of invoice INV-1009" in response.text
+    response = requests.post(f"{books_world.url}/new/invoice", data={
+        "contact_id": contacts["Granite & Vale LLP"], "txn_date": "2026-03-31", "line_account": [accounts["Sales"]],
+        "line_qty": ["-2"], "line_rate": ["10"], "line_amount": [""], "line_item": [""], "line_description": [""]})
+    assert response.status_code == 422 and "quantity must be positive" in response.text
+    assert len(books_world.changes()) == before
+
+
+def test_paying_bills_of_two_vendors_is_one_operation(books_world):
+    accounts, _c, open_bills, _i = _ids(books_world)
+    first = open_bills[0]
+    second = next(b for b in open_bills if b.contact_id != first.contact_id)
+    response = requests.post(f"{books_world.url}/pay-bills", data={
+        "pay_account_id": accounts["Operating Checking"], "txn_date": "2026-03-31", "method": "Check",
+        "reference": "6001", f"apply_{first.id}": f"{first.balance_cents / 100:.2f}",
+        f"apply_{second.id}": "10.00"}, allow_redirects=False)
+    assert response.status_code == 303
+    entry = books_world.changes()[-1]
+    assert entry["op"] == "books.bill.pay"
+    created = [c for c in entry["changes"] if c["table"] == "txn" and c["kind"] == "insert"]
+    assert sorted(c["after"]["doc_number"] for c in created) == ["6001", "6002"]
+    s = books_world.session()
+    try:
+        assert s.get(Txn, first.id).balance_cents == 0
+        assert s.get(Txn, second.id).balance_cents == second.balance_cents - 1000
+    finally:
+        s.close()
+
+
+def test_report_exports(books_world):
+    csv_text = requests.get(f"{books_world.url}/reports/trial-balance", params={"format": "csv"}).text
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    assert rows[0] == ["Trial Balance"] and rows[4] == ["", "Debit", "Credit"]
+    total = next(r for r in rows if r and r[0] == "TOTAL")
+    assert total[1] == total[2]
+    data = requests.get(f"{books_world.url}/reports/balance-sheet", params={"format": "xlsx", "end": "2026-03-31"}).content
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert values["Total Assets"] == values["Total Liabilities and Equity"]
+    assert isinstance(values["Total Assets"], float) and values["Total Assets"] > 0
+
+
+def test_report_pages_and_bad_dates(books_world):
+    page = requests.get(f"{books_world.url}/reports/profit-and-loss", params={"start": "2026-03-01", "end": "2026-03-31"})
+    assert page.status_code == 200 and "March 1, 2026 - March 31, 2026" in page.text
+    bad = requests.get(f"{books_world.url}/reports/profit-and-loss", params={"start": "March"})
+    assert bad.status_code == 400 and "not a date" in bad.text
+
+
+def test_openapi_document_lists_what_is_implemented(books_world):
+    doc = requests.get(f"{books_world.url}/v3/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    for path in ("/v3/company/{realmId}/invoice", "/v3/company/{realmId}/query",
+                 "/v3/company/{realmId}/reports/{report}", "/v3/company/{realmId}/vendorcredit/{id}"):
+        assert path in doc["paths"]
+    assert "Fault" in doc["components"]["schemas"]
