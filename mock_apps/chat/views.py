@@ -66,11 +66,11 @@ def directory() -> Directory:
 
 
 def _user_href(user: User) -> str:
-    return url_for("chat.profile", user_id=user.id)
+    return _profile_url(user.id)
 
 
 def _channel_href(conv: Conversation) -> str:
-    return url_for("chat.channel", conversation_id=conv.id)
+    return _conv_url(conv.id)
 
 
 def render_text(text: str):
@@ -86,12 +86,22 @@ def composer_text(text: str) -> str:
     return to_composer(text, {u.id: u.name for u in directory().users.values()})
 
 
+def _tz() -> ZoneInfo:
+    """The company's timezone, read once per request."""
+    tz = g.get("_chat_tz")
+    if tz is None:
+        tz = g._chat_tz = db().timezone()
+    return tz
+
+
 def _local(ts: str) -> datetime:
-    return ts_time(ts).astimezone(db().timezone())
+    return ts_time(ts).astimezone(_tz())
 
 
 def _day_label(day) -> str:
-    today = db().now().astimezone(db().timezone()).date()
+    today = g.get("_chat_today")
+    if today is None:
+        today = g._chat_today = db().now().astimezone(_tz()).date()
     if day == today:
         return "Today"
     if day == today - timedelta(days=1):
@@ -160,6 +170,30 @@ class MessageView:
         self.is_system = msg.subtype in ("channel_join", "channel_leave", "channel_topic", "channel_purpose")
         self.repliers = [d.users[u] for u in msg.reply_users.split(",") if u in d.users][:5]
         self.latest_reply_time = _local(msg.latest_reply) if msg.latest_reply else None
+        self.channel_url = _conv_url(msg.conversation_id)
+        base = f"{self.channel_url}/messages/{msg.ts}"
+        self.react_url, self.pin_url = f"{base}/reactions", f"{base}/pin"
+        self.edit_url, self.delete_url = f"{base}/edit", f"{base}/delete"
+        self.permalink = f"{self.channel_url}/p{msg.ts.replace('.', '')}"
+        self.author_url = _profile_url(self.author.id) if self.author else None
+
+
+def _conv_url(conversation_id: str) -> str:
+    """The channel's URL, built once per request (pages link to it many times)."""
+    cache = g.setdefault("_chat_conv_urls", {})
+    url = cache.get(conversation_id)
+    if url is None:
+        url = cache[conversation_id] = url_for("chat.channel", conversation_id=conversation_id)
+    return url
+
+
+def _profile_url(user_id: str) -> str:
+    """A profile URL, built once per request."""
+    cache = g.setdefault("_chat_profile_urls", {})
+    url = cache.get(user_id)
+    if url is None:
+        url = cache[user_id] = url_for("chat.profile", user_id=user_id)
+    return url
 
 
 def message_views(messages: list[Message], me: User, *, group: bool = True) -> list[MessageView]:
@@ -237,7 +271,7 @@ def channel(conversation_id: str, error: str | None = None, draft: str = "", sta
                  messages=views, has_older=has_older, oldest=rows[0].ts if rows else None, first_unread=first_unread,
                  thread=thread_views, thread_ts=thread_ts if thread_views else None, panel=panel, members=members,
                  pins=pins, member_count=len(service.member_ids(session, conv.id)), error=error, draft=draft,
-                 thread_draft=thread_draft, editing=request.args.get("edit"),
+                 thread_draft=thread_draft, editing=request.args.get("edit"), reacting=request.args.get("react"),
                  highlight=request.args.get("highlight"), partners=service.dm_partner(session, conv, me)
                  if conv.kind in ("im", "mpim") else [])
 
