@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy.orm import aliased
 from sqlmodel import func, select
 
 from mock_apps.books import ledger, service
@@ -159,20 +160,21 @@ def trial_balance(db: WorldSession, as_of: date) -> Report:
 
 
 def open_documents_as_of(db: WorldSession, side: str, as_of: date) -> list[tuple[Txn, str, int]]:
-    """(document, contact name, open balance) as of a date; credits are negative."""
+    """(document, contact name, open balance) as of a date; credits are negative.
+
+    Only documents still open on that date are read: the applied amounts are summed in SQL.
+    """
     types = ("Invoice", "CreditMemo") if side == "ar" else ("Bill", "VendorCredit")
-    applied = dict(db.exec(select(Application.target_id, func.sum(Application.amount_cents))
-                           .join(Txn, Txn.id == Application.txn_id).where(Txn.txn_date <= as_of)
-                           .group_by(Application.target_id)).all())
-    rows = db.exec(select(Txn, Contact.display_name).join(Contact, Contact.id == Txn.contact_id).where(
-        Txn.type.in_(types), Txn.txn_date <= as_of, Txn.voided == False)  # noqa: E712
-        .order_by(Contact.display_name, Txn.txn_date, Txn.id)).all()
-    out = []
-    for txn, name in rows:
-        open_cents = txn.total_cents - applied.get(txn.id, 0)
-        if open_cents:
-            out.append((txn, name, open_cents if txn.type in ("Invoice", "Bill") else -open_cents))
-    return out
+    payer = aliased(Txn)
+    applied = (select(Application.target_id.label("target_id"), func.sum(Application.amount_cents).label("cents"))
+               .join(payer, payer.id == Application.txn_id).where(payer.txn_date <= as_of)
+               .group_by(Application.target_id).subquery())
+    open_cents = Txn.total_cents - func.coalesce(applied.c.cents, 0)
+    rows = db.exec(select(Txn, Contact.display_name, open_cents).join(Contact, Contact.id == Txn.contact_id)
+                   .outerjoin(applied, applied.c.target_id == Txn.id)
+                   .where(Txn.type.in_(types), Txn.txn_date <= as_of, Txn.voided == False, open_cents != 0)  # noqa: E712
+                   .order_by(Contact.display_name, Txn.txn_date, Txn.id)).all()
+    return [(txn, name, cents if txn.type in ("Invoice", "Bill") else -cents) for txn, name, cents in rows]
 
 
 def aging_summary(db: WorldSession, side: str, as_of: date) -> Report:

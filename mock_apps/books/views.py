@@ -8,6 +8,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 from sqlmodel import func, select
 
 from mock_apps.books import banking, ledger, report_files, reports, service
@@ -365,6 +366,69 @@ def _new_txn(kind: str):
                  all_contacts=_contacts(None), items=db().exec(select(Item).where(Item.active).order_by(Item.name)).all(),
                  accounts=_accounts(), pay_accounts=_accounts(*ledger.FEED_TYPES),
                  banks=_accounts("Bank", "Other current asset"))
+
+
+def _form_of(txn: Txn) -> MultiDict:
+    """A transaction as the values its form would post (to edit it)."""
+    session = db()
+    form = MultiDict({"txn_date": txn.txn_date.isoformat(), "memo": txn.memo, "doc_number": txn.doc_number,
+                      "contact_id": str(txn.contact_id or ""), "account_id": str(txn.account_id or ""),
+                      "due_date": txn.due_date.isoformat() if txn.due_date else "",
+                      "terms_days": "" if txn.terms_days is None else str(txn.terms_days)})
+    if txn.type == "Transfer":
+        form.update({"from_account_id": str(txn.account_id), "to_account_id": str(txn.other_account_id),
+                     "amount": f"{txn.total_cents / 100:.2f}"})
+    for line in session.exec(select(DocLine).where(DocLine.txn_id == txn.id).order_by(DocLine.line_no)).all():
+        form.add("line_account", str(line.account_id or ""))
+        form.add("line_item", str(line.item_id or ""))
+        form.add("line_description", line.description)
+        form.add("line_contact", str(line.contact_id or ""))
+        if txn.type == "JournalEntry":
+            form.add("line_debit", f"{line.amount_cents / 100:.2f}" if line.posting == "Debit" else "")
+            form.add("line_credit", f"{line.amount_cents / 100:.2f}" if line.posting == "Credit" else "")
+        elif txn.type in ("Invoice", "CreditMemo"):
+            form.add("line_qty", f"{line.quantity_milli / 1000:g}")
+            form.add("line_rate", f"{line.unit_cents / 100:.2f}")
+            form.add("line_amount", f"{line.amount_cents / 100:.2f}")
+        else:
+            form.add("line_amount", f"{line.amount_cents / 100:.2f}")
+    return form
+
+
+_KIND_OF = {"Invoice": "invoice", "CreditMemo": "creditmemo", "Bill": "bill", "VendorCredit": "vendorcredit",
+            "Deposit": "deposit", "JournalEntry": "journal", "Transfer": "transfer"}
+
+
+@bp.route("/txn/<int:txn_id>/edit", methods=["GET", "POST"])
+def edit_txn(txn_id: int):
+    """Edit a transaction in its form (payments are changed by voiding and re-entering them)."""
+    session = db()
+    txn = service.get_txn(session, txn_id)
+    kind = _KIND_OF.get(txn.type) or ("check" if txn.payment_method == "Check" else "expense"
+                                      if txn.type == "Purchase" else None)
+    if kind is None:
+        raise MockAppsError(f"a {UI_LABEL[txn.type].lower()} cannot be edited here; void it and enter it again",
+                            status=400, code="not_editable")
+    txn_type, title, contact_kind, style = FORMS[kind]
+    error = None
+    if request.method == "POST":
+        form = request.form
+        try:
+            kwargs = _txn_kwargs(kind, form)
+            service.update_txn(session, txn.id, form.get("sync_token"), source="ui", **kwargs)
+            return _done(url_for("books.txn", txn_id=txn.id), f"{title} {txn.doc_number} saved".replace("  ", " "))
+        except MockAppsError as exc:
+            error = exc.message
+    else:
+        form = _form_of(txn)
+    rows = max(4, len(form.getlist("line_account")) + 1)
+    return _page("books/txn_form.html", "new", http_status=422 if error else 200, kind=kind, txn_type=txn_type,
+                 title=f"Edit {title.lower()} {txn.doc_number}".strip(), contact_kind=contact_kind, style=style,
+                 form=form, error=error, rows=rows, sync_token=request.form.get("sync_token", txn.sync_token),
+                 contacts=_contacts(contact_kind) if contact_kind else [], all_contacts=_contacts(None),
+                 items=session.exec(select(Item).where(Item.active).order_by(Item.name)).all(),
+                 accounts=_accounts(), pay_accounts=_accounts(*ledger.FEED_TYPES),
+                 banks=_accounts("Bank", "Other current asset"), editing=True)
 
 
 @bp.route("/receive-payment", methods=["GET", "POST"])

@@ -112,3 +112,20 @@ def test_openapi_document_lists_what_is_implemented(books_world):
                  "/v3/company/{realmId}/reports/{report}", "/v3/company/{realmId}/vendorcredit/{id}"):
         assert path in doc["paths"]
     assert "Fault" in doc["components"]["schemas"]
+
+
+def test_edit_a_bill_in_its_form_and_refuse_a_stale_edit(books_world):
+    accounts, _c, open_bills, _i = _ids(books_world)
+    bill = open_bills[-1]
+    form = requests.get(f"{books_world.url}/txn/{bill.id}/edit")
+    assert form.status_code == 200 and f'value="{bill.total_cents / 100:.2f}"' in form.text
+    data = {"sync_token": str(bill.sync_token), "contact_id": bill.contact_id, "txn_date": bill.txn_date.isoformat(),
+            "doc_number": bill.doc_number, "line_account": [accounts["Office Supplies"]],
+            "line_description": ["Corrected"], "line_amount": ["123.45"]}
+    saved = requests.post(f"{books_world.url}/txn/{bill.id}/edit", data=data, allow_redirects=False)
+    assert saved.status_code == 303
+    assert books_world.changes()[-1]["op"] == "books.bill.update"
+    stale = requests.post(f"{books_world.url}/txn/{bill.id}/edit", data=data)
+    assert stale.status_code == 422 and "was changed since you read it" in stale.text
+    page = requests.get(f"{books_world.url}/txn/{bill.id}").text
+    assert "$123.45" in page and "Corrected" in page
