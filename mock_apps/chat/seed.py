@@ -525,7 +525,7 @@ def _narrative(ws: _Workspace) -> None:
 def _read_markers(ws: _Workspace) -> None:
     """Where the owner stopped reading: everything before these times is read, the rest is unread."""
     owner = ws.users[ws.facts.mailbox_owner]
-    cutoffs = {"general": ws.at(date(2026, 3, 31), 12, 0), "random": ws.at(date(2026, 3, 30), 17, 0),
+    cutoffs = {"general": ws.at(date(2026, 3, 31), 12, 0), "random": ws.at(date(2026, 3, 26), 17, 0),
                "finance": ws.at(date(2026, 3, 31), 14, 0), "dm:jamal.carter": ws.at(date(2026, 3, 31), 15, 0)}
     for mine in ws.db.exec(select(Membership).where(Membership.user_id == owner.id)):
         conv_name = next(k for k, c in ws.convs.items() if c.id == mine.conversation_id)
