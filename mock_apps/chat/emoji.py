@@ -27,6 +27,9 @@ EMOJI: dict[str, str] = {
     "hourglass": "\u231b", "speech_balloon": "\U0001f4ac", "see_no_evil": "\U0001f648", "party_popper": "\U0001f389",
 }
 
+# Slack stores these under one canonical name
+ALIASES = {"thumbsup": "+1", "thumbsdown": "-1", "party_popper": "tada"}
+
 # The picker shows these first, in this order (Slack's frequently used set).
 PICKER = ("white_check_mark", "+1", "eyes", "raised_hands", "tada", "pray", "heart", "joy",
           "thinking_face", "warning", "x", "rocket", "100", "memo", "moneybag", "pushpin")
@@ -38,10 +41,11 @@ def emoji_char(name: str) -> str | None:
 
 
 def normalize_name(name: str) -> str | None:
-    """A reaction name as Slack stores it ("thumbsup" stays, ":eyes:" becomes "eyes"), or None if malformed."""
+    """A reaction name as Slack stores it (":eyes:" becomes "eyes", "thumbsup" becomes "+1"), or None if malformed."""
     if not isinstance(name, str):
         return None
     name = name.strip().strip(":").lower()
     if "::skin-tone-" in name:
         name = name.split("::", 1)[0]
+    name = ALIASES.get(name, name)
     return name if NAME_PATTERN.match(name) else None

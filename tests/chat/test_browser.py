@@ -208,3 +208,37 @@ def test_edit_delete_topic_profile_and_dm(chat_page, chat_world):
     expect(page.get_by_test_id("profile-time")).to_contain_text("America/New_York")
     page.get_by_test_id("message-person").click()
     expect(page.get_by_test_id("channel-title")).to_have_text("Helen Park")
+
+
+def test_broadcast_reply_file_preview_switch_user_and_leave(chat_page, chat_world):
+    page = chat_page
+    finance = _channel_id(chat_world, "finance")
+    page.goto(f"{chat_world.url}/archives/{finance}")
+    kickoff = page.get_by_test_id("history").locator("article", has_text="March close kickoff")
+    kickoff.get_by_role("link", name="1 reply").click()
+    panel = page.get_by_test_id("thread-panel")
+    expect(panel).to_contain_text("On it. I'll start with the bills this morning.")
+    panel.get_by_test_id("thread-input").fill("BL-20931 and FP-7781 are entered")
+    panel.get_by_test_id("broadcast").check()
+    panel.get_by_test_id("thread-send").click()
+    expect(page.get_by_test_id("thread-panel")).to_contain_text("BL-20931 and FP-7781 are entered")
+    in_channel = page.get_by_test_id("history").locator("article").last
+    expect(in_channel).to_contain_text("replied to a thread")
+    expect(in_channel).to_contain_text("BL-20931 and FP-7781 are entered")
+    # the checklist attached to the kickoff previews as text
+    kickoff.get_by_role("link", name="March close checklist").click()
+    expect(page.get_by_test_id("preview-text")).to_contain_text("Enter CC-55107 (Clearwater Chemical Inc.) at $2,040.00")
+    # act as Marcus: his sidebar, his own messages to edit
+    page.get_by_test_id("user-switcher").select_option("marcus.reyes")
+    page.get_by_role("button", name="Switch").click()
+    expect(page.get_by_test_id("file-page")).to_be_visible()
+    expect(page.get_by_test_id("side-leadership")).to_be_visible()
+    page.goto(f"{chat_world.url}/archives/{finance}")
+    page.get_by_test_id("leave").click()
+    expect(page.get_by_test_id("toast")).to_have_text("You left #finance.")
+    expect(page.get_by_test_id("side-finance")).to_have_count(0)
+    ops = [(c["op"], c["args"].get("user")) for c in chat_world.changes() if c["op"] != "chat.mark"]
+    users = {u["name"]: u["id"] for u in chat_world.state()["chat_user"]}
+    assert ops == [("chat.thread.reply", users["dana.whitfield"]), ("chat.channel.leave", users["marcus.reyes"])]
+    reply = next(c for c in chat_world.changes() if c["op"] == "chat.thread.reply")
+    assert reply["args"]["reply_broadcast"] is True
