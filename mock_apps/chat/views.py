@@ -204,7 +204,8 @@ def message_views(messages: list[Message], me: User, *, group: bool = True) -> l
     prev_day = None
     for msg in messages:
         local = _local(msg.ts)
-        day_label = _day_label(local.date()) if local.date() != prev_day else None
+        # day dividers belong to a channel's flow, not to threads or search results
+        day_label = _day_label(local.date()) if group and local.date() != prev_day else None
         same_author = (group and prev is not None and day_label is None and prev.user_id == msg.user_id
                        and prev.subtype is None and msg.subtype is None and not prev.reply_count
                        and local - _local(prev.ts) < timedelta(minutes=GROUP_MINUTES))
@@ -259,10 +260,11 @@ def channel(conversation_id: str, error: str | None = None, draft: str = "", sta
             thread_views = message_views(thread_rows, me, group=False)
             thread_ts = thread_rows[0].ts
     panel = request.args.get("panel") if not thread_views else None
-    members = pins = None
+    members = pins = invitable = None
     if panel == "members":
         ids = service.member_ids(session, conv.id)
         members = [directory().users[u] for u in ids if u in directory().users]
+        invitable = [u for u in service.all_users(session) if u.id not in set(ids) and not u.deleted]
     elif panel == "pins":
         pin_rows = list(session.exec(select(Pin).where(Pin.conversation_id == conv.id).order_by(Pin.pinned_at.desc())))
         msgs = {m.pk: m for m in session.exec(select(Message).where(Message.pk.in_([p.message_pk for p in pin_rows])))}
@@ -270,7 +272,7 @@ def channel(conversation_id: str, error: str | None = None, draft: str = "", sta
     return _page("chat/channel.html", status=status, conv=conv, title=_conv_title(conv, me), is_member=mine is not None,
                  messages=views, has_older=has_older, oldest=rows[0].ts if rows else None, first_unread=first_unread,
                  thread=thread_views, thread_ts=thread_ts if thread_views else None, panel=panel, members=members,
-                 pins=pins, member_count=len(service.member_ids(session, conv.id)), error=error, draft=draft,
+                 pins=pins, invitable=invitable, member_count=len(service.member_ids(session, conv.id)), error=error, draft=draft,
                  thread_draft=thread_draft, editing=request.args.get("edit"), reacting=request.args.get("react"),
                  highlight=request.args.get("highlight"), partners=service.dm_partner(session, conv, me)
                  if conv.kind in ("im", "mpim") else [])
@@ -406,6 +408,18 @@ def leave(conversation_id: str):
     except ChatError as err:
         return _form_error(conversation_id, err)
     return _done(url_for("chat.browse"), f"You left #{conv.name}.")
+
+
+@bp.route("/archives/<conversation_id>/invite", methods=["POST"])
+def invite(conversation_id: str):
+    """Add a person to the channel from the members panel."""
+    try:
+        conv = service.invite(db(), viewer(), conversation_id, [request.form.get("user", "")])
+        added = service.user_by_id(db(), request.form.get("user", ""))
+    except ChatError as err:
+        return _form_error(conversation_id, err)
+    return _done(url_for("chat.channel", conversation_id=conv.id, panel="members"),
+                 f"Added {added.real_name} to #{conv.name}.")
 
 
 @bp.route("/archives/<conversation_id>/topic", methods=["POST"])

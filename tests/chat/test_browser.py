@@ -203,6 +203,7 @@ def test_edit_delete_topic_profile_and_dm(chat_page, chat_world):
     ops = [c["op"] for c in chat_world.changes() if c["op"] != "chat.mark"]
     assert ops == ["chat.post", "chat.update", "chat.delete", "chat.channel.topic"]
     page.get_by_test_id("members-button").click()
+    expect(page.get_by_test_id("invite-form")).to_have_count(0)  # everyone is in #general
     page.get_by_test_id("members-panel").get_by_test_id("member-helen.park").click()
     expect(page.get_by_test_id("profile-title")).to_have_text("Chief Executive Officer")
     expect(page.get_by_test_id("profile-time")).to_contain_text("America/New_York")
@@ -234,11 +235,17 @@ def test_broadcast_reply_file_preview_switch_user_and_leave(chat_page, chat_worl
     expect(page.get_by_test_id("file-page")).to_be_visible()
     expect(page.get_by_test_id("side-leadership")).to_be_visible()
     page.goto(f"{chat_world.url}/archives/{finance}")
+    page.get_by_test_id("members-button").click()
+    page.get_by_test_id("invite-user").select_option(label="Raj Patel (Warehouse Lead)")
+    page.get_by_test_id("invite-submit").click()
+    expect(page.get_by_test_id("toast")).to_have_text("Added Raj Patel to #finance.")
+    expect(page.get_by_test_id("members-panel").get_by_test_id("member-raj.patel")).to_be_visible()
     page.get_by_test_id("leave").click()
     expect(page.get_by_test_id("toast")).to_have_text("You left #finance.")
     expect(page.get_by_test_id("side-finance")).to_have_count(0)
     ops = [(c["op"], c["args"].get("user")) for c in chat_world.changes() if c["op"] != "chat.mark"]
     users = {u["name"]: u["id"] for u in chat_world.state()["chat_user"]}
-    assert ops == [("chat.thread.reply", users["dana.whitfield"]), ("chat.channel.leave", users["marcus.reyes"])]
+    assert ops == [("chat.thread.reply", users["dana.whitfield"]), ("chat.channel.invite", users["marcus.reyes"]),
+                   ("chat.channel.leave", users["marcus.reyes"])]
     reply = next(c for c in chat_world.changes() if c["op"] == "chat.thread.reply")
     assert reply["args"]["reply_broadcast"] is True
