@@ -15,6 +15,8 @@ def audit(db: WorldSession) -> list[str]:
     unbalanced = db.exec(select(Split.txn_id, func.sum(Split.amount_cents)).group_by(Split.txn_id)
                          .having(func.sum(Split.amount_cents) != 0)).all()
     problems += [f"transaction {txn_id} is off by {total} cents" for txn_id, total in unbalanced]
+    stale = db.exec(select(Split.id).join(Txn, Txn.id == Split.txn_id).where(Split.txn_date != Txn.txn_date)).all()
+    problems += [f"split {split_id} carries a date other than its transaction's" for split_id in stale]
     today = service.today(db)
     tb = reports.trial_balance(db, today)
     if tb.totals["debits"] != tb.totals["credits"]:

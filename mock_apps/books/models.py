@@ -112,12 +112,15 @@ class Txn(BooksModel, table=True):
 class Split(BooksModel, table=True):
     """One side of a transaction: debit-positive cents on one account."""
 
-    __table_args__ = (Index("ix_split_account_txn", "account_id", "txn_id"),)
+    # (account, date, amount) covers the balance and report sums without touching the transactions
+    __table_args__ = (Index("ix_split_account_txn", "account_id", "txn_id"),
+                      Index("ix_split_account_date_amount", "account_id", "txn_date", "amount_cents"))
 
     id: int | None = Field(default=None, primary_key=True)
     txn_id: int = Field(foreign_key="txn.id", index=True)
     account_id: int = Field(foreign_key="account.id")
     amount_cents: int
+    txn_date: date  # the transaction's date, copied so balances as of a date need no join
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
     memo: str = ""
     cleared: str = ""  # "" uncleared, "C" cleared (matched in the feed), "R" reconciled

@@ -71,11 +71,11 @@ def accounts_info(db: WorldSession) -> list[AccountInfo]:
 
 def balances(db: WorldSession, *, start: date | None = None, end: date | None = None) -> dict[int, int]:
     """Debit-positive sum of splits per account over dates [start, end] (either side open)."""
-    stmt = select(Split.account_id, func.sum(Split.amount_cents)).join(Txn, Txn.id == Split.txn_id)
+    stmt = select(Split.account_id, func.sum(Split.amount_cents))
     if start is not None:
-        stmt = stmt.where(Txn.txn_date >= start)
+        stmt = stmt.where(Split.txn_date >= start)
     if end is not None:
-        stmt = stmt.where(Txn.txn_date <= end)
+        stmt = stmt.where(Split.txn_date <= end)
     return {acc: total for acc, total in db.exec(stmt.group_by(Split.account_id)).all()}
 
 

@@ -418,6 +418,7 @@ def _write(db: WorldSession, txn: Txn | None, draft: Draft, source: str) -> Txn:
         db.add(DocLine(txn_id=txn.id, **line))
     for posting in draft.postings:
         db.add(Split(txn_id=txn.id, account_id=posting.account_id, amount_cents=posting.amount_cents,
+                     txn_date=txn.txn_date,
                      contact_id=posting.contact_id, memo=posting.memo))
     for target_id, cents in draft.applications:
         target = db.get(Txn, target_id)
@@ -737,7 +738,7 @@ def account_balance(db: WorldSession, account_id: int, as_of: date | None = None
     """An account's debit-positive balance (to a date, inclusive)."""
     stmt = select(func.coalesce(func.sum(Split.amount_cents), 0)).where(Split.account_id == account_id)
     if as_of is not None:
-        stmt = stmt.join(Txn, Txn.id == Split.txn_id).where(Txn.txn_date <= as_of)
+        stmt = stmt.where(Split.txn_date <= as_of)
     return db.exec(stmt).one()
 
 

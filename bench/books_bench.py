@@ -1,0 +1,193 @@
+"""Books benchmark: report latency on the scenario, then the ledger at 50,000 transactions in one world.
+
+    .venv/bin/python bench/books_bench.py [--transactions 50000] [--runs 50]
+
+Measures, server-side (the Flask app in-process through its test client, no network):
+  1. p50/p95 of every report page and API report on the freshly seeded scenario (target p95 < 100 ms);
+  2. the time to post N more transactions through the service layer (batched operations), the ledger's
+     invariants afterwards (every transaction balances, trial balance, A = L + E, A/R and A/P against open
+     documents), report p95 at that size, and single-operation and API query latency at that size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlmodel import select  # noqa: E402
+
+from mock_apps.books import create_app, service  # noqa: E402
+from mock_apps.books.audit import audit  # noqa: E402
+from mock_apps.books.models import Account, Contact, Item, Txn  # noqa: E402
+from mock_apps.books.service import LineInput  # noqa: E402
+from mock_apps.core.settings import Settings  # noqa: E402
+from tests.books.server import REALM, build_template  # noqa: E402
+
+UI_REPORTS = ["profit-and-loss", "balance-sheet", "trial-balance", "ar-aging-summary", "ar-aging-detail",
+              "ap-aging-summary", "ap-aging-detail", "customer-balances", "vendor-balances"]
+API_REPORTS = ["ProfitAndLoss", "BalanceSheet", "TrialBalance", "AgedReceivables", "AgedPayables"]
+HEADERS = {"Authorization": "Bearer bench"}
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def time_reports(client, world: str, runs: int) -> dict[str, tuple[float, float]]:
+    """p50 and p95 (ms) of each report, UI page and API JSON."""
+    out = {}
+    targets = [(f"ui {k}", f"/w/{world}/reports/{k}") for k in UI_REPORTS] + \
+              [(f"api {k}", f"/w/{world}/v3/company/{REALM}/reports/{k}") for k in API_REPORTS]
+    for name, url in targets:
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            response = client.get(url, headers=HEADERS)
+            samples.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        out[name] = (statistics.median(samples), _p(samples, 0.95))
+    return out
+
+
+def post_transactions(session, count: int, seed: int = 7, batch: int = 250) -> float:
+    """Post `count` transactions of every kind through the service layer; returns seconds."""
+    rnd = random.Random(seed)
+    accounts = {a.name: a.id for a in session.exec(select(Account)).all()}
+    customers = [c.id for c in session.exec(select(Contact).where(Contact.kind == "customer")).all()]
+    vendors = [c.id for c in session.exec(select(Contact).where(Contact.kind == "vendor")).all()]
+    items = [i.id for i in session.exec(select(Item)).all()]
+    expense_accounts = [accounts[n] for n in ("Office Supplies", "Travel", "Meals", "Utilities", "Advertising")]
+    open_invoices: list[tuple[int, int, int]] = []  # (id, customer, balance)
+    open_bills: list[tuple[int, int, int]] = []
+    start_day = date(2026, 1, 2)
+    started = time.perf_counter()
+    done = 0
+    while done < count:
+        with session.operation("bench.batch", size=batch):
+            for _ in range(min(batch, count - done)):
+                day = start_day + timedelta(days=rnd.randint(0, 88))
+                kind = rnd.random()
+                if kind < 0.30:
+                    customer = rnd.choice(customers)
+                    txn = service.create_txn(session, "Invoice", source="bench", customer_id=customer, txn_date=day,
+                                             lines=[LineInput(item_id=rnd.choice(items),
+                                                              quantity_milli=rnd.randint(1, 40) * 1000)
+                                                    for _ in range(rnd.randint(1, 3))])
+                    open_invoices.append((txn.id, customer, txn.balance_cents))
+                elif kind < 0.50 and open_invoices:
+                    inv_id, customer, balance = open_invoices.pop(rnd.randrange(len(open_invoices)))
+                    pay = balance if rnd.random() < 0.8 else balance // 2
+                    service.create_txn(session, "Payment", source="bench", customer_id=customer, txn_date=day,
+                                       deposit_account_id=accounts["Operating Checking"],
+                                       applications=[(inv_id, pay)])
+                elif kind < 0.70:
+                    vendor = rnd.choice(vendors)
+                    txn = service.create_txn(session, "Bill", source="bench", vendor_id=vendor, txn_date=day,
+                                             lines=[LineInput(account_id=rnd.choice(expense_accounts),
+                                                              amount_cents=rnd.randint(1_000, 500_000))])
+                    open_bills.append((txn.id, vendor, txn.balance_cents))
+                elif kind < 0.85 and open_bills:
+                    bill_id, vendor, balance = open_bills.pop(rnd.randrange(len(open_bills)))
+                    service.create_txn(session, "BillPayment", source="bench", vendor_id=vendor, txn_date=day,
+                                       pay_account_id=accounts["Operating Checking"], applications=[(bill_id, balance)])
+                elif kind < 0.95:
+                    service.create_txn(session, "Purchase", source="bench", pay_account_id=accounts["Company Visa"],
+                                       txn_date=day, lines=[LineInput(account_id=rnd.choice(expense_accounts),
+                                                                      amount_cents=rnd.randint(500, 90_000))])
+                else:
+                    amount = rnd.randint(10_000, 900_000)
+                    service.create_txn(session, "JournalEntry", source="bench", txn_date=day, lines=[
+                        LineInput(account_id=accounts["Prepaid Expenses"], debit_cents=amount),
+                        LineInput(account_id=accounts["Savings"], credit_cents=amount)])
+                done += 1
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    """Run the benchmark and print a report; exit 1 if a target is missed or an invariant breaks."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--transactions", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="books-bench-"))
+    ok = True
+    try:
+        template = data_dir / "template"
+        t0 = time.perf_counter()
+        build_template(template)
+        print(f"seeded the scenario in {time.perf_counter() - t0:.2f} s")
+        settings = Settings(data_dir=data_dir)
+        world = "bench"
+        folder = settings.worlds_dir / world
+        folder.mkdir(parents=True)
+        for name in ("world.db", "books.db"):
+            shutil.copyfile(template / name, folder / name)
+        (folder / "world.json").write_text('{"scenario": "meridian"}')
+        app = create_app({"settings": settings, "TESTING": True})
+        client = app.test_client()
+
+        print(f"\nreports on the scenario ({args.runs} runs each), ms:")
+        for name, (p50, p95) in time_reports(client, world, args.runs).items():
+            flag = "" if p95 < 100 else "  <-- over 100 ms"
+            ok &= p95 < 100
+            print(f"  {name:28s} p50 {p50:7.1f}  p95 {p95:7.1f}{flag}")
+
+        from mock_apps.core.world import WorldRegistry
+
+        session = WorldRegistry.for_settings(settings).session(world, "books")
+        seconds = post_transactions(session, args.transactions)
+        total = len(session.exec(select(Txn.id)).all())
+        print(f"\nposted {args.transactions} transactions in {seconds:.1f} s "
+              f"({args.transactions / seconds:.0f}/s); the world now holds {total} transactions")
+        t0 = time.perf_counter()
+        problems = audit(session)
+        print(f"ledger audit in {(time.perf_counter() - t0) * 1000:.0f} ms: "
+              f"{'sound' if not problems else problems[:5]}")
+        ok &= not problems
+        session.close()
+
+        print(f"\nreports at {total} transactions ({max(5, args.runs // 5)} runs each), ms:")
+        for name, (p50, p95) in time_reports(client, world, max(5, args.runs // 5)).items():
+            print(f"  {name:28s} p50 {p50:7.1f}  p95 {p95:7.1f}")
+
+        samples = []
+        for n in range(20):
+            body = {"TxnDate": "2026-03-31", "Line": [
+                {"Amount": 10 + n, "DetailType": "JournalEntryLineDetail",
+                 "JournalEntryLineDetail": {"PostingType": "Debit", "AccountRef": {"value": "5"}}},
+                {"Amount": 10 + n, "DetailType": "JournalEntryLineDetail",
+                 "JournalEntryLineDetail": {"PostingType": "Credit", "AccountRef": {"value": "2"}}}]}
+            start = time.perf_counter()
+            response = client.post(f"/w/{world}/v3/company/{REALM}/journalentry", json=body, headers=HEADERS)
+            samples.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, response.get_data(as_text=True)
+        print(f"\nAPI create JournalEntry at size: p50 {statistics.median(samples):.1f} ms, p95 {_p(samples, 0.95):.1f} ms")
+        samples = []
+        for n in range(20):
+            query = (f"select * from Invoice where TotalAmt > '100' and TxnDate >= '2026-02-01' "
+                     f"orderby TxnDate desc startposition {1 + n * 100} maxresults 100")
+            start = time.perf_counter()
+            response = client.get(f"/w/{world}/v3/company/{REALM}/query", query_string={"query": query},
+                                  headers=HEADERS)
+            samples.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+        print(f"API query page of 100 invoices at size: p50 {statistics.median(samples):.1f} ms, "
+              f"p95 {_p(samples, 0.95):.1f} ms")
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    print("\nOK" if ok else "\nTARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
