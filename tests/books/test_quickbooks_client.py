@@ -186,3 +186,38 @@ def test_a_request_without_a_token_is_unauthorized(books_world):
                             params={"query": "select * from Customer"})
     assert response.status_code == 401
     assert response.json()["Fault"]["type"] == "AUTHENTICATION"
+
+
+def test_void_delete_and_journal_entries_through_the_client(qb):
+    from quickbooks.objects.journalentry import JournalEntry, JournalEntryLine, JournalEntryLineDetail
+
+    invoice = Invoice.filter(DocNumber="INV-1047", qb=qb)[0]
+    assert invoice.Balance > 0
+    invoice.void(qb=qb)
+    voided = Invoice.get(invoice.Id, qb=qb)
+    assert voided.TotalAmt == 0 and voided.Balance == 0 and voided.PrivateNote.startswith("Voided")
+
+    rent = Account.filter(Name="Rent", qb=qb)[0]
+    checking = Account.filter(Name="Operating Checking", qb=qb)[0]
+
+    def je(debit: float, credit: float) -> JournalEntry:
+        entry = JournalEntry()
+        entry.TxnDate = "2026-03-31"
+        for amount, posting, account in ((debit, "Debit", rent), (credit, "Credit", checking)):
+            line = JournalEntryLine()
+            line.Amount = amount
+            line.JournalEntryLineDetail = JournalEntryLineDetail()
+            line.JournalEntryLineDetail.PostingType = posting
+            line.JournalEntryLineDetail.AccountRef = _ref(account)
+            entry.Line.append(line)
+        return entry
+
+    with pytest.raises(QuickbooksException) as err:
+        je(500.00, 499.99).save(qb=qb)
+    assert err.value.error_code == 6000 and "does not balance" in err.value.detail
+    saved = je(500.00, 500.00).save(qb=qb)
+    assert Account.get(checking.Id, qb=qb).CurrentBalance == pytest.approx(checking.CurrentBalance - 500)
+    saved.delete(qb=qb)
+    with pytest.raises(ObjectNotFoundException):
+        JournalEntry.get(saved.Id, qb=qb)
+    assert Account.get(checking.Id, qb=qb).CurrentBalance == pytest.approx(checking.CurrentBalance)
