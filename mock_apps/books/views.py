@@ -133,51 +133,74 @@ def dashboard():
 
 # --- lists ---------------------------------------------------------------------------------------------
 
-def _txn_list(types: tuple[str, ...], status: str = "", contact_id: int | None = None, limit: int = 500):
+PAGE_SIZE = 50
+
+
+def _txn_list(types: tuple[str, ...], status: str = "", contact_id: int | None = None,
+              page: int | None = None) -> tuple[list, int]:
+    """(rows of (txn, contact name, status), total count), newest first; status filters run in SQL."""
     session = db()
+    today = service.today(session)
     stmt = select(Txn, Contact.display_name).outerjoin(Contact, Contact.id == Txn.contact_id).where(Txn.type.in_(types))
     if contact_id:
         stmt = stmt.where(Txn.contact_id == contact_id)
-    rows = [(t, name, _status(t)) for t, name in
-            session.exec(stmt.order_by(Txn.txn_date.desc(), Txn.id.desc()).limit(limit)).all()]
-    if status:
-        rows = [r for r in rows if r[2].lower() == status.lower() or
-                (status == "unpaid" and r[2] in ("Open", "Partial", "Overdue"))]
-    return rows
+    not_due = (Txn.due_date == None) | (Txn.due_date >= today)  # noqa: E711
+    live = Txn.voided == False  # noqa: E712
+    filters = {"voided": Txn.voided == True, "paid": live & (Txn.balance_cents == 0),  # noqa: E712
+               "unpaid": live & (Txn.balance_cents > 0),
+               "overdue": live & (Txn.balance_cents > 0) & (Txn.due_date < today),
+               "open": live & (Txn.balance_cents > 0) & (Txn.balance_cents == Txn.total_cents) & not_due,
+               "partial": live & (Txn.balance_cents > 0) & (Txn.balance_cents < Txn.total_cents) & not_due}
+    if status.lower() in filters:
+        stmt = stmt.where(filters[status.lower()])
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    stmt = stmt.order_by(Txn.txn_date.desc(), Txn.id.desc())
+    if page is not None:
+        stmt = stmt.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    return [(t, name, _status(t)) for t, name in session.exec(stmt).all()], total
+
+
+def _page_arg() -> int:
+    raw = request.args.get("page", "1")
+    return max(1, int(raw)) if raw.isdigit() else 1
+
+
+def _list_page(title: str, section: str, types: tuple[str, ...], statuses: list[str], new_kind: str, who: str,
+               endpoint: str) -> Response:
+    status = request.args.get("status", "")
+    page = _page_arg()
+    rows, total = _txn_list(types, status, page=page)
+    return _page("books/txn_list.html", section, title=title, rows=rows, status=status, statuses=statuses,
+                 new_kind=new_kind, who=who, endpoint=endpoint, page=page, total=total, page_size=PAGE_SIZE)
+
+
+DOC_STATUSES = ["", "unpaid", "Open", "Partial", "Overdue", "Paid", "Voided"]
 
 
 @bp.get("/sales/invoices")
 def invoices():
     """All invoices with their status from the world clock."""
-    status = request.args.get("status", "")
-    return _page("books/txn_list.html", "invoices", title="Invoices", rows=_txn_list(("Invoice",), status),
-                 status=status, statuses=["", "unpaid", "Open", "Partial", "Overdue", "Paid", "Voided"],
-                 new_kind="invoice", who="Customer", endpoint="books.invoices")
+    return _list_page("Invoices", "invoices", ("Invoice",), DOC_STATUSES, "invoice", "Customer", "books.invoices")
 
 
 @bp.get("/expenses/bills")
 def bills():
     """All bills with their status."""
-    status = request.args.get("status", "")
-    return _page("books/txn_list.html", "bills", title="Bills", rows=_txn_list(("Bill",), status), status=status,
-                 statuses=["", "unpaid", "Open", "Partial", "Overdue", "Paid", "Voided"], new_kind="bill",
-                 who="Vendor", endpoint="books.bills")
+    return _list_page("Bills", "bills", ("Bill",), DOC_STATUSES, "bill", "Vendor", "books.bills")
 
 
 @bp.get("/expenses/transactions")
 def expenses():
     """Expenses, checks, bill payments and vendor credits."""
-    return _page("books/txn_list.html", "expenses", title="Expense transactions",
-                 rows=_txn_list(("Purchase", "BillPayment", "VendorCredit")), status="", statuses=[],
-                 new_kind="expense", who="Payee", endpoint="books.expenses")
+    return _list_page("Expense transactions", "expenses", ("Purchase", "BillPayment", "VendorCredit"), [],
+                      "expense", "Payee", "books.expenses")
 
 
 @bp.get("/sales/transactions")
 def sales():
     """Payments, credit memos and deposits."""
-    return _page("books/txn_list.html", "sales", title="Sales transactions",
-                 rows=_txn_list(("Payment", "CreditMemo", "Deposit")), status="", statuses=[],
-                 new_kind="deposit", who="Customer", endpoint="books.sales")
+    return _list_page("Sales transactions", "sales", ("Payment", "CreditMemo", "Deposit"), [], "deposit",
+                      "Customer", "books.sales")
 
 
 def _contact_rows(kind: str):
@@ -214,7 +237,7 @@ def contact(contact_id: int):
     c = session.get(Contact, contact_id)
     if c is None:
         raise NotFound(f"there is no customer or vendor {contact_id}")
-    rows = _txn_list(service.TXN_TYPES, contact_id=c.id)
+    rows, _total = _txn_list(service.TXN_TYPES, contact_id=c.id)
     docs = ("Invoice", "CreditMemo") if c.kind == "customer" else ("Bill", "VendorCredit")
     open_balance = sum(t.balance_cents if t.type in ("Invoice", "Bill") else -t.balance_cents
                        for t, _n, _s in rows if t.type in docs)

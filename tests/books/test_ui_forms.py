@@ -129,3 +129,18 @@ def test_edit_a_bill_in_its_form_and_refuse_a_stale_edit(books_world):
     assert stale.status_code == 422 and "was changed since you read it" in stale.text
     page = requests.get(f"{books_world.url}/txn/{bill.id}").text
     assert "$123.45" in page and "Corrected" in page
+
+
+def test_invoice_list_filters_by_status_and_pages(books_world):
+    overdue = requests.get(f"{books_world.url}/sales/invoices", params={"status": "Overdue"}).text
+    for number in ("INV-1009", "INV-1017", "INV-1026"):
+        assert number in overdue
+    assert "INV-1048" not in overdue  # issued Mar 27, not due yet
+    first = requests.get(f"{books_world.url}/sales/invoices").text
+    assert "1-48 of 48" in first
+    paid = requests.get(f"{books_world.url}/sales/invoices", params={"status": "Paid"}).text
+    assert "INV-1009" not in paid and ">Paid<" in paid
+    bills = requests.get(f"{books_world.url}/expenses/bills").text
+    assert "1-50 of" in bills and 'rel="next"' in bills
+    second = requests.get(f"{books_world.url}/expenses/bills", params={"page": 2}).text
+    assert "51-" in second and 'rel="prev"' in second
