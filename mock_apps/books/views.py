@@ -523,7 +523,7 @@ def pay_bills():
         except MockAppsError as exc:
             error = exc.message
     vendor_id = form.get("vendor_id", "")
-    stmt = select(Txn).where(Txn.type.in_(("Bill",)), Txn.balance_cents > 0).order_by(Txn.due_date, Txn.id)
+    stmt = select(Txn).where(Txn.type.in_(("Bill", "VendorCredit")), Txn.balance_cents > 0).order_by(Txn.due_date, Txn.id)
     if vendor_id.isdigit():
         stmt = stmt.where(Txn.contact_id == int(vendor_id))
     docs = session.exec(stmt).all()

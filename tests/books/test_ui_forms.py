@@ -144,3 +144,28 @@ def test_invoice_list_filters_by_status_and_pages(books_world):
     assert "1-50 of" in bills and 'rel="next"' in bills
     second = requests.get(f"{books_world.url}/expenses/bills", params={"page": 2}).text
     assert "51-" in second and 'rel="prev"' in second
+
+
+def test_pay_bills_uses_a_vendor_credit(books_world):
+    from datetime import date
+
+    from mock_apps.books import service
+    from mock_apps.books.service import LineInput
+
+    accounts, _c, open_bills, _i = _ids(books_world)
+    bill = open_bills[-1]
+    s = books_world.session()
+    try:
+        credit = service.create_txn(s, "VendorCredit", vendor_id=bill.contact_id, txn_date=date(2026, 3, 30),
+                                    lines=[LineInput(account_id=accounts["Office Supplies"], amount_cents=2_000)])
+        credit_id = credit.id
+    finally:
+        s.close()
+    page = requests.get(f"{books_world.url}/pay-bills", params={"vendor_id": bill.contact_id}).text
+    assert f'name="apply_{credit_id}"' in page and "Vendor credit" in page
+    response = requests.post(f"{books_world.url}/pay-bills", data={
+        "pay_account_id": accounts["Operating Checking"], "txn_date": "2026-03-31", "method": "Check",
+        f"apply_{bill.id}": f"{bill.balance_cents / 100:.2f}", f"apply_{credit_id}": "20.00"}, allow_redirects=False)
+    assert response.status_code == 303
+    payment = next(c for c in books_world.changes()[-1]["changes"] if c["table"] == "txn" and c["kind"] == "insert")
+    assert payment["after"]["total_cents"] == bill.balance_cents - 2_000
