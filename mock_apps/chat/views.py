@@ -8,11 +8,13 @@ message inline and status 400). The UI acts as the scenario's accountant unless 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, g, make_response, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 from sqlmodel import select
 
 from mock_apps.chat import history, service
@@ -81,6 +83,25 @@ def render_text(text: str):
     return render_mrkdwn(text, resolver)
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def highlight(markup, words: list[str]):
+    """Rendered message HTML with the search words marked (only in text, never inside tags)."""
+    if not words:
+        return markup
+    alternatives = "|".join(re.escape(str(escape(w))) for w in sorted(words, key=len, reverse=True))
+    # entities are matched first and kept whole, so a hit never splits "&amp;"
+    pattern = re.compile(f"(&#?\\w+;)|({alternatives})", re.IGNORECASE)
+
+    def mark(match: re.Match) -> str:
+        return match.group(0) if match.group(1) else f'<mark class="chat-hit">{match.group(0)}</mark>'
+
+    parts = _TAG.split(str(markup))
+    out = [part if i % 2 else pattern.sub(mark, part) for i, part in enumerate(parts)]
+    return Markup("".join(out))
+
+
 def composer_text(text: str) -> str:
     """A stored message as the edit box shows it."""
     return to_composer(text, {u.id: u.name for u in directory().users.values()})
@@ -125,7 +146,7 @@ def _page(template: str, status: int = 200, **context) -> Response:
     toast = _take_toast()
     html = render_template(
         template, me=me, side=history.sidebar(db(), me, directory()), users=directory().users,
-        convs=directory().conversations, render_text=render_text, composer_text=composer_text, emoji_char=emoji_char, picker=PICKER,
+        convs=directory().conversations, render_text=render_text, composer_text=composer_text, mark_hits=highlight, emoji_char=emoji_char, picker=PICKER,
         toast=_unquote(toast) if toast else None, switch_users=service.all_users(db()),
         completion=_completion_data(), q=context.pop("q", ""), **context)
     response = make_response(html, status)
@@ -503,17 +524,20 @@ def search():
     error = None
     results = None
     views = []
+    words: list[str] = []
     try:
         if tab == "files":
             _, results = search_files(session, me, q, page=page)
         else:
             tab = "messages"
-            _, results = search_messages(session, me, q, page=page)
+            parsed, results = search_messages(session, me, q, page=page)
             views = message_views(results.items, me, group=False)
+            words = parsed.words
     except QueryError as err:
         error = err.message
     status = 400 if error else 200
-    return _page("chat/search.html", status=status, q=q, tab=tab, results=results, views=views, error=error)
+    return _page("chat/search.html", status=status, q=q, tab=tab, results=results, views=views, error=error,
+                 hit_words=words)
 
 
 @bp.route("/activity")

@@ -45,6 +45,8 @@ def test_trainer_finds_approval_replies_reacts_uploads_and_pins(chat_page, chat_
     expect(page).to_have_url(re.compile(r"/search\?q=BL-20931\+approved\+in%3A%23ap-approvals"))
     results = page.get_by_test_id("results")
     expect(results).to_contain_text("Go ahead and enter BL-20931 for $4,249.00")
+    expect(results.locator("mark.chat-hit", has_text="BL-20931").first).to_be_visible()
+    expect(page.get_by_test_id("search-input")).to_have_value("BL-20931 approved in:#ap-approvals")
     results.get_by_role("link", name="View thread").first.click()
     panel = page.get_by_test_id("thread-panel")
     expect(panel).to_contain_text("Approval needed: Brightline Logistics invoice BL-20931, $4,249.00")

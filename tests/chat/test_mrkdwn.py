@@ -81,3 +81,15 @@ def test_composer_encoding():
     encoded = from_composer("@dana.whitfield. see #finance & <b>, mail a@b.com, #nope @nobody", users, channels)
     assert encoded == "<@U01>. see <#C01|finance> &amp; &lt;b&gt;, mail a@b.com, #nope @nobody"
     assert str(render(encoded, R)).startswith('<a class="mention" href="/team/U01"')
+
+
+def test_search_highlight_marks_text_only():
+    from markupsafe import Markup
+
+    from mock_apps.chat.views import highlight
+
+    marked = str(highlight(Markup('<a href="/x?amp=1" title="amp">Tom &amp; amp</a> AMP'), ["amp"]))
+    assert marked == ('<a href="/x?amp=1" title="amp">Tom &amp; <mark class="chat-hit">amp</mark></a> '
+                      '<mark class="chat-hit">AMP</mark>')
+    assert str(highlight(render("<script>x</script> BL-20931", R), ["bl-20931", "<script>"])) == (
+        '&lt;script&gt;x&lt;/script&gt; <mark class="chat-hit">BL-20931</mark>')
