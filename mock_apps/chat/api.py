@@ -21,6 +21,7 @@ from flask import Blueprint, Response, g, jsonify, request
 from sqlmodel import select
 
 from mock_apps.chat import TOKEN_PREFIX, history, service
+from mock_apps.chat.blocks import BlocksError, blocks_text
 from mock_apps.chat.history import Directory, TEAM_ID
 from mock_apps.chat.models import Conversation, File, FileShare, Membership, Message, Pin, User
 from mock_apps.chat.query import QueryError
@@ -398,13 +399,26 @@ def conversations_mark(actor: User, args: Args):
     return _ok()
 
 
+def _text_or_blocks(args: Args) -> str:
+    """The message text: `text`, or the text of `blocks` when only blocks were sent (as Slack allows)."""
+    text = args.str("text", "") or ""
+    raw = args.data.get("blocks")
+    if not text.strip() and raw not in (None, "", "[]", []):
+        try:
+            return blocks_text(raw)
+        except BlocksError as err:
+            raise ChatError(err.message, code="invalid_blocks") from None
+    return text
+
+
 @method("chat.postMessage", "Post a message, or a reply in a thread.",
         {"channel": "conversation id, #name or a user id (opens a DM)", "text": "Slack mrkdwn text",
+         "blocks": "Block Kit JSON; its text is stored when no text is given",
          "thread_ts": "reply in this thread", "reply_broadcast": "true to also send the reply to the channel"},
         ("channel",))
 def chat_post_message(actor: User, args: Args):
     channel = _resolve_channel(actor, args.need("channel"))
-    msg = service.post_message(db(), actor, channel, args.str("text", ""), thread_ts=args.str("thread_ts") or None,
+    msg = service.post_message(db(), actor, channel, _text_or_blocks(args), thread_ts=args.str("thread_ts") or None,
                                broadcast=args.bool("reply_broadcast"))
     return _ok(channel=msg.conversation_id, ts=msg.ts, message=_messages_json([msg], actor)[0])
 
@@ -413,7 +427,7 @@ def chat_post_message(actor: User, args: Args):
                                                      "text": "new text"}, ("channel", "ts"))
 def chat_update(actor: User, args: Args):
     channel = _resolve_channel(actor, args.need("channel"))
-    msg = service.update_message(db(), actor, channel, args.need("ts"), args.str("text", ""))
+    msg = service.update_message(db(), actor, channel, args.need("ts"), _text_or_blocks(args))
     return _ok(channel=msg.conversation_id, ts=msg.ts, text=msg.text, message=_messages_json([msg], actor)[0])
 
 

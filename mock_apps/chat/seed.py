@@ -61,6 +61,22 @@ _GENERAL = [
     ("helen.park", "Customer visit from Riverbend University on Tuesday: please keep the front tidy :pray:"),
     ("grace.kim", "Timesheets are due by noon the day before each payroll run."),
     ("victor.okafor", "New printer on the 2nd floor is set up as `MERIDIAN-2F`; drivers install automatically."),
+    ("grace.kim", "Flu shots in the break room Tuesday 10am-1pm, no appointment needed."),
+    ("tom.becker", "Forklift certification refresher Thursday at 7am for all warehouse staff."),
+    ("victor.okafor", "Reminder: never share your password, not even with IT. I will never ask for it."),
+    ("grace.kim", "The 401(k) enrollment window closes Friday; forms are on the HR drive."),
+    ("helen.park", "Thank you all for the extra shipments this month :truck:"),
+    ("grace.kim", "Lost and found box is by reception; it gets donated at the end of the month."),
+    ("tom.becker", "Inventory cycle count this Saturday 8am-noon; sign-up sheet by dock B."),
+    ("victor.okafor", "Wi-Fi password for guests changed; ask reception for the new card."),
+    ("grace.kim", "Potluck sign-up sheet is in the kitchen!"),
+    ("helen.park", "Board meeting next week: please keep calendars open Thursday afternoon."),
+    ("lena.ortiz", "Sales kickoff recap slides are on the shared drive."),
+    ("victor.okafor", "Laptop updates roll out overnight Wednesday; leave machines plugged in."),
+    ("tom.becker", "New safety signage is up in the warehouse; please take a look."),
+    ("grace.kim", "Please update your emergency contacts in the HR portal by month end."),
+    ("helen.park", "All-hands agenda is on the shared drive; send me topics by Wednesday."),
+    ("raj.patel", "Dock A door is fixed, deliveries can use both docks again."),
 ]
 _RANDOM = [
     "Who's in for tacos on Friday? :taco:", "There are bagels in the kitchen :raised_hands:",
@@ -72,6 +88,15 @@ _RANDOM = [
     "Is it just me or is the 2nd floor freezing?", "Happy birthday Raj! :tada: :tada:",
     "Anyone want to split a food order from the Thai place?", "The new plants in the lobby look great.",
     "Fantasy league standings are posted, Jamal is running away with it.",
+    "Anyone have a good recommendation for a mechanic near the office?", "The sunset from the dock today :sunny:",
+    "Who's running the 5K next month? Looking for teammates.", "Found a great coffee place on Cleveland Ave.",
+    "Trivia night Thursday, we need a team name.", "Dog photos thread, go :dog:", "Does anyone know a good tax preparer?",
+    "Leftover birthday cake on the 2nd floor.", "Carpool from Westerville anyone?", "New ping-pong paddles arrived!",
+    "What's everyone reading these days?", "Weekend plans? I'm finally repainting the deck.",
+    "Heads up: road work on Stelzer Rd this week.", "Thanks to whoever refilled the coffee beans :pray:",
+    "Who wants to join a lunchtime walking group?", "The vending machine ate my dollar again.",
+    "Bagel Friday is back next week.", "Is anyone else watching the basketball tournament?",
+    "Recipe swap: post your favorite slow-cooker chili.", "Happy work anniversary, Priya! :tada:",
 ]
 _REPLIES = ["Thanks!", "On it.", "Sounds good :+1:", "Got it, thanks.", "Will do.", ":raised_hands:",
             "Count me in!", "Thanks for the heads up.", "Noted.", "Perfect, thank you!"]
@@ -301,15 +326,20 @@ def _filler(ws: _Workspace) -> None:
         ws.post("finance", "marcus.reyes", ws.t("Nice work, thank you!"), ws.at(close_day, 16, 12), thread=msg)
     days = _business_days(date(2026, 1, 5), now.astimezone(ws.tz).date() - timedelta(days=1))
     general_members = _members(ws, "general")
-    for i, day in enumerate(days[::2]):
-        who, text = _GENERAL[i % len(_GENERAL)]
+    general_order = list(_GENERAL)
+    rnd.shuffle(general_order)  # each announcement once, in a seeded order
+    for i, day in enumerate(days[::2][:len(general_order)]):
+        who, text = general_order[i]
         when = ws.at(day, 8, rnd.randint(30, 59))
         msg = ws.post("general", who, ws.t(text), when)
         _maybe_thread(ws, "general", msg, general_members, when)
+    random_order = list(_RANDOM)
+    rnd.shuffle(random_order)
     for day in days:
         if rnd.random() < 0.85:
             when = ws.at(day, rnd.randint(11, 16), rnd.randint(0, 59))
-            msg = ws.post("random", rnd.choice(general_members), ws.t(rnd.choice(_RANDOM)), when)
+            text = random_order.pop() if random_order else rnd.choice(_RANDOM)
+            msg = ws.post("random", rnd.choice(general_members), ws.t(text), when)
             _maybe_thread(ws, "random", msg, general_members, when)
     pool = {
         "dm:marcus.reyes": [("marcus.reyes", "Can you send me the AR aging when you get a chance?"),

@@ -240,3 +240,17 @@ def test_form_and_json_bodies_and_world_prefix(chat_world):
     spec = requests.get(chat_world.api_url + "openapi.json").json()
     assert spec["openapi"].startswith("3.") and "/api/files.completeUploadExternal" in spec["paths"]
     assert "xoxp-" in spec["info"]["description"]
+
+
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
+def test_blocks_only_messages_store_their_text(slack):
+    channel = _channel(slack, "finance")
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": "AP status"}},
+              {"type": "divider"},
+              {"type": "section", "text": {"type": "mrkdwn", "text": "*BL-20931* entered"},
+               "fields": [{"type": "mrkdwn", "text": "$4,249.00"}]}]
+    posted = slack.chat_postMessage(channel=channel, blocks=blocks, text="")
+    assert posted["message"]["text"] == "AP status\n*BL-20931* entered $4,249.00"
+    with pytest.raises(SlackApiError) as err:
+        slack.chat_postMessage(channel=channel, blocks=[{"no": "type"}])
+    assert err.value.response["error"] == "invalid_blocks"
