@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date
 from urllib.parse import urlencode
@@ -55,7 +56,7 @@ NEW_MENU = [("Customers", [("Invoice", "books.new_txn", {"kind": "invoice"}),
 def _toast() -> dict | None:
     raw = request.cookies.get(TOAST_COOKIE)
     try:
-        data = json.loads(raw) if raw else None
+        data = json.loads(base64.urlsafe_b64decode(raw.encode())) if raw else None
     except ValueError:
         return None
     return data if isinstance(data, dict) else None
@@ -71,10 +72,27 @@ def _page(template: str, section: str, http_status: int = 200, **context) -> Res
     return resp
 
 
-def _done(target: str, text: str) -> Response:
+def _done(target: str, text: str, error: bool = False) -> Response:
     resp = redirect(target, code=303)
-    resp.set_cookie(TOAST_COOKIE, json.dumps({"text": text}), path="/", httponly=True, samesite="Lax")
+    # base64url keeps the value a plain cookie token for every client's cookie parser
+    value = base64.urlsafe_b64encode(json.dumps({"text": text, "error": error}).encode()).decode()
+    resp.set_cookie(TOAST_COOKIE, value, path="/", httponly=True, samesite="Lax")
     return resp
+
+
+def _feed_action(action):
+    """Bank-feed actions return to the feed; a refusal comes back as an error message there."""
+    from functools import wraps
+
+    @wraps(action)
+    def run(*args, **kwargs):
+        try:
+            return action(*args, **kwargs)
+        except MockAppsError as exc:
+            back = url_for("books.banking_home", account=request.form.get("account_id", ""),
+                           tab=request.form.get("tab", "review"))
+            return _done(back, exc.message, error=True)
+    return run
 
 
 def _date_arg(name: str, default: date | None = None, source=None) -> date | None:
@@ -701,6 +719,7 @@ def _back_to_feed(line: BankLine, text: str) -> Response:
 
 
 @bp.post("/banking/lines/<int:line_id>/match")
+@_feed_action
 def bank_match(line_id: int):
     """Match a feed line to an existing transaction."""
     txn_id = request.form.get("txn_id", "")
@@ -711,6 +730,7 @@ def bank_match(line_id: int):
 
 
 @bp.post("/banking/lines/<int:line_id>/categorize")
+@_feed_action
 def bank_categorize(line_id: int):
     """Add a feed line as a new transaction in a category."""
     line = banking.categorize_line(db(), line_id, request.form.get("category_id") or None,
@@ -719,6 +739,7 @@ def bank_categorize(line_id: int):
 
 
 @bp.post("/banking/lines/<int:line_id>/exclude")
+@_feed_action
 def bank_exclude(line_id: int):
     """Exclude a feed line."""
     line = banking.exclude_line(db(), line_id)
@@ -726,6 +747,7 @@ def bank_exclude(line_id: int):
 
 
 @bp.post("/banking/lines/<int:line_id>/undo")
+@_feed_action
 def bank_undo(line_id: int):
     """Send a line back to review."""
     line = banking.undo_line(db(), line_id)
@@ -733,6 +755,7 @@ def bank_undo(line_id: int):
 
 
 @bp.post("/banking/import")
+@_feed_action
 def bank_import():
     """Upload a bank statement CSV into an account's feed."""
     upload = request.files.get("file")
@@ -744,6 +767,7 @@ def bank_import():
 
 
 @bp.post("/banking/rules")
+@_feed_action
 def bank_rule():
     """Create a bank rule."""
     form = request.form
@@ -754,6 +778,7 @@ def bank_rule():
 
 
 @bp.post("/banking/apply-rules")
+@_feed_action
 def bank_apply_rules():
     """Categorize every line for review that a rule covers."""
     account_id = request.form.get("account_id")

@@ -169,3 +169,23 @@ def test_pay_bills_uses_a_vendor_credit(books_world):
     assert response.status_code == 303
     payment = next(c for c in books_world.changes()[-1]["changes"] if c["table"] == "txn" and c["kind"] == "insert")
     assert payment["after"]["total_cents"] == bill.balance_cents - 2_000
+
+
+def test_a_refused_feed_action_returns_to_the_feed_with_the_reason(books_world):
+    from mock_apps.books.models import BankLine
+
+    s = books_world.session()
+    try:
+        line = s.exec(select(BankLine).where(BankLine.status == "review")).first()
+    finally:
+        s.close()
+    before = len(books_world.changes())
+    session = requests.Session()
+    page = session.post(f"{books_world.url}/banking/lines/{line.id}/categorize",
+                        data={"account_id": line.account_id, "category_id": ""})
+    assert page.status_code == 200 and "For review" in page.text
+    assert 'role="alert"' in page.text and "choose a category" in page.text
+    assert len(books_world.changes()) == before
+    bad_csv = session.post(f"{books_world.url}/banking/import", data={"account_id": line.account_id},
+                           files={"file": ("statement.csv", b"when,what\n1,2\n", "text/csv")})
+    assert "needs a header row with Date, Description and Amount" in bad_csv.text
