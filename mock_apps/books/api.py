@@ -205,6 +205,8 @@ def query(realm: str):
     if total is not None:
         return jsonify({"QueryResponse": {"totalCount": total}, "time": now})
     renderer = Renderer(session)
+    if entity in service.TXN_TYPES:
+        renderer.prefetch(rows)
     response: dict = {}
     if rows:
         response[entity] = [renderer.render(entity, row) for row in rows]

@@ -159,22 +159,43 @@ def trial_balance(db: WorldSession, as_of: date) -> Report:
                   None, as_of, (0, 1), {"debits": debits, "credits": credits})
 
 
-def open_documents_as_of(db: WorldSession, side: str, as_of: date) -> list[tuple[Txn, str, int]]:
+@dataclass(frozen=True)
+class OpenDoc:
+    """An open document as the aging reports need it."""
+
+    id: int
+    type: str
+    doc_number: str
+    txn_date: date
+    due_date: date | None
+
+
+def open_documents_as_of(db: WorldSession, side: str, as_of: date) -> list[tuple[OpenDoc, str, int]]:
     """(document, contact name, open balance) as of a date; credits are negative.
 
-    Only documents still open on that date are read: the applied amounts are summed in SQL.
+    Only documents still open on that date are read. When no payment is dated after `as_of` (the usual
+    "as of today"), the stored open balances are exact; otherwise applied amounts are summed to the date.
     """
     types = ("Invoice", "CreditMemo") if side == "ar" else ("Bill", "VendorCredit")
     payer = aliased(Txn)
-    applied = (select(Application.target_id.label("target_id"), func.sum(Application.amount_cents).label("cents"))
-               .join(payer, payer.id == Application.txn_id).where(payer.txn_date <= as_of)
-               .group_by(Application.target_id).subquery())
-    open_cents = Txn.total_cents - func.coalesce(applied.c.cents, 0)
-    rows = db.exec(select(Txn, Contact.display_name, open_cents).join(Contact, Contact.id == Txn.contact_id)
-                   .outerjoin(applied, applied.c.target_id == Txn.id)
-                   .where(Txn.type.in_(types), Txn.txn_date <= as_of, Txn.voided == False, open_cents != 0)  # noqa: E712
-                   .order_by(Contact.display_name, Txn.txn_date, Txn.id)).all()
-    return [(txn, name, cents if txn.type in ("Invoice", "Bill") else -cents) for txn, name, cents in rows]
+    later = db.exec(select(Application.id).join(payer, payer.id == Application.txn_id)
+                    .where(payer.txn_date > as_of).limit(1)).first()
+    columns = (Txn.id, Txn.type, Txn.doc_number, Txn.txn_date, Txn.due_date, Contact.display_name)
+    if later is None:
+        open_cents = Txn.balance_cents
+        stmt = select(*columns, open_cents).join(Contact, Contact.id == Txn.contact_id)
+    else:
+        applied = (select(Application.target_id.label("target_id"),
+                          func.sum(Application.amount_cents).label("cents"))
+                   .join(payer, payer.id == Application.txn_id).where(payer.txn_date <= as_of)
+                   .group_by(Application.target_id).subquery())
+        open_cents = Txn.total_cents - func.coalesce(applied.c.cents, 0)
+        stmt = (select(*columns, open_cents).join(Contact, Contact.id == Txn.contact_id)
+                .outerjoin(applied, applied.c.target_id == Txn.id))
+    rows = db.exec(stmt.where(Txn.type.in_(types), Txn.txn_date <= as_of, Txn.voided == False,  # noqa: E712
+                              open_cents != 0).order_by(Contact.display_name, Txn.txn_date, Txn.id)).all()
+    return [(OpenDoc(i, t, n, d, due), name, cents if t in ("Invoice", "Bill") else -cents)
+            for i, t, n, d, due, name, cents in rows]
 
 
 def aging_summary(db: WorldSession, side: str, as_of: date) -> Report:

@@ -180,3 +180,11 @@ def test_reports_are_consistent(session):
     gl = reports.general_ledger(session, date(2026, 3, 1), today, _account(session, "Operating Checking").id)
     closing = gl.rows[-1].cells[-1]
     assert closing == service.account_balance(session, _account(session, "Operating Checking").id)
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 1, 31), date(2026, 2, 15), date(2026, 3, 31)])
+def test_aging_as_of_a_past_date_equals_the_control_account_then(session, as_of):
+    for side, name, sign in (("ar", "Accounts Receivable", 1), ("ap", "Accounts Payable", -1)):
+        control = sign * service.account_balance(session, _account(session, name).id, as_of)
+        assert reports.aging_summary(session, side, as_of).totals["total"] == control
+        assert reports.contact_balances(session, side, as_of).totals["total"] == control
