@@ -51,6 +51,11 @@ def test_trainer_finds_approval_replies_reacts_uploads_and_pins(chat_page, chat_
     panel = page.get_by_test_id("thread-panel")
     expect(panel).to_contain_text("Approval needed: Brightline Logistics invoice BL-20931, $4,249.00")
     expect(panel).to_contain_text("Approved")
+    # the thread's messages are also in the channel list: their test ids must still be unique on the page
+    dupes = page.evaluate("""() => { const seen = {}; for (const e of document.querySelectorAll('[data-testid]')) {
+        const id = e.dataset.testid; seen[id] = (seen[id] || 0) + 1; }
+        return Object.keys(seen).filter(id => seen[id] > 1 && /\\d{10}/.test(id)); }""")
+    assert dupes == []
 
     # 2. reply in the thread mentioning a colleague, picked from the @ completion
     box = panel.get_by_test_id("thread-input")
