@@ -221,6 +221,70 @@ def sales():
                       "Customer", "books.sales")
 
 
+@bp.get("/accounting/journal")
+def journal_entries():
+    """Journal entries and transfers."""
+    return _list_page("Journal entries and transfers", "journal", ("JournalEntry", "Transfer"), [], "journal", "Name",
+                      "books.journal_entries")
+
+
+@bp.get("/search")
+def search():
+    """Find transactions by number, name, memo or amount, and customers, vendors and accounts by name."""
+    session = db()
+    q = request.args.get("q", "").strip()
+    txns, contacts, accounts = [], [], []
+    if q:
+        like = f"%{q.lower()}%"
+        cond = (func.lower(Txn.doc_number).like(like) | func.lower(Txn.memo).like(like)
+                | func.lower(Contact.display_name).like(like))
+        try:
+            cents = abs(ledger.parse_money(q))
+            cond = cond | (Txn.total_cents == cents)
+        except LedgerError:
+            pass  # not an amount: search text only
+        txns = session.exec(select(Txn, Contact.display_name).outerjoin(Contact, Contact.id == Txn.contact_id)
+                            .where(cond).order_by(Txn.txn_date.desc(), Txn.id.desc()).limit(100)).all()
+        contacts = session.exec(select(Contact).where(func.lower(Contact.display_name).like(like))
+                                .order_by(Contact.display_name).limit(50)).all()
+        accounts = session.exec(select(Account).where(func.lower(Account.name).like(like) | (Account.number == q))
+                                .order_by(Account.number).limit(50)).all()
+    return _page("books/search.html", "search", q=q, txns=[(t, n, _status(t)) for t, n in txns],
+                 contacts=contacts, accounts=accounts, label=UI_LABEL)
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+def edit_contact(contact_id: int):
+    """Change a customer's or vendor's details."""
+    session = db()
+    c = session.get(Contact, contact_id)
+    if c is None:
+        raise NotFound(f"there is no customer or vendor {contact_id}")
+    error = None
+    if request.method == "POST":
+        form = request.form
+        try:
+            terms = form.get("terms_days", "").strip() or str(c.terms_days)
+            if not terms.isdigit():
+                raise LedgerError("Terms: enter a number of days (for example 30)")
+            service.update_contact(session, c.id, c.kind, form.get("sync_token"),
+                                   display_name=form.get("display_name", ""), company_name=form.get("company_name", ""),
+                                   contact_name=form.get("contact_name", ""), email=form.get("email", ""),
+                                   phone=form.get("phone", ""), address=form.get("address", ""),
+                                   terms_days=int(terms), active=form.get("active") == "on",
+                                   default_account_id=form.get("default_account_id") or None)
+            return _done(url_for("books.contact", contact_id=c.id), f"{form.get('display_name', '').strip()} saved")
+        except MockAppsError as exc:
+            error = exc.message
+    else:
+        form = {"display_name": c.display_name, "company_name": c.company_name, "contact_name": c.contact_name,
+                "email": c.email, "phone": c.phone, "address": c.address, "terms_days": str(c.terms_days),
+                "default_account_id": str(c.default_account_id or ""), "active": "on" if c.active else ""}
+    return _page("books/contact_form.html", "customers" if c.kind == "customer" else "vendors",
+                 http_status=422 if error else 200, kind=c.kind, form=form, error=error, accounts=_accounts(),
+                 editing=c, sync_token=request.form.get("sync_token", c.sync_token))
+
+
 def _contact_rows(kind: str):
     session = db()
     types = ("Invoice", "CreditMemo") if kind == "customer" else ("Bill", "VendorCredit")

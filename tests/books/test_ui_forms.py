@@ -189,3 +189,34 @@ def test_a_refused_feed_action_returns_to_the_feed_with_the_reason(books_world):
     bad_csv = session.post(f"{books_world.url}/banking/import", data={"account_id": line.account_id},
                            files={"file": ("statement.csv", b"when,what\n1,2\n", "text/csv")})
     assert "needs a header row with Date, Description and Amount" in bad_csv.text
+
+
+def test_search_finds_documents_by_number_name_and_amount(books_world):
+    by_number = requests.get(f"{books_world.url}/search", params={"q": "INV-1021"}).text
+    assert "INV-1021" in by_number
+    assert "Partial" in by_number or "Overdue" in by_number  # half paid, by the clock maybe past due
+    by_name = requests.get(f"{books_world.url}/search", params={"q": "summit packaging"}).text
+    assert "Summit Packaging Co." in by_name and "Summit Packaging Supply" in by_name
+    assert "SP-88412" not in by_name  # only in mail: not in the books yet
+    s = books_world.session()
+    try:
+        invoice = s.exec(select(Txn).where(Txn.doc_number == "INV-1009")).one()
+    finally:
+        s.close()
+    by_amount = requests.get(f"{books_world.url}/search", params={"q": f"{invoice.total_cents / 100:,.2f}"}).text
+    assert "INV-1009" in by_amount
+
+
+def test_edit_a_customer_with_its_sync_token(books_world):
+    _a, contacts, _b, _i = _ids(books_world)
+    cid = contacts["Bayview Apartments"]
+    form = requests.get(f"{books_world.url}/contacts/{cid}/edit").text
+    assert 'value="Bayview Apartments"' in form
+    data = {"sync_token": "0", "display_name": "Bayview Apartments LLC", "terms_days": "45", "active": "on"}
+    assert requests.post(f"{books_world.url}/contacts/{cid}/edit", data=data, allow_redirects=False).status_code == 303
+    stale = requests.post(f"{books_world.url}/contacts/{cid}/edit", data=data | {"display_name": "Other"})
+    assert stale.status_code == 422 and "was changed since you read it" in stale.text
+    clash = requests.post(f"{books_world.url}/contacts/{cid}/edit", data=data | {"sync_token": "1",
+                                                                                 "display_name": "Ironworks Gym"})
+    assert clash.status_code == 422 and "already used" in clash.text
+    assert books_world.changes()[-1]["op"] == "books.customer.update"
