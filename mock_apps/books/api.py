@@ -116,6 +116,18 @@ def _reply(entity: str, row) -> Response:
     return jsonify({entity: Renderer(session).render(entity, row), "time": stamp(session.now(), session.timezone())})
 
 
+@bp.get("/v3/company/<realm>/<name>/<entity_id>/pdf")
+def read_pdf(realm: str, name: str, entity_id: str):
+    """An invoice or credit memo as PDF (python-quickbooks' download_pdf)."""
+    from mock_apps.books import document_pdf
+
+    _check_access(realm)
+    entity = _entity(name)
+    if entity not in ("Invoice", "CreditMemo"):
+        raise MockAppsError(f"{entity} has no PDF form", status=400, code="unsupported")
+    return Response(document_pdf.render(db(), _load(entity, entity_id)), mimetype="application/pdf")
+
+
 @bp.get("/v3/company/<realm>/<name>/<entity_id>")
 def read(realm: str, name: str, entity_id: str):
     """Read one entity."""

@@ -641,6 +641,18 @@ def txn(txn_id: int):
                  accounts=accounts, items=items_, reconciled=any(s.cleared == "R" for s, _a in splits))
 
 
+@bp.get("/txn/<int:txn_id>/pdf")
+def txn_pdf(txn_id: int):
+    """Print or download an invoice or credit memo as PDF."""
+    from mock_apps.books import document_pdf
+
+    txn = service.get_txn(db(), txn_id)
+    data = document_pdf.render(db(), txn)
+    name = f"{UI_LABEL[txn.type].replace(' ', '_')}_{txn.doc_number or txn.id}.pdf"
+    disposition = "inline" if request.args.get("inline") else "attachment"
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
+
+
 @bp.post("/txn/<int:txn_id>/void")
 def void(txn_id: int):
     """Void a transaction."""

@@ -221,3 +221,17 @@ def test_void_delete_and_journal_entries_through_the_client(qb):
     with pytest.raises(ObjectNotFoundException):
         JournalEntry.get(saved.Id, qb=qb)
     assert Account.get(checking.Id, qb=qb).CurrentBalance == pytest.approx(checking.CurrentBalance)
+
+
+def test_invoice_pdf_through_the_client_and_the_ui(qb, books_world):
+    import io
+
+    import requests
+    from pypdf import PdfReader
+
+    invoice = Invoice.filter(DocNumber="INV-1021", qb=qb)[0]
+    data = invoice.download_pdf(qb=qb)
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "INV-1021" in text and f"${invoice.TotalAmt:,.2f}" in text and f"${invoice.Balance:,.2f}" in text
+    page = requests.get(f"{books_world.url}/txn/{invoice.Id}/pdf")
+    assert page.headers["Content-Type"] == "application/pdf" and page.content.startswith(b"%PDF")
