@@ -286,7 +286,8 @@ def sidebar(db: WorldSession, viewer: User, directory: Directory) -> dict[str, l
         if conv.kind in ("public", "private"):
             channels.append(SidebarEntry(conv, conv.name, unread.get(cid, 0), mentions.get(cid, 0)))
         else:
-            others = [directory.users[u] for u in members_by_conv.get(cid, []) if u != viewer.id] or [viewer]
+            others = sorted((directory.users[u] for u in members_by_conv.get(cid, []) if u != viewer.id),
+                            key=lambda u: u.real_name) or [viewer]
             label = ", ".join(u.real_name for u in others)
             # a DM's every message is for you: each unread one counts as a mention badge
             dms.append(SidebarEntry(conv, label, unread.get(cid, 0), unread.get(cid, 0),

@@ -131,10 +131,10 @@ def file_by_id(db: WorldSession, file_id: str) -> File:
 
 
 def dm_partner(db: WorldSession, conv: Conversation, actor: User) -> list[User]:
-    """The other members of a DM or group DM (the actor alone for a self-DM)."""
+    """The other members of a DM or group DM by name (the actor alone for a self-DM)."""
     ids = [uid for uid in member_ids(db, conv.id) if uid != actor.id] or [actor.id]
     users = {u.id: u for u in db.exec(select(User).where(User.id.in_(ids)))}
-    return [users[uid] for uid in ids if uid in users]
+    return sorted((users[uid] for uid in ids if uid in users), key=lambda u: u.real_name)
 
 
 # ---- helpers ------------------------------------------------------------------------------------

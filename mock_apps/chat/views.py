@@ -506,8 +506,22 @@ def message_person(user_id: str):
 
 @bp.route("/people")
 def people():
-    """The member directory."""
-    return _page("chat/people.html", everyone=service.all_users(db()))
+    """The member directory, with a form to start a DM or group DM."""
+    return _page("chat/people.html", everyone=service.all_users(db()), error=None)
+
+
+@bp.route("/dm", methods=["POST"])
+def new_dm():
+    """Open a DM (one person) or group DM (several) with the people ticked in the directory."""
+    chosen = request.form.getlist("user")
+    if not chosen:
+        return _page("chat/people.html", status=400, everyone=service.all_users(db()),
+                     error="Tick at least one person to message.")
+    try:
+        conv, _ = service.open_dm(db(), viewer(), chosen)
+    except ChatError as err:
+        return _page("chat/people.html", status=400, everyone=service.all_users(db()), error=err.message)
+    return _done(_back(conv.id))
 
 
 @bp.route("/search")
@@ -582,7 +596,10 @@ def file_view(file_id: str):
         mimetype += "; charset=utf-8"
     response = Response(row.content, mimetype=mimetype)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    # a sandboxed document cannot load Chromium's PDF viewer; PDFs get a no-script policy instead
+    response.headers["Content-Security-Policy"] = ("default-src 'none'; object-src 'self'; plugin-types application/pdf"
+                                                   if mimetype == "application/pdf" else
+                                                   "sandbox; default-src 'none'; img-src 'self'")
     if row.mimetype not in _INLINE:
         response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(row.name)}"
     return response

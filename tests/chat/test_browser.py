@@ -216,6 +216,18 @@ def test_edit_delete_topic_profile_and_dm(chat_page, chat_world):
     expect(page.get_by_test_id("profile-time")).to_contain_text("America/New_York")
     page.get_by_test_id("message-person").click()
     expect(page.get_by_test_id("channel-title")).to_have_text("Helen Park")
+    # a group DM from the directory
+    page.get_by_test_id("nav-people").click()
+    page.get_by_test_id("new-dm-submit").click()
+    expect(page.get_by_test_id("form-error")).to_have_text("Tick at least one person to message.")
+    page.get_by_test_id("pick-tom.becker").check()
+    page.get_by_test_id("pick-raj.patel").check()
+    page.get_by_test_id("new-dm-submit").click()
+    expect(page.get_by_test_id("channel-title")).to_have_text("Raj Patel, Tom Becker")
+    page.get_by_test_id("composer-input").fill("Can we move the cycle count to Sunday?")
+    page.get_by_test_id("send").click()
+    expect(page.get_by_test_id("history")).to_contain_text("Can we move the cycle count to Sunday?")
+    assert [c["op"] for c in chat_world.changes()][-2:] == ["chat.dm.open", "chat.post"]
 
 
 def test_broadcast_reply_file_preview_switch_user_and_leave(chat_page, chat_world):
