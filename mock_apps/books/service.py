@@ -429,6 +429,13 @@ def _write(db: WorldSession, txn: Txn | None, draft: Draft, source: str) -> Txn:
     return txn
 
 
+def _check_open_period(db: WorldSession, txn: Txn, verb: str) -> None:
+    comp = company(db)
+    if comp.closing_date and txn.txn_date <= comp.closing_date:
+        raise LedgerError(f"this {UI_LABEL[txn.type].lower()} is dated in a closed period (the books are closed "
+                          f"through {comp.closing_date.isoformat()}); you cannot {verb} it", code="closed_period")
+
+
 def _check_not_reconciled(db: WorldSession, txn: Txn, verb: str) -> None:
     reconciled = db.exec(select(Split).where(Split.txn_id == txn.id, Split.cleared == "R")).first()
     if reconciled is not None:
@@ -475,6 +482,7 @@ def update_txn(db: WorldSession, txn_id: int, sync_token, *, source: str = "ui",
         raise LedgerError("a voided transaction cannot be changed")
     args = {k: v for k, v in kwargs.items() if k != "lines"}
     with db.operation(op_name(txn.type, "update"), id=txn.id, **_op_args(args)):
+        _check_open_period(db, txn, "change")
         _check_not_reconciled(db, txn, "change")
         if txn.type in ("Payment", "BillPayment"):
             kwargs["own_txn_id"] = txn.id
@@ -493,6 +501,7 @@ def void_txn(db: WorldSession, txn_id: int, sync_token=None) -> Txn:
     if txn.voided:
         raise LedgerError("this transaction is already void")
     with db.operation(op_name(txn.type, "void"), id=txn.id):
+        _check_open_period(db, txn, "void")
         _check_not_reconciled(db, txn, "void")
         _check_no_payments(db, txn, "void")
         _unwrite(db, txn, keep_lines=True)
@@ -513,6 +522,7 @@ def delete_txn(db: WorldSession, txn_id: int, sync_token=None) -> None:
     if sync_token is not None:
         check_sync_token(txn, sync_token, f"{UI_LABEL[txn.type].lower()} {txn.id}")
     with db.operation(op_name(txn.type, "delete"), id=txn.id):
+        _check_open_period(db, txn, "delete")
         _check_not_reconciled(db, txn, "delete")
         _check_no_payments(db, txn, "delete")
         _unwrite(db, txn)
@@ -746,3 +756,14 @@ def open_documents(db: WorldSession, contact_id: int, types: tuple[str, ...]) ->
     """A contact's documents with an open balance, oldest first."""
     return list(db.exec(select(Txn).where(Txn.contact_id == contact_id, Txn.type.in_(types), Txn.balance_cents > 0,
                                           Txn.voided == False).order_by(Txn.txn_date, Txn.id)).all())  # noqa: E712
+
+
+def set_closing_date(db: WorldSession, closing: date | None) -> Company:
+    """Close the books through a date (no transaction on or before it can be entered or changed)."""
+    comp = company(db)
+    if closing is not None and closing > today(db):
+        raise LedgerError(f"the closing date {closing.isoformat()} is in the future; close only past periods")
+    with db.operation("books.company.close_books", closing_date=closing):
+        comp.closing_date = closing
+        db.add(comp)
+        return comp

@@ -916,6 +916,22 @@ def reconcile_undo(account_id: int):
 
 # --- reports -------------------------------------------------------------------------------------------
 
+@bp.route("/settings/close-books", methods=["GET", "POST"])
+def close_books():
+    """Close the books through a date (QuickBooks' Advanced settings → Close the books)."""
+    session = db()
+    error = None
+    if request.method == "POST":
+        try:
+            closing = _date_arg("closing_date", None, request.form)
+            service.set_closing_date(session, closing)
+            text = f"Books closed through {closing:%b %-d, %Y}" if closing else "Books reopened"
+            return _done(url_for("books.close_books"), text)
+        except MockAppsError as exc:
+            error = exc.message
+    return _page("books/close_books.html", "close", http_status=422 if error else 200, error=error)
+
+
 @bp.get("/reports")
 def reports_home():
     """The list of reports."""

@@ -188,3 +188,20 @@ def test_aging_as_of_a_past_date_equals_the_control_account_then(session, as_of)
         control = sign * service.account_balance(session, _account(session, name).id, as_of)
         assert reports.aging_summary(session, side, as_of).totals["total"] == control
         assert reports.contact_balances(session, side, as_of).totals["total"] == control
+
+
+def test_closing_the_books_locks_the_period(session):
+    jan_bill = session.exec(select(Txn).where(Txn.type == "Bill", Txn.txn_date <= date(2026, 1, 31))
+                            .order_by(Txn.id)).first()
+    service.set_closing_date(session, date(2026, 1, 31))
+    with pytest.raises(LedgerError, match="closed through 2026-01-31"):
+        service.void_txn(session, jan_bill.id)
+    savings = _account(session, "Savings")
+    checking = _account(session, "Operating Checking")
+    with pytest.raises(LedgerError, match="closed period"):
+        service.create_txn(session, "Transfer", from_account_id=checking.id, to_account_id=savings.id,
+                           amount_cents=1, txn_date=date(2026, 1, 15))
+    with pytest.raises(LedgerError, match="in the future"):
+        service.set_closing_date(session, date(2026, 4, 30))
+    service.set_closing_date(session, date(2025, 12, 31))
+    assert service.company(session).closing_date == date(2025, 12, 31)
