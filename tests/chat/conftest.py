@@ -25,20 +25,18 @@ _CLOSED_NETWORK_FLAGS = ["--no-sandbox", "--disable-background-networking", "--d
                          "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
-def chat_browser():
-    """A headless Chromium: the project's launcher when it exists, else the system Chromium with its flags."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        try:
-            from mock_apps.core import browser as core_browser  # the project's helper, once it lands
-            browser = core_browser.launch(pw)
-        except (ImportError, AttributeError):
-            browser = pw.chromium.launch(executable_path=os.environ.get("MOCKAPPS_CHROMIUM", "/usr/bin/chromium"),
-                                         args=_CLOSED_NETWORK_FLAGS, headless=True)
-        yield browser
-        browser.close()
+@pytest.fixture(scope="module")
+def chat_browser(playwright):
+    """A headless Chromium on pytest-playwright's one Playwright instance (a second sync instance in the
+    same process would fail): the project's launcher when it exists, else the system Chromium."""
+    try:
+        from mock_apps.core import browser as core_browser  # the project's helper, once it lands
+        browser = core_browser.launch(playwright)
+    except (ImportError, AttributeError):
+        browser = playwright.chromium.launch(executable_path=os.environ.get("MOCKAPPS_CHROMIUM", "/usr/bin/chromium"),
+                                             args=_CLOSED_NETWORK_FLAGS, headless=True)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
