@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, g, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
+from sqlalchemy.orm import defer
 from sqlmodel import select
 
 from mock_apps.chat import history, service
 from mock_apps.chat.emoji import PICKER, emoji_char
 from mock_apps.chat.history import Directory
-from mock_apps.chat.models import Conversation, File, Membership, Mention, Message, Pin, User
+from mock_apps.chat.models import Conversation, File, FileShare, Membership, Mention, Message, Pin, Reaction, User
 from mock_apps.chat.mrkdwn import render as render_mrkdwn
 from mock_apps.chat.mrkdwn import to_composer
 from mock_apps.chat.query import QueryError
@@ -561,7 +562,23 @@ def activity():
     me = viewer()
     rows = list(session.exec(select(Message).join(Mention, Mention.message_pk == Message.pk)
                              .where(Mention.user_id == me.id).order_by(Message.ts.desc()).limit(50)))
-    return _page("chat/activity.html", views=message_views(rows, me, group=False))
+    reacted = list(session.exec(
+        select(Message).where(Message.user_id == me.id, Message.pk.in_(
+            select(Reaction.message_pk).where(Reaction.user_id != me.id))).order_by(Message.ts.desc()).limit(30)))
+    return _page("chat/activity.html", views=message_views(rows, me, group=False),
+                 reacted=message_views(reacted, me, group=False))
+
+
+@bp.route("/archives/<conversation_id>/files")
+def channel_files(conversation_id: str):
+    """Files shared in a conversation, newest first."""
+    session = db()
+    conv = service.visible_conversation(session, viewer(), conversation_id)
+    shares = list(session.exec(select(FileShare).where(FileShare.conversation_id == conv.id).order_by(FileShare.ts.desc())))
+    files = {f.id: f for f in session.exec(select(File).options(defer(File.content))
+                                           .where(File.id.in_([s.file_id for s in shares])))}
+    items = [(files[s.file_id], s) for s in shares if s.file_id in files]
+    return _page("chat/files.html", conv=conv, title=_conv_title(conv, viewer()), items=items)
 
 
 def _file_for_viewer(file_id: str) -> File:
@@ -579,8 +596,8 @@ def file_page(file_id: str):
     text = None
     if row.mimetype.startswith("text/") or row.filetype in ("csv", "markdown", "json", "text"):
         text = row.content.decode("utf-8", errors="replace")[:200_000]
-    shares = db().exec(select(Message).join(history.FileShare, history.FileShare.message_pk == Message.pk)
-                       .where(history.FileShare.file_id == row.id)).all()
+    shares = db().exec(select(Message).join(FileShare, FileShare.message_pk == Message.pk)
+                       .where(FileShare.file_id == row.id)).all()
     return _page("chat/file.html", file=row, text=text, shared_in=shares)
 
 
@@ -633,6 +650,12 @@ def switch_user():
 def chat_time(moment: datetime) -> str:
     """"3:05 PM" for a message's time."""
     return moment.strftime("%-I:%M %p")
+
+
+@bp.app_template_filter("ts_date")
+def ts_date(ts: str) -> str:
+    """"Mar 30, 2026" for a message ts, in company time."""
+    return _local(ts).strftime("%b %-d, %Y")
 
 
 @bp.app_template_filter("filesize")

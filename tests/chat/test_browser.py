@@ -245,6 +245,14 @@ def test_broadcast_reply_file_preview_switch_user_and_leave(chat_page, chat_worl
     in_channel = page.get_by_test_id("history").locator("article").last
     expect(in_channel).to_contain_text("replied to a thread")
     expect(in_channel).to_contain_text("BL-20931 and FP-7781 are entered")
+    page.get_by_test_id("nav-activity").click()
+    expect(page.get_by_test_id("mentions")).to_contain_text("how is the bill entry going?")
+    expect(page.get_by_test_id("reactions")).to_contain_text("bank rec is done")
+    page.goto(f"{chat_world.url}/archives/{finance}")
+    page.get_by_test_id("files-button").click()
+    expect(page.get_by_test_id("channel-files")).to_contain_text("Suspicious bank-change request (summary)")
+    page.go_back()
+    kickoff = page.get_by_test_id("history").locator("article", has_text="March close kickoff")
     # the checklist attached to the kickoff previews as text
     kickoff.get_by_role("link", name="March close checklist").click()
     expect(page.get_by_test_id("preview-text")).to_contain_text("Enter CC-55107 (Clearwater Chemical Inc.) at $2,040.00")
