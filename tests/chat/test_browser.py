@@ -139,6 +139,23 @@ def test_hostile_text_renders_as_text(chat_page, chat_world):
     assert history.locator("script, iframe, svg, img[onerror], b, u").count() == 0
     assert page.evaluate("[...document.querySelectorAll('#chat-history *')].every(e => "
                          "![...e.attributes].some(a => a.name.startsWith('on')))")
+    # a hostile file name and an SVG with script: listed, previewed and downloaded without running anything
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(9)"><script>alert(10)</script></svg>'
+    client = requests.Session()
+    client.headers["Authorization"] = "Bearer xoxp-marcus.reyes"
+    name = '<img src=x onerror="alert(11)">.svg'
+    got = client.post(chat_world.api_url + "files.getUploadURLExternal", data={"filename": name, "length": len(svg)}).json()
+    assert requests.post(got["upload_url"], data=svg).status_code == 200
+    done = client.post(chat_world.api_url + "files.completeUploadExternal",
+                       data={"files": f'[{{"id": "{got["file_id"]}"}}]', "channel_id": channel}).json()
+    assert done["ok"]
+    page.goto(f"{chat_world.url}/archives/{channel}")
+    expect(page.get_by_test_id("history")).to_contain_text(name)
+    page.get_by_test_id("history").get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_test_id("file-page")).to_contain_text(name)
+    view = requests.get(f"{chat_world.url}/files/{got['file_id']}/view")
+    assert view.headers["Content-Type"] == "application/octet-stream" and "attachment" in view.headers["Content-Disposition"]
+    assert dialogs == [] and page.evaluate("window.__pwned === undefined")
     # the same text stays inert in search results and the thread panel
     page.goto(f"{chat_world.url}/search?q=pwned")
     expect(page.get_by_test_id("result-count")).to_have_text("4 results")
