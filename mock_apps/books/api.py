@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from mock_apps.books import qbo_json, qbo_query, qbql, reports, service
-from mock_apps.books.models import Account, Contact, Item
+from mock_apps.books.models import Account, Attachment, Contact, Item
 from mock_apps.books.qbo_json import BY_LOWER, Renderer, stamp, to_date
 from mock_apps.books.report_files import qbo_report
 from mock_apps.core.errors import BadRequest, MockAppsError, NotFound
@@ -95,7 +95,8 @@ def _body() -> dict:
 
 def _load(entity: str, entity_id) -> object:
     session = db()
-    model = {"Account": Account, "Item": Item, "Customer": Contact, "Vendor": Contact}.get(entity)
+    model = {"Account": Account, "Item": Item, "Customer": Contact, "Vendor": Contact,
+             "Attachable": Attachment}.get(entity)
     row = None
     if str(entity_id).isdigit():
         if model is None:
@@ -134,7 +135,10 @@ def read(realm: str, name: str, entity_id: str):
     _check_access(realm)
     if name.lower() == "companyinfo":
         return company_info(realm)
-    entity = _entity(name)
+    if name.lower() == "download":
+        att = _load("Attachable", entity_id)
+        return Response(url_for("books.attachment", attachment_id=att.id, _external=True), mimetype="text/plain")
+    entity = "Attachable" if name.lower() == "attachable" else _entity(name)
     return _reply(entity, _load(entity, entity_id))
 
 
@@ -154,6 +158,10 @@ def write(realm: str, name: str):
     _check_access(realm)
     if name.lower() == "query":
         return query(realm)
+    if name.lower() == "upload":
+        return upload(realm)
+    if name.lower() == "attachable":
+        return _attachable_write()
     entity = _entity(name)
     body = _body()
     operation = request.args.get("operation", "")
@@ -201,6 +209,57 @@ def _update_list(entity: str, row, body: dict, sync_token):
     if entity == "Account":
         return service.update_account(session, row.id, sync_token, **qbo_json.account_values(body))
     return service.update_item(session, row.id, sync_token, **qbo_json.item_values(body))
+
+
+def upload(realm: str):
+    """The upload endpoint: multipart parts file_metadata_NN (an Attachable) and file_content_NN (the file,
+    raw or base64 as python-quickbooks sends it), linked to a transaction by AttachableRef."""
+    import base64
+    import binascii
+
+    session = db()
+    results = []
+    names = sorted({key.rsplit("_", 1)[-1] for key in [*request.form, *request.files]
+                    if key.startswith(("file_metadata_", "file_content_"))})
+    if not names:
+        raise BadRequest("send multipart parts file_metadata_01 (Attachable JSON) and file_content_01 (the file)",
+                         code="required_param")
+    for n in names:
+        try:
+            meta = json.loads(request.form.get(f"file_metadata_{n}") or "{}")
+        except ValueError:
+            raise BadRequest(f"file_metadata_{n} is not valid JSON", code="invalid_line") from None
+        refs = meta.get("AttachableRef") or []
+        entity_ref = (refs[0].get("EntityRef") or {}) if refs and isinstance(refs[0], dict) else {}
+        if entity_ref.get("type") not in service.TXN_TYPES or not str(entity_ref.get("value", "")).isdigit():
+            raise BadRequest("AttachableRef must name the transaction to attach to (EntityRef type and value)",
+                             code="required_param")
+        upload_file = request.files.get(f"file_content_{n}")
+        if upload_file is not None:
+            data, filename = upload_file.read(), meta.get("FileName") or upload_file.filename
+            content_type = meta.get("ContentType") or upload_file.mimetype
+        else:
+            try:
+                data = base64.b64decode(request.form.get(f"file_content_{n}", ""))
+            except (binascii.Error, ValueError):
+                raise BadRequest(f"file_content_{n} is not base64 file content", code="invalid_line") from None
+            filename, content_type = meta.get("FileName"), meta.get("ContentType")
+        target = _load(entity_ref["type"], entity_ref["value"])
+        att = service.add_attachment(session, target.id, filename or "", content_type or "", data)
+        results.append({"Attachable": Renderer(session).render("Attachable", att)})
+    return jsonify({"AttachableResponse": results, "time": stamp(session.now(), session.timezone())})
+
+
+def _attachable_write():
+    session = db()
+    body = _body()
+    if request.args.get("operation") != "delete":
+        raise MockAppsError("create attachments through the upload endpoint; only delete is supported here",
+                            status=400, code="unsupported")
+    att = _load("Attachable", body.get("Id"))
+    service.delete_attachment(session, att.id)
+    return jsonify({"Attachable": {"Id": str(att.id), "status": "Deleted", "domain": "QBO"},
+                    "time": stamp(session.now(), session.timezone())})
 
 
 @bp.route("/v3/company/<realm>/query", methods=["GET"])

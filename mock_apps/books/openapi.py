@@ -61,6 +61,28 @@ def openapi_document(realm_id: str) -> dict:
                        {"name": "report_date", "in": "query", "schema": {"type": "string", "format": "date"}},
                        {"name": "accounting_method", "in": "query", "schema": {"type": "string", "enum": ["Accrual"]}}],
         "responses": {"200": {"description": "Header, Columns, Rows"}, "400": _fault()}}}
+    idp = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    paths["/v3/company/{realmId}/upload"] = {"post": {
+        "operationId": "upload", "summary": "Attach files to a transaction: multipart parts file_metadata_NN "
+                                            "(Attachable JSON with AttachableRef.EntityRef) and file_content_NN "
+                                            "(the file, raw or base64)",
+        "parameters": [realm, minor], "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+        "responses": {"200": {"description": "AttachableResponse: [{Attachable}]"}, "400": _fault()}}}
+    paths["/v3/company/{realmId}/attachable/{id}"] = {"get": {
+        "operationId": "readAttachable", "summary": "Read an Attachable", "parameters": [realm, minor, idp],
+        "responses": {"200": {"description": "Attachable"}, "400": _fault()}}}
+    paths["/v3/company/{realmId}/attachable"] = {"post": {
+        "operationId": "deleteAttachable", "summary": "Delete an Attachable (?operation=delete, body {Id})",
+        "parameters": [realm, minor, {"name": "operation", "in": "query", "required": True,
+                                      "schema": {"type": "string", "enum": ["delete"]}}],
+        "responses": {"200": {"description": "Deleted"}, "400": _fault()}}}
+    paths["/v3/company/{realmId}/download/{id}"] = {"get": {
+        "operationId": "download", "summary": "A temporary download URL for an Attachable (text/plain)",
+        "parameters": [realm, idp], "responses": {"200": {"description": "URL"}, "400": _fault()}}}
+    for doc in ("invoice", "creditmemo"):
+        paths[f"/v3/company/{{realmId}}/{doc}/{{id}}/pdf"] = {"get": {
+            "operationId": f"{doc}Pdf", "summary": f"The {doc} as PDF", "parameters": [realm, idp],
+            "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}, "400": _fault()}}}
     paths["/v3/company/{realmId}/companyinfo/{id}"] = {"get": {
         "operationId": "companyInfo", "summary": "The company", "parameters": [realm, {
             "name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],

@@ -16,7 +16,10 @@ from mock_apps.core.database import WorldSession
 from mock_apps.core.errors import BadRequest
 
 ENTITIES = ("Account", "Item", "Customer", "Vendor", *service.TXN_TYPES)
+# Attachable is read, queried and deleted like an entity but created through the upload endpoint.
+QUERYABLE = (*ENTITIES, "Attachable")
 BY_LOWER = {name.lower(): name for name in ENTITIES}
+QUERY_LOWER = {name.lower(): name for name in QUERYABLE}
 
 
 # --- scalar conversions -----------------------------------------------------------------------------
@@ -161,7 +164,21 @@ class Renderer:
             return self.render_item(row)
         if entity in ("Customer", "Vendor"):
             return self.render_contact(row)
+        if entity == "Attachable":
+            return self.render_attachable(row)
         return self.render_txn(row)
+
+    def render_attachable(self, att) -> dict:
+        """An attachment as QuickBooks' Attachable (the download URI is the app's own download link)."""
+        from flask import url_for
+
+        txn = self.db.get(Txn, att.txn_id)
+        uri = url_for("books.attachment", attachment_id=att.id, _external=True)
+        created = stamp(att.created_at, self.tz)
+        return {"Id": str(att.id), "SyncToken": "0", "FileName": att.filename, "ContentType": att.content_type,
+                "Size": att.size, "FileAccessUri": uri, "TempDownloadUri": uri,
+                "AttachableRef": [{"EntityRef": {"type": txn.type, "value": str(txn.id)}, "IncludeOnSend": False}],
+                "domain": "QBO", "sparse": False, "MetaData": {"CreateTime": created, "LastUpdatedTime": created}}
 
     def render_account(self, acc: Account) -> dict:
         if self._acc_balances is None:

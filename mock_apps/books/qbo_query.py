@@ -9,9 +9,9 @@ from sqlalchemy import func as sa_func
 from sqlmodel import func, select
 
 from mock_apps.books import ledger
-from mock_apps.books.models import Account, Contact, Item, Txn
+from mock_apps.books.models import Account, Attachment, Contact, Item, Txn
 from mock_apps.books.qbql import Query, QueryError
-from mock_apps.books.qbo_json import BY_LOWER, to_cents, to_date
+from mock_apps.books.qbo_json import QUERY_LOWER, to_cents, to_date
 from mock_apps.core.database import WorldSession
 
 
@@ -51,8 +51,17 @@ _ITEM_FIELDS = {
 }
 
 
+_ATTACHABLE_FIELDS = {
+    "Id": (Attachment.id, "int"), "FileName": (Attachment.filename, "str"), "ContentType": (Attachment.content_type, "str"),
+    "AttachableRef.EntityRef.Value": (Attachment.txn_id, "int"), "AttachableRef.EntityRef": (Attachment.txn_id, "int"),
+    "MetaData.CreateTime": (Attachment.created_at, "datetime"),
+}
+
+
 def _target(entity: str):
     """(model, base conditions, field map) of an entity."""
+    if entity == "Attachable":
+        return Attachment, [], _ATTACHABLE_FIELDS
     if entity == "Account":
         return Account, [], _ACCOUNT_FIELDS
     if entity == "Item":
@@ -98,10 +107,10 @@ def _value(kind: str, raw, field: str):
 
 def run(db: WorldSession, query: Query) -> tuple[str, list, int | None]:
     """Execute: returns (entity name, rows of the page, total count when COUNT(*) was asked)."""
-    entity = BY_LOWER.get(query.entity.lower())
+    entity = QUERY_LOWER.get(query.entity.lower())
     if entity is None:
         raise QueryError(f"QueryValidationError: unknown entity {query.entity!r}; queryable entities: "
-                         f"{', '.join(BY_LOWER.values())}")
+                         f"{', '.join(QUERY_LOWER.values())}")
     model, conditions, fields = _target(entity)
     stmt_conditions = list(conditions)
     asks_active = any(c.field == "Active" for c in query.where)

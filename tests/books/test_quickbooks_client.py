@@ -235,3 +235,27 @@ def test_invoice_pdf_through_the_client_and_the_ui(qb, books_world):
     assert "INV-1021" in text and f"${invoice.TotalAmt:,.2f}" in text and f"${invoice.Balance:,.2f}" in text
     page = requests.get(f"{books_world.url}/txn/{invoice.Id}/pdf")
     assert page.headers["Content-Type"] == "application/pdf" and page.content.startswith(b"%PDF")
+
+
+def test_attach_a_pdf_to_a_bill_through_the_upload_endpoint(qb):
+    import requests
+    from quickbooks.objects.attachable import Attachable
+    from quickbooks.objects.base import AttachableRef
+
+    bill = Bill.filter(DocNumber=Bill.all(qb=qb, max_results=1)[0].DocNumber, qb=qb)[0]
+    pdf = b"%PDF-1.4\n% vendor invoice\n"
+    attachable = Attachable()
+    ref = AttachableRef()
+    ref.EntityRef = Ref()
+    ref.EntityRef.type, ref.EntityRef.value = "Bill", bill.Id
+    attachable.AttachableRef.append(ref)
+    attachable.FileName = "vendor-invoice.pdf"
+    attachable.ContentType = "application/pdf"
+    attachable._FileBytes = pdf
+    saved = attachable.save(qb=qb)
+    assert saved.Id and saved.FileName == "vendor-invoice.pdf" and saved.Size == len(pdf)
+    found = Attachable.where(f"AttachableRef.EntityRef.Value = '{bill.Id}'", qb=qb)
+    assert [a.Id for a in found] == [saved.Id]
+    assert requests.get(found[0].TempDownloadUri).content == pdf
+    saved.delete(qb=qb)
+    assert Attachable.where(f"AttachableRef.EntityRef.Value = '{bill.Id}'", qb=qb) == []

@@ -220,3 +220,9 @@ def test_edit_a_customer_with_its_sync_token(books_world):
                                                                                  "display_name": "Ironworks Gym"})
     assert clash.status_code == 422 and "already used" in clash.text
     assert books_world.changes()[-1]["op"] == "books.customer.update"
+
+
+def test_openapi_lists_uploads_and_pdfs(books_world):
+    paths = requests.get(f"{books_world.url}/v3/openapi.json").json()["paths"]
+    assert {"/v3/company/{realmId}/upload", "/v3/company/{realmId}/attachable/{id}",
+            "/v3/company/{realmId}/invoice/{id}/pdf"} <= set(paths)
