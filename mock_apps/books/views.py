@@ -722,6 +722,32 @@ def new_account():
                  types=list(ledger.ACCOUNT_TYPES), accounts=_accounts())
 
 
+@bp.route("/accounts/<int:account_id>/edit", methods=["GET", "POST"])
+def edit_account(account_id: int):
+    """Rename, renumber or (in)activate an account."""
+    session = db()
+    acc = service.get_account(session, account_id)
+    error = None
+    if request.method == "POST":
+        form = request.form
+        try:
+            service.update_account(session, acc.id, form.get("sync_token"), name=form.get("name", ""),
+                                   number=form.get("number", "").strip(), type=form.get("type", acc.type),
+                                   detail_type=form.get("detail_type", "").strip(),
+                                   description=form.get("description", "").strip(),
+                                   parent_id=form.get("parent_id") or None, active=form.get("active") == "on")
+            return _done(url_for("books.chart_of_accounts"), f"Account {form.get('name', '').strip()} saved")
+        except MockAppsError as exc:
+            error = exc.message
+    else:
+        form = {"name": acc.name, "number": acc.number, "type": acc.type, "detail_type": acc.detail_type,
+                "description": acc.description, "parent_id": str(acc.parent_id or ""),
+                "active": "on" if acc.active else ""}
+    return _page("books/account_form.html", "accounts", http_status=422 if error else 200, form=form, error=error,
+                 types=list(ledger.ACCOUNT_TYPES), accounts=[a for a in _accounts() if a.id != acc.id], editing=acc,
+                 sync_token=request.form.get("sync_token", acc.sync_token))
+
+
 @bp.route("/items/new", methods=["GET", "POST"])
 def new_item():
     """Add a product or service."""

@@ -226,3 +226,18 @@ def test_openapi_lists_uploads_and_pdfs(books_world):
     paths = requests.get(f"{books_world.url}/v3/openapi.json").json()["paths"]
     assert {"/v3/company/{realmId}/upload", "/v3/company/{realmId}/attachable/{id}",
             "/v3/company/{realmId}/invoice/{id}/pdf"} <= set(paths)
+
+
+def test_edit_and_deactivate_accounts(books_world):
+    accounts, _c, _b, _i = _ids(books_world)
+    meals = accounts["Meals"]
+    data = {"sync_token": "0", "name": "Meals & Entertainment", "number": "6710", "type": "Expense", "active": "on"}
+    assert requests.post(f"{books_world.url}/accounts/{meals}/edit", data=data, allow_redirects=False).status_code == 303
+    retype = requests.post(f"{books_world.url}/accounts/{meals}/edit", data=data | {"sync_token": "1", "type": "Income"})
+    assert retype.status_code == 422 and "its type cannot change" in retype.text
+    checking = accounts["Operating Checking"]
+    inactive = requests.post(f"{books_world.url}/accounts/{checking}/edit", data={
+        "sync_token": "0", "name": "Operating Checking", "number": "1000", "type": "Bank"})
+    assert inactive.status_code == 422 and "has a balance" in inactive.text
+    chart = requests.get(f"{books_world.url}/accounts").text
+    assert "Meals &amp; Entertainment" in chart
