@@ -752,6 +752,14 @@ def account_balance(db: WorldSession, account_id: int, as_of: date | None = None
     return db.exec(stmt).one()
 
 
+def find_duplicate_bill(db: WorldSession, vendor_id, doc_number: str) -> Txn | None:
+    """A live bill of the vendor with the same bill number (case-insensitive), if any."""
+    if not doc_number or not str(vendor_id or "").isdigit():
+        return None
+    return db.exec(select(Txn).where(Txn.type == "Bill", Txn.contact_id == int(vendor_id), Txn.voided == False,  # noqa: E712
+                                     func.lower(Txn.doc_number) == doc_number.strip().lower())).first()
+
+
 def open_documents(db: WorldSession, contact_id: int, types: tuple[str, ...]) -> list[Txn]:
     """A contact's documents with an open balance, oldest first."""
     return list(db.exec(select(Txn).where(Txn.contact_id == contact_id, Txn.type.in_(types), Txn.balance_cents > 0,

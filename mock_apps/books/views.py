@@ -450,11 +450,18 @@ def _new_txn(kind: str):
     txn_type, title, contact_kind, style = FORMS[kind]
     session = db()
     form = request.form if request.method == "POST" else request.args
-    error = None
+    error = duplicate = None
     if request.method == "POST":
         upload = request.files.get("attachment")
         try:
             kwargs = _txn_kwargs(kind, form)
+            if txn_type == "Bill" and not form.get("allow_duplicate"):
+                # QuickBooks warns before a vendor's bill number is used twice (a re-sent invoice)
+                duplicate = service.find_duplicate_bill(session, kwargs["vendor_id"], kwargs["doc_number"])
+                if duplicate is not None:
+                    raise LedgerError(f"Bill no. {duplicate.doc_number} is already used for this vendor "
+                                      f"(dated {duplicate.txn_date:%m/%d/%Y}, {ledger.fmt(duplicate.total_cents)}). "
+                                      "If this is a different bill, tick “Save anyway” and save again.")
             with session.operation(service.op_name(txn_type, "create"), type=txn_type,
                                    attachment=upload.filename if upload and upload.filename else None):
                 txn = service.create_txn(session, txn_type, source="ui", **kwargs)
@@ -467,6 +474,7 @@ def _new_txn(kind: str):
     rows = max(4, len(form.getlist("line_account")) if hasattr(form, "getlist") else 0)
     return _page("books/txn_form.html", "new", http_status=422 if error else 200, kind=kind, txn_type=txn_type,
                  title=title, contact_kind=contact_kind, style=style, form=form, error=error, rows=rows,
+                 duplicate=duplicate,
                  contacts=_contacts(contact_kind) if contact_kind else [],
                  all_contacts=_contacts(None), items=db().exec(select(Item).where(Item.active).order_by(Item.name)).all(),
                  accounts=_accounts(), pay_accounts=_accounts(*ledger.FEED_TYPES),

@@ -241,3 +241,16 @@ def test_edit_and_deactivate_accounts(books_world):
     assert inactive.status_code == 422 and "has a balance" in inactive.text
     chart = requests.get(f"{books_world.url}/accounts").text
     assert "Meals &amp; Entertainment" in chart
+
+
+def test_a_reused_bill_number_warns_before_saving(books_world):
+    accounts, _c, open_bills, _i = _ids(books_world)
+    bill = open_bills[0]
+    data = {"contact_id": bill.contact_id, "txn_date": "2026-03-31", "doc_number": bill.doc_number.lower(),
+            "line_account": [accounts["Office Supplies"]], "line_description": [""], "line_amount": ["10.00"]}
+    before = len(books_world.changes())
+    warned = requests.post(f"{books_world.url}/new/bill", data=data)
+    assert warned.status_code == 422 and "is already used for this vendor" in warned.text
+    assert "Save anyway" in warned.text and len(books_world.changes()) == before
+    saved = requests.post(f"{books_world.url}/new/bill", data=data | {"allow_duplicate": "1"}, allow_redirects=False)
+    assert saved.status_code == 303 and books_world.changes()[-1]["op"] == "books.bill.create"
