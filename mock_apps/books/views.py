@@ -499,11 +499,13 @@ def _form_of(txn: Txn) -> MultiDict:
         if txn.type == "JournalEntry":
             form.add("line_debit", f"{line.amount_cents / 100:.2f}" if line.posting == "Debit" else "")
             form.add("line_credit", f"{line.amount_cents / 100:.2f}" if line.posting == "Credit" else "")
-        elif txn.type in ("Invoice", "CreditMemo"):
+        elif txn.type in ("Invoice", "CreditMemo") or line.item_id:
             form.add("line_qty", f"{line.quantity_milli / 1000:g}")
             form.add("line_rate", f"{line.unit_cents / 100:.2f}")
             form.add("line_amount", f"{line.amount_cents / 100:.2f}")
         else:
+            form.add("line_qty", "")
+            form.add("line_rate", "")
             form.add("line_amount", f"{line.amount_cents / 100:.2f}")
     return form
 

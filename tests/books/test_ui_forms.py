@@ -254,3 +254,24 @@ def test_a_reused_bill_number_warns_before_saving(books_world):
     assert "Save anyway" in warned.text and len(books_world.changes()) == before
     saved = requests.post(f"{books_world.url}/new/bill", data=data | {"allow_duplicate": "1"}, allow_redirects=False)
     assert saved.status_code == 303 and books_world.changes()[-1]["op"] == "books.bill.create"
+
+
+def test_a_bill_with_item_lines_from_the_vendors_pdf(books_world):
+    accounts, contacts, _b, _i = _ids(books_world)
+    s = books_world.session()
+    try:
+        from mock_apps.books.models import Item
+
+        items = {i.sku: i.id for i in s.exec(select(Item)).all()}
+    finally:
+        s.close()
+    inventory = accounts["Inventory Asset"]
+    response = requests.post(f"{books_world.url}/new/bill", data={
+        "contact_id": contacts["Summit Packaging Co."], "txn_date": "2026-03-20", "doc_number": "SP-88412",
+        "line_account": [inventory, inventory], "line_item": [items["ST-0300"], items["BX-1818"]],
+        "line_description": ["", ""], "line_qty": ["25", "20"], "line_rate": ["41.50", "25.90"],
+        "line_amount": ["", ""]}, allow_redirects=False)
+    assert response.status_code == 303
+    page = requests.get(books_world.server.url + response.headers["Location"]).text
+    assert "$1,555.50" in page  # 25 x 41.50 + 20 x 25.90
+    assert "Stretch Wrap 18in (4 rolls)" in page and "Inventory Asset" in page
