@@ -129,3 +129,36 @@ def test_trainer_enters_pays_matches_and_reconciles_a_bill(books_world, books_pa
     ops = [c["op"] for c in books_world.changes()]
     assert ops[:4] == ["books.bill.create", "books.bill.pay", "books.bank.import", "books.bank.match"]
     assert "books.bank.categorize" in ops and ops[-1] == "books.reconcile.finish"
+
+
+@pytest.mark.slow
+def test_trainer_invoices_a_customer_and_records_a_partial_payment(books_world, books_page):
+    page = books_page
+    page.goto(books_world.url + "/")
+    page.get_by_role("button", name="+ New").click()
+    page.get_by_role("menuitem", name="Invoice", exact=True).click()
+    page.get_by_label("Customer").select_option(label="Riverbend University")
+    page.get_by_label("Product/service, line 1").select_option(label="Nitrile Gloves, Large (1000)")
+    assert page.get_by_label("Rate, line 1").input_value() == "98.50"  # the item's price fills in
+    page.get_by_label("Qty, line 1").fill("12")
+    page.get_by_label("Product/service, line 2").select_option(label="Delivery Service")
+    assert page.get_by_test_id("form-total").inner_text() == "$1,257.00"  # 12 x 98.50 + 75.00
+    page.get_by_test_id("save").click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.startswith("Invoice INV-1049") and page.get_by_test_id("status").inner_text() == "Open"
+    assert "05/30/2026 (Net 60)" in page.locator(".details").inner_text()  # the customer's terms
+
+    page.get_by_role("link", name="Receive payment").click()
+    page.get_by_label("Payment for INV-1049").fill("500.00")
+    page.get_by_label("Reference no.").fill("CHK 4410")
+    assert page.get_by_test_id("apply-total").inner_text() == "$500.00"
+    page.get_by_test_id("save").click()
+    assert "Payment of $500.00 received" in page.get_by_test_id("toast").inner_text()
+    page.get_by_role("link", name="Invoice INV-1049").click()
+    assert page.get_by_test_id("status").inner_text() == "Partial"
+    assert page.get_by_test_id("balance").inner_text() == "$757.00"
+
+    page.get_by_test_id("nav-invoices").click()
+    page.get_by_label("Status").select_option("Partial")
+    page.get_by_role("button", name="Apply").click()
+    assert page.get_by_role("link", name="INV-1049").is_visible()
