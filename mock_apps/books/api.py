@@ -309,8 +309,11 @@ def report(realm: str, name: str):
     start = request.args.get("start_date")
     end = request.args.get("end_date") or request.args.get("report_date") or request.args.get("as_of")
     session = db()
+    summarize = request.args.get("summarize_column_by", "Total")
+    if summarize not in ("Total", "Month"):
+        raise BadRequest("summarize_column_by takes Total or Month", code="invalid_enum")
     built = reports.build(session, key, to_date(start, "start_date") if start else None,
-                          to_date(end, "end_date") if end else None)
+                          to_date(end, "end_date") if end else None, by_month=summarize == "Month")
     return jsonify(qbo_report(built, name, stamp(session.now(), session.timezone())))
 
 

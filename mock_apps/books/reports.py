@@ -87,27 +87,48 @@ def _range_label(start: date, end: date) -> str:
     return f"{start:%B %-d, %Y} - {end:%B %-d, %Y}"
 
 
-def profit_and_loss(db: WorldSession, start: date, end: date) -> Report:
-    """Income and expenses over a date range, accrual basis."""
+def month_periods(start: date, end: date) -> list[tuple[date, date, str]]:
+    """The calendar months (clipped to the range) from start to end, labelled "Jan 2026"."""
+    periods = []
+    first = start
+    while first <= end:
+        next_month = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        last = min(end, next_month - timedelta(days=1))
+        periods.append((first, last, f"{first:%b %Y}"))
+        first = next_month
+    return periods
+
+
+def profit_and_loss(db: WorldSession, start: date, end: date, by_month: bool = False) -> Report:
+    """Income and expenses over a date range, accrual basis; optionally a column per month plus the total."""
     if start > end:
         raise BadRequest("the start date is after the end date")
     accounts = accounts_info(db)
-    pl = ledger.profit_and_loss(accounts, balances(db, start=start, end=end))
+    periods = month_periods(start, end) if by_month else []
+    if len(periods) > 36:
+        raise BadRequest("show at most 36 months in columns; narrow the date range")
+    activities = [balances(db, start=s, end=e) for s, e, _label in periods] + [balances(db, start=start, end=end)]
+    pls = [ledger.profit_and_loss(accounts, act) for act in activities]
     rows: list[Row] = []
     titles = {"Income": "Income", "Cost of goods sold": "Cost of Goods Sold", "Expense": "Expenses",
               "Other income": "Other Income", "Other expense": "Other Expenses"}
-    for acc_type, items, total in pl["sections"]:
+    for n, acc_type in enumerate(ledger.PROFIT_AND_LOSS_TYPES):
         rows.append(Row(titles[acc_type], [], 0, "section"))
-        rows += [Row(a.label, [amt], 1, "data", account_id=a.id) for a, amt in items]
-        rows.append(Row(f"Total {titles[acc_type]}", [total], 0, "total"))
+        for a in accounts:
+            if a.type == acc_type and any(act.get(a.id) for act in activities):
+                rows.append(Row(a.label, [ledger.natural_balance(a.type, act.get(a.id, 0)) for act in activities],
+                                1, "data", account_id=a.id))
+        rows.append(Row(f"Total {titles[acc_type]}", [pl["sections"][n][2] for pl in pls], 0, "total"))
         if acc_type == "Cost of goods sold":
-            rows.append(Row("Gross Profit", [pl["gross_profit"]], 0, "total"))
+            rows.append(Row("Gross Profit", [pl["gross_profit"] for pl in pls], 0, "total"))
         if acc_type == "Expense":
-            rows.append(Row("Net Operating Income", [pl["net_operating_income"]], 0, "total"))
-    rows.append(Row("Net Other Income", [pl["net_other_income"]], 0, "total"))
-    rows.append(Row("Net Income", [pl["net_income"]], 0, "grand"))
-    return Report("profit-and-loss", "Profit and Loss", _range_label(start, end), ["", "Total"], rows, start, end,
-                  (0,), {"net_income": pl["net_income"], "gross_profit": pl["gross_profit"]})
+            rows.append(Row("Net Operating Income", [pl["net_operating_income"] for pl in pls], 0, "total"))
+    rows.append(Row("Net Other Income", [pl["net_other_income"] for pl in pls], 0, "total"))
+    rows.append(Row("Net Income", [pl["net_income"] for pl in pls], 0, "grand"))
+    columns = ["", *(label for _s, _e, label in periods), "Total"]
+    return Report("profit-and-loss", "Profit and Loss", _range_label(start, end), columns, rows, start, end,
+                  tuple(range(len(columns) - 1)),
+                  {"net_income": pls[-1]["net_income"], "gross_profit": pls[-1]["gross_profit"]})
 
 
 def balance_sheet(db: WorldSession, as_of: date) -> Report:
@@ -303,13 +324,13 @@ def contact_balances(db: WorldSession, side: str, as_of: date) -> Report:
 
 
 def build(db: WorldSession, key: str, start: date | None = None, end: date | None = None,
-          account_id: int | None = None) -> Report:
+          account_id: int | None = None, by_month: bool = False) -> Report:
     """Any report by its key, with the default period QuickBooks uses (this year to date / today)."""
     today = service.today(db)
     end = end or today
     start = start or _fy_start(db, end)
     if key == "profit-and-loss":
-        return profit_and_loss(db, start, end)
+        return profit_and_loss(db, start, end, by_month)
     if key == "balance-sheet":
         return balance_sheet(db, end)
     if key == "trial-balance":

@@ -982,7 +982,7 @@ def report(key: str):
         raise NotFound(f"there is no report {key!r}")
     account = request.args.get("account", "")
     built = reports.build(session, key, _date_arg("start"), _date_arg("end"),
-                          int(account) if account.isdigit() else None)
+                          int(account) if account.isdigit() else None, by_month=request.args.get("columns") == "months")
     fmt = request.args.get("format", "")
     company = service.company(session).name
     if fmt in ("csv", "xlsx"):

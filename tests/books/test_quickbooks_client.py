@@ -259,3 +259,12 @@ def test_attach_a_pdf_to_a_bill_through_the_upload_endpoint(qb):
     assert requests.get(found[0].TempDownloadUri).content == pdf
     saved.delete(qb=qb)
     assert Attachable.where(f"AttachableRef.EntityRef.Value = '{bill.Id}'", qb=qb) == []
+
+
+def test_profit_and_loss_by_month_through_the_client(qb):
+    report = qb.get_report("ProfitAndLoss", {"start_date": "2026-01-01", "end_date": "2026-03-31",
+                                             "summarize_column_by": "Month"})
+    titles = [c["ColTitle"] for c in report["Columns"]["Column"]]
+    assert titles == ["", "Jan 2026", "Feb 2026", "Mar 2026", "Total"]
+    net = next(r for r in report["Rows"]["Row"] if r.get("group") == "NetIncome")["Summary"]["ColData"]
+    assert sum(float(c["value"]) for c in net[1:4]) == pytest.approx(float(net[4]["value"]))

@@ -205,3 +205,15 @@ def test_closing_the_books_locks_the_period(session):
         service.set_closing_date(session, date(2026, 4, 30))
     service.set_closing_date(session, date(2025, 12, 31))
     assert service.company(session).closing_date == date(2025, 12, 31)
+
+
+def test_profit_and_loss_by_month_adds_up_to_the_total(session):
+    report = reports.profit_and_loss(session, date(2026, 1, 1), date(2026, 3, 31), by_month=True)
+    assert report.columns == ["", "Jan 2026", "Feb 2026", "Mar 2026", "Total"]
+    for row in report.rows:
+        if row.cells:
+            assert sum(row.cells[:3]) == row.cells[3], row.label
+    net = next(r for r in report.rows if r.label == "Net Income")
+    assert net.cells[3] == reports.profit_and_loss(session, date(2026, 1, 1), date(2026, 3, 31)).totals["net_income"]
+    payroll = next(r for r in report.rows if r.label.endswith("Payroll Expenses"))
+    assert payroll.cells[:3] == [2 * 3_206_250] * 3  # two runs a month
