@@ -195,8 +195,6 @@ def message_json(msg: Message, ex: Extras, base_url: str, directory: Directory |
         users = [u for u in msg.reply_users.split(",") if u]
         data.update(reply_count=msg.reply_count, reply_users_count=len(users), latest_reply=msg.latest_reply,
                     reply_users=users, is_locked=False, subscribed=False)
-    elif msg.thread_ts and msg.thread_ts != msg.ts:
-        data["parent_user_id"] = ""
     if msg.reply_broadcast:
         data["subtype"] = "thread_broadcast"
     if msg.edited_ts:
