@@ -287,6 +287,34 @@ def conversations_list(actor: User, args: Args):
     return _ok(channels=[_conv_json(c, actor) for c in chunk], response_metadata=meta)
 
 
+@method("users.conversations", "Conversations the caller (or `user`) is a member of, paged with cursors.",
+        {"types": "comma-separated: public_channel, private_channel, mpim, im (default public_channel)",
+         "user": "another member (only conversations the caller can see too)", "exclude_archived": "true to skip archived",
+         "limit": "page size (default 100, max 1000)", "cursor": "next_cursor of the previous page"})
+def users_conversations(actor: User, args: Args):
+    types = set(args.list("types") or ["public_channel"])
+    unknown = types - {"public_channel", "private_channel", "mpim", "im"}
+    if unknown:
+        raise ChatError(f"Unknown conversation type {sorted(unknown)[0]!r}.", code="invalid_types")
+    kinds = {"public_channel": "public", "private_channel": "private", "mpim": "mpim", "im": "im"}
+    wanted = {kinds[t] for t in types}
+    session = db()
+    subject = service.user_by_id(session, args.str("user")) if args.str("user") else actor
+    theirs = set(session.exec(select(Membership.conversation_id).where(Membership.user_id == subject.id)))
+    mine = set(session.exec(select(Membership.conversation_id).where(Membership.user_id == actor.id)))
+    convs = [c for c in session.exec(select(Conversation).order_by(Conversation.kind, Conversation.name, Conversation.pk))
+             if c.id in theirs and c.kind in wanted and (c.kind == "public" or c.id in mine)
+             and not (args.bool("exclude_archived") and c.is_archived)]
+    chunk, meta = _page(convs, args)
+    return _ok(channels=[_conv_json(c, actor) for c in chunk], response_metadata=meta)
+
+
+@method("team.info", "The workspace.")
+def team_info(actor: User, args: Args):
+    return _ok(team={"id": TEAM_ID, "name": "Meridian Supply Co.", "domain": "meridiansupply",
+                     "email_domain": "meridiansupply.com", "url": _base() + "/"})
+
+
 @method("conversations.info", "One conversation.", {"channel": "conversation id"}, ("channel",))
 def conversations_info(actor: User, args: Args):
     conv = service.visible_conversation(db(), actor, _resolve_channel(actor, args.need("channel")))
@@ -581,6 +609,14 @@ def search_files_method(actor: User, args: Args):
     matches = [history.file_json(f, _base(), _file_channels(f.id), directory) for f in results.items]
     return _ok(query=text, files={"total": results.total, "matches": matches,
                                   "pagination": _pagination(results, count), "paging": _paging(results, count)})
+
+
+@method("search.all", "Search messages and files at once.",
+        {"query": "search query", "count": "results per page (default 20, max 100)", "page": "page number"}, ("query",))
+def search_all(actor: User, args: Args):
+    messages = json.loads(search_messages_method(actor, args).get_data())["messages"]
+    files = json.loads(search_files_method(actor, args).get_data())["files"]
+    return _ok(query=args.need("query"), messages=messages, files=files)
 
 
 def _file_channels(file_id: str) -> list[str]:

@@ -254,3 +254,16 @@ def test_blocks_only_messages_store_their_text(slack):
     with pytest.raises(SlackApiError) as err:
         slack.chat_postMessage(channel=channel, blocks=[{"no": "type"}])
     assert err.value.response["error"] == "invalid_blocks"
+
+
+def test_users_conversations_team_info_and_search_all(slack):
+    mine = {c["name"] for page in slack.users_conversations(types="public_channel,private_channel", limit=3)
+            for c in list(page["channels"])}
+    assert mine == {"general", "finance", "ap-approvals", "sales", "random", "payroll-hr"}
+    victor = slack.users_lookupByEmail(email="victor.okafor@meridiansupply.com")["user"]["id"]
+    shared = {c["name"] for c in slack.users_conversations(user=victor, types="public_channel,private_channel")["channels"]}
+    assert shared == {"general", "finance", "operations", "random"}
+    assert slack.team_info()["team"]["name"] == "Meridian Supply Co."
+    both = slack.search_all(query="checklist")
+    assert both["files"]["matches"][0]["name"] == "march-close-checklist.md"
+    assert any("Checklist attached" in m["text"] for m in both["messages"]["matches"])
