@@ -18,7 +18,6 @@ from mock_apps.chat import mrkdwn
 from mock_apps.chat.emoji import emoji_char
 from mock_apps.chat.ids import slack_id
 from mock_apps.chat.models import Conversation, File, FileShare, Membership, Mention, Message, Pin, Reaction, User
-from mock_apps.chat.slack_ts import ts_time
 from mock_apps.core.database import WorldSession
 
 TEAM_ID = slack_id("team", "workspace")

@@ -17,11 +17,11 @@ from mock_apps.chat import mrkdwn
 from mock_apps.chat.emoji import normalize_name
 from mock_apps.chat.ids import slack_id
 from mock_apps.chat.models import (
-    NEVER_READ, Conversation, File, FileShare, Membership, Mention, Message, Pin, Reaction, User,
+    Conversation, File, FileShare, Membership, Mention, Message, Pin, Reaction, User,
 )
 from mock_apps.chat.slack_ts import make_ts, parse_ts, second_prefix
 from mock_apps.core.database import WorldSession
-from mock_apps.core.errors import BadRequest, Forbidden, MockAppsError, NotFound
+from mock_apps.core.errors import MockAppsError
 
 MAX_TEXT = 40_000  # Slack's limit for a message's text
 MAX_TOPIC = 250
@@ -668,5 +668,3 @@ def can_see_file(db: WorldSession, actor: User, row: File) -> bool:
             return True
     return False
 
-
-__all__ = ["ChatError", "BadRequest", "Forbidden", "NotFound", "NEVER_READ"]
