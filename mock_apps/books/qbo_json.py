@@ -382,6 +382,8 @@ def _doc_line(line: dict, n: int, detail_types: tuple[str, ...]) -> LineInput | 
         raise BadRequest(f"Line {n}: {detail_type} must be an object", code="invalid_line")
     amount = to_cents(line["Amount"], f"Line {n} Amount") if line.get("Amount") not in (None, "") else None
     qty = to_milli(detail["Qty"], f"Line {n} Qty") if detail.get("Qty") not in (None, "") else 1000
+    if qty == 0 and amount is not None:
+        qty = 1000  # clients send Qty 0 for "no quantity"; the Amount is the line
     unit = to_cents(detail["UnitPrice"], f"Line {n} UnitPrice") if detail.get("UnitPrice") not in (None, "") else None
     if unit is not None and amount is not None and ledger.line_amount(qty, unit) != amount:
         unit = None  # QuickBooks keeps Amount when Qty x UnitPrice rounds differently
@@ -396,6 +398,17 @@ def _doc_line(line: dict, n: int, detail_types: tuple[str, ...]) -> LineInput | 
 def _date(body: dict, key: str, default: date | None) -> date | None:
     value = body.get(key)
     return to_date(value, key) if value not in (None, "") else default
+
+
+def _terms(body: dict, key: str) -> int | None:
+    """Net-N terms from a term reference whose value is the number of days (the mock's term ids)."""
+    value = ref(body, key)
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise BadRequest(f"{key} value is the number of days of the terms (for example 30 for Net 30)",
+                         code="invalid_enum")
+    return int(value)
 
 
 def _links(body: dict, allowed: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -428,6 +441,7 @@ def txn_kwargs(db: WorldSession, entity: str, body: dict) -> dict:
                       doc_number=doc or None, memo=memo)
         if entity == "Invoice":
             kwargs["due_date"] = _date(body, "DueDate", None)
+            kwargs["terms_days"] = _terms(body, "SalesTermRef")
         return kwargs
     if entity in ("Bill", "VendorCredit"):
         lines = [x for n, ln in enumerate(_lines(body), 1)
@@ -436,6 +450,7 @@ def txn_kwargs(db: WorldSession, entity: str, body: dict) -> dict:
                       doc_number=doc, memo=memo)
         if entity == "Bill":
             kwargs["due_date"] = _date(body, "DueDate", None)
+            kwargs["terms_days"] = _terms(body, "SalesTermRef")
         return kwargs
     if entity == "Payment":
         deposit = ref(body, "DepositToAccountRef") or service.account_of_type(db, "Bank").id

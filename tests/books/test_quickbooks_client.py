@@ -268,3 +268,21 @@ def test_profit_and_loss_by_month_through_the_client(qb):
     assert titles == ["", "Jan 2026", "Feb 2026", "Mar 2026", "Total"]
     net = next(r for r in report["Rows"]["Row"] if r.get("group") == "NetIncome")["Summary"]["ColData"]
     assert sum(float(c["value"]) for c in net[1:4]) == pytest.approx(float(net[4]["value"]))
+
+
+def test_invoice_terms_from_sales_term_ref(qb):
+    customer = Customer.filter(DisplayName="Ironworks Gym", qb=qb)[0]
+    item = Item.filter(Sku="TL-3300", qb=qb)[0]
+    invoice = Invoice()
+    invoice.CustomerRef = _ref(customer)
+    invoice.TxnDate = "2026-03-02"
+    invoice.SalesTermRef = Ref()
+    invoice.SalesTermRef.value = "45"
+    line = SalesItemLine()
+    line.Amount = 37.25
+    line.SalesItemLineDetail = SalesItemLineDetail()
+    line.SalesItemLineDetail.ItemRef = _ref(item)
+    invoice.Line = [line]
+    saved = invoice.save(qb=qb)
+    assert saved.DueDate == "2026-04-16" and saved.SalesTermRef.value == "45"
+    assert Invoice.get(saved.Id, qb=qb).Balance == 37.25

@@ -83,7 +83,12 @@
       document.getElementById("recon-cleared").textContent = money(cleared);
       document.getElementById("recon-difference").textContent = money(ending - cleared);
     };
-    recon.addEventListener("change", recalcRecon);
+    recon.addEventListener("change", function (ev) {
+      if (ev.target.dataset.action === "select-all") {
+        recon.querySelectorAll("input[name=cleared]").forEach(function (c) { c.checked = ev.target.checked; });
+      }
+      recalcRecon();
+    });
     recalcRecon();
   }
   // Reconcile start: the form goes to the chosen account's worksheet.
