@@ -52,6 +52,7 @@ def method(name: str, summary: str, params: dict[str, str] | None = None, requir
            auth: bool = True):
     """Register a handler as a Web API method."""
     def register(fn):
+        """Add the handler to METHODS."""
         METHODS[name] = Method(name, fn, summary, params or {}, required, auth)
         return fn
     return register
@@ -258,11 +259,13 @@ def upload(file_id: str):
 
 @method("api.test", "Echo the arguments back (no token needed).", auth=False)
 def api_test(_actor, args: Args):
+    """`api.test`: echo the arguments back (no token needed)."""
     return _ok(args={k: v for k, v in args.data.items() if k != "token"})
 
 
 @method("auth.test", "Who the token belongs to.")
 def auth_test(actor: User, args: Args):
+    """`auth.test`: who the token belongs to."""
     return _ok(url=_base() + "/", team="Meridian Supply Co.", user=actor.name, team_id=TEAM_ID, user_id=actor.id,
                is_enterprise_install=False)
 
@@ -272,6 +275,7 @@ def auth_test(actor: User, args: Args):
          "exclude_archived": "true to leave archived channels out", "limit": "page size (default 100, max 1000)",
          "cursor": "next_cursor of the previous page"})
 def conversations_list(actor: User, args: Args):
+    """`conversations.list`: channels and conversations the caller can see, paged with cursors."""
     types = set(args.list("types") or ["public_channel"])
     unknown = types - {"public_channel", "private_channel", "mpim", "im"}
     if unknown:
@@ -292,6 +296,7 @@ def conversations_list(actor: User, args: Args):
          "user": "another member (only conversations the caller can see too)", "exclude_archived": "true to skip archived",
          "limit": "page size (default 100, max 1000)", "cursor": "next_cursor of the previous page"})
 def users_conversations(actor: User, args: Args):
+    """`users.conversations`: conversations the caller (or `user`) is a member of, paged with cursors."""
     types = set(args.list("types") or ["public_channel"])
     unknown = types - {"public_channel", "private_channel", "mpim", "im"}
     if unknown:
@@ -311,12 +316,14 @@ def users_conversations(actor: User, args: Args):
 
 @method("team.info", "The workspace.")
 def team_info(actor: User, args: Args):
+    """`team.info`: the workspace."""
     return _ok(team={"id": TEAM_ID, "name": "Meridian Supply Co.", "domain": "meridiansupply",
                      "email_domain": "meridiansupply.com", "url": _base() + "/"})
 
 
 @method("conversations.info", "One conversation.", {"channel": "conversation id"}, ("channel",))
 def conversations_info(actor: User, args: Args):
+    """`conversations.info`: one conversation."""
     conv = service.visible_conversation(db(), actor, _resolve_channel(actor, args.need("channel")))
     return _ok(channel=_conv_json(conv, actor))
 
@@ -326,6 +333,7 @@ def conversations_info(actor: User, args: Args):
          "latest": "only messages before this ts", "oldest": "only messages after this ts",
          "inclusive": "include messages at exactly latest/oldest"}, ("channel",))
 def conversations_history(actor: User, args: Args):
+    """`conversations.history`: a conversation's messages, newest first (thread replies only when broadcast)."""
     session = db()
     conv = service.visible_conversation(session, actor, _resolve_channel(actor, args.need("channel")))
     limit = args.int("limit", 100, 1, 1000)
@@ -353,6 +361,7 @@ def conversations_history(actor: User, args: Args):
         {"channel": "conversation id", "ts": "the thread's (or any reply's) ts", "limit": "page size",
          "cursor": "next_cursor"}, ("channel", "ts"))
 def conversations_replies(actor: User, args: Args):
+    """`conversations.replies`: a thread: its first message, then the replies oldest first."""
     session = db()
     conv = service.visible_conversation(session, actor, _resolve_channel(actor, args.need("channel")))
     rows = history.thread(session, conv.id, args.need("ts"))
@@ -365,12 +374,14 @@ def conversations_replies(actor: User, args: Args):
 @method("conversations.create", "Create a channel.", {"name": "channel name (lowercase, - and _)",
                                                       "is_private": "true for a private channel"}, ("name",))
 def conversations_create(actor: User, args: Args):
+    """`conversations.create`: create a channel."""
     conv = service.create_channel(db(), actor, args.need("name"), is_private=args.bool("is_private"))
     return _ok(channel=_conv_json(conv, actor))
 
 
 @method("conversations.join", "Join a public channel.", {"channel": "channel id"}, ("channel",))
 def conversations_join(actor: User, args: Args):
+    """`conversations.join`: join a public channel."""
     conv, already = service.join_channel(db(), actor, _resolve_channel(actor, args.need("channel")))
     extra = {"warning": "already_in_channel", "response_metadata": {"warnings": ["already_in_channel"]}} if already else {}
     return _ok(channel=_conv_json(conv, actor), **extra)
@@ -378,6 +389,7 @@ def conversations_join(actor: User, args: Args):
 
 @method("conversations.leave", "Leave a channel.", {"channel": "channel id"}, ("channel",))
 def conversations_leave(actor: User, args: Args):
+    """`conversations.leave`: leave a channel."""
     service.leave_channel(db(), actor, _resolve_channel(actor, args.need("channel")))
     return _ok()
 
@@ -385,6 +397,7 @@ def conversations_leave(actor: User, args: Args):
 @method("conversations.members", "A conversation's member ids, paged.",
         {"channel": "conversation id", "limit": "page size", "cursor": "next_cursor"}, ("channel",))
 def conversations_members(actor: User, args: Args):
+    """`conversations.members`: a conversation's member ids, paged."""
     conv = service.visible_conversation(db(), actor, _resolve_channel(actor, args.need("channel")))
     chunk, meta = _page(service.member_ids(db(), conv.id), args)
     return _ok(members=chunk, response_metadata=meta)
@@ -393,6 +406,7 @@ def conversations_members(actor: User, args: Args):
 @method("conversations.setTopic", "Set a channel's topic.", {"channel": "channel id", "topic": "new topic"},
         ("channel",))
 def conversations_set_topic(actor: User, args: Args):
+    """`conversations.setTopic`: set a channel's topic."""
     conv = service.set_topic(db(), actor, _resolve_channel(actor, args.need("channel")), args.str("topic", ""))
     return _ok(channel=_conv_json(conv, actor))
 
@@ -400,6 +414,7 @@ def conversations_set_topic(actor: User, args: Args):
 @method("conversations.setPurpose", "Set a channel's purpose.", {"channel": "channel id", "purpose": "new purpose"},
         ("channel",))
 def conversations_set_purpose(actor: User, args: Args):
+    """`conversations.setPurpose`: set a channel's purpose."""
     conv = service.set_topic(db(), actor, _resolve_channel(actor, args.need("channel")), args.str("purpose", ""),
                              purpose=True)
     return _ok(channel=_conv_json(conv, actor), purpose=conv.purpose)
@@ -408,6 +423,7 @@ def conversations_set_purpose(actor: User, args: Args):
 @method("conversations.invite", "Add people to a channel.", {"channel": "channel id", "users": "comma-separated user ids"},
         ("channel", "users"))
 def conversations_invite(actor: User, args: Args):
+    """`conversations.invite`: add people to a channel."""
     conv = service.invite(db(), actor, _resolve_channel(actor, args.need("channel")), args.list("users"))
     return _ok(channel=_conv_json(conv, actor))
 
@@ -415,6 +431,7 @@ def conversations_invite(actor: User, args: Args):
 @method("conversations.open", "Open (or find) a DM or group DM.", {"users": "comma-separated user ids",
                                                                      "return_im": "ignored"}, ("users",))
 def conversations_open(actor: User, args: Args):
+    """`conversations.open`: open (or find) a DM or group DM."""
     conv, existed = service.open_dm(db(), actor, args.list("users"))
     extra = {"already_open": True, "no_op": True} if existed else {}
     return _ok(channel=_conv_json(conv, actor), **extra)
@@ -423,6 +440,7 @@ def conversations_open(actor: User, args: Args):
 @method("conversations.mark", "Move your read marker in a conversation.", {"channel": "conversation id",
                                                                           "ts": "last read ts"}, ("channel", "ts"))
 def conversations_mark(actor: User, args: Args):
+    """`conversations.mark`: move your read marker in a conversation."""
     service.mark_read(db(), actor, _resolve_channel(actor, args.need("channel")), args.need("ts"))
     return _ok()
 
@@ -445,6 +463,7 @@ def _text_or_blocks(args: Args) -> str:
          "thread_ts": "reply in this thread", "reply_broadcast": "true to also send the reply to the channel"},
         ("channel",))
 def chat_post_message(actor: User, args: Args):
+    """`chat.postMessage`: post a message, or a reply in a thread."""
     channel = _resolve_channel(actor, args.need("channel"))
     msg = service.post_message(db(), actor, channel, _text_or_blocks(args), thread_ts=args.str("thread_ts") or None,
                                broadcast=args.bool("reply_broadcast"))
@@ -454,6 +473,7 @@ def chat_post_message(actor: User, args: Args):
 @method("chat.update", "Edit one of your messages.", {"channel": "conversation id", "ts": "the message's ts",
                                                      "text": "new text"}, ("channel", "ts"))
 def chat_update(actor: User, args: Args):
+    """`chat.update`: edit one of your messages."""
     channel = _resolve_channel(actor, args.need("channel"))
     msg = service.update_message(db(), actor, channel, args.need("ts"), _text_or_blocks(args))
     return _ok(channel=msg.conversation_id, ts=msg.ts, text=msg.text, message=_messages_json([msg], actor)[0])
@@ -462,6 +482,7 @@ def chat_update(actor: User, args: Args):
 @method("chat.delete", "Delete one of your messages.", {"channel": "conversation id", "ts": "the message's ts"},
         ("channel", "ts"))
 def chat_delete(actor: User, args: Args):
+    """`chat.delete`: delete one of your messages."""
     channel = _resolve_channel(actor, args.need("channel"))
     ts = args.need("ts")
     service.delete_message(db(), actor, channel, ts)
@@ -471,6 +492,7 @@ def chat_delete(actor: User, args: Args):
 @method("chat.getPermalink", "A message's permalink.", {"channel": "conversation id", "message_ts": "the message's ts"},
         ("channel", "message_ts"))
 def chat_get_permalink(actor: User, args: Args):
+    """`chat.getPermalink`: a message's permalink."""
     session = db()
     conv = service.visible_conversation(session, actor, _resolve_channel(actor, args.need("channel")))
     msg = service.message(session, conv.id, args.need("message_ts"))
@@ -481,6 +503,7 @@ def chat_get_permalink(actor: User, args: Args):
         {"channel": "conversation id", "timestamp": "the message's ts", "name": "emoji name, e.g. white_check_mark"},
         ("channel", "timestamp", "name"))
 def reactions_add(actor: User, args: Args):
+    """`reactions.add`: react to a message with an emoji."""
     service.add_reaction(db(), actor, _resolve_channel(actor, args.need("channel")), args.need("timestamp"),
                          args.need("name"))
     return _ok()
@@ -490,6 +513,7 @@ def reactions_add(actor: User, args: Args):
         {"channel": "conversation id", "timestamp": "the message's ts", "name": "emoji name"},
         ("channel", "timestamp", "name"))
 def reactions_remove(actor: User, args: Args):
+    """`reactions.remove`: take back a reaction."""
     service.remove_reaction(db(), actor, _resolve_channel(actor, args.need("channel")), args.need("timestamp"),
                             args.need("name"))
     return _ok()
@@ -498,6 +522,7 @@ def reactions_remove(actor: User, args: Args):
 @method("reactions.get", "A message with its reactions.", {"channel": "conversation id", "timestamp": "the message's ts",
                                                           "full": "ignored (always full)"}, ("channel", "timestamp"))
 def reactions_get(actor: User, args: Args):
+    """`reactions.get`: a message with its reactions."""
     session = db()
     conv = service.visible_conversation(session, actor, _resolve_channel(actor, args.need("channel")))
     msg = service.message(session, conv.id, args.need("timestamp"))
@@ -509,6 +534,7 @@ def reactions_get(actor: User, args: Args):
 @method("pins.add", "Pin a message.", {"channel": "conversation id", "timestamp": "the message's ts"},
         ("channel", "timestamp"))
 def pins_add(actor: User, args: Args):
+    """`pins.add`: pin a message."""
     service.pin_message(db(), actor, _resolve_channel(actor, args.need("channel")), args.need("timestamp"))
     return _ok()
 
@@ -516,12 +542,14 @@ def pins_add(actor: User, args: Args):
 @method("pins.remove", "Unpin a message.", {"channel": "conversation id", "timestamp": "the message's ts"},
         ("channel", "timestamp"))
 def pins_remove(actor: User, args: Args):
+    """`pins.remove`: unpin a message."""
     service.unpin_message(db(), actor, _resolve_channel(actor, args.need("channel")), args.need("timestamp"))
     return _ok()
 
 
 @method("pins.list", "A conversation's pinned messages, newest pin first.", {"channel": "conversation id"}, ("channel",))
 def pins_list(actor: User, args: Args):
+    """`pins.list`: a conversation's pinned messages, newest pin first."""
     session = db()
     conv = service.visible_conversation(session, actor, _resolve_channel(actor, args.need("channel")))
     pins = list(session.exec(select(Pin).where(Pin.conversation_id == conv.id).order_by(Pin.pinned_at.desc(), Pin.pk)))
@@ -534,6 +562,7 @@ def pins_list(actor: User, args: Args):
 
 @method("users.list", "Everyone in the workspace, paged.", {"limit": "page size", "cursor": "next_cursor"})
 def users_list(actor: User, args: Args):
+    """`users.list`: everyone in the workspace, paged."""
     session = db()
     now = session.now()
     users = list(session.exec(select(User).order_by(User.pk)))
@@ -543,12 +572,14 @@ def users_list(actor: User, args: Args):
 
 @method("users.info", "One user.", {"user": "user id"}, ("user",))
 def users_info(actor: User, args: Args):
+    """`users.info`: one user."""
     session = db()
     return _ok(user=history.user_json(service.user_by_id(session, args.need("user")), session.now()))
 
 
 @method("users.lookupByEmail", "The user with an email address.", {"email": "email address"}, ("email",))
 def users_lookup_by_email(actor: User, args: Args):
+    """`users.lookupByEmail`: the user with an email address."""
     session = db()
     return _ok(user=history.user_json(service.user_by_email(session, args.need("email")), session.now()))
 
@@ -567,6 +598,7 @@ def _pagination(results, count: int) -> dict:
         {"query": "search query", "count": "results per page (default 20, max 100)", "page": "page number (1-100)",
          "sort": "timestamp or score (both newest first)", "sort_dir": "desc (default) or asc"}, ("query",))
 def search_messages_method(actor: User, args: Args):
+    """`search.messages`: search messages with Slack's modifiers (in:, from:, has:, before:, after:, on:, during:)."""
     count = args.int("count", 20, 1, 100)
     page = args.int("page", 1, 1, 100)
     session = db()
@@ -597,6 +629,7 @@ def search_messages_method(actor: User, args: Args):
 @method("search.files", "Search files by name and title with Slack's modifiers.",
         {"query": "search query", "count": "results per page", "page": "page number"}, ("query",))
 def search_files_method(actor: User, args: Args):
+    """`search.files`: search files by name and title with Slack's modifiers."""
     count = args.int("count", 20, 1, 100)
     page = args.int("page", 1, 1, 100)
     session = db()
@@ -614,6 +647,7 @@ def search_files_method(actor: User, args: Args):
 @method("search.all", "Search messages and files at once.",
         {"query": "search query", "count": "results per page (default 20, max 100)", "page": "page number"}, ("query",))
 def search_all(actor: User, args: Args):
+    """`search.all`: search messages and files at once."""
     messages = json.loads(search_messages_method(actor, args).get_data())["messages"]
     files = json.loads(search_files_method(actor, args).get_data())["files"]
     return _ok(query=args.need("query"), messages=messages, files=files)
@@ -627,6 +661,7 @@ def _file_channels(file_id: str) -> list[str]:
         {"channel": "only files shared here", "user": "only files by this user", "count": "per page (default 100)",
          "page": "page number"})
 def files_list(actor: User, args: Args):
+    """`files.list`: files visible to the caller, newest first, paged."""
     from sqlalchemy.orm import defer
 
     session = db()
@@ -647,6 +682,7 @@ def files_list(actor: User, args: Args):
 
 @method("files.info", "One file.", {"file": "file id"}, ("file",))
 def files_info(actor: User, args: Args):
+    """`files.info`: one file."""
     session = db()
     row = service.file_by_id(session, args.need("file"))
     if not service.can_see_file(session, actor, row):
@@ -660,6 +696,7 @@ def files_info(actor: User, args: Args):
         {"filename": "file name", "length": "size in bytes", "alt_txt": "description of an image",
          "snippet_type": "ignored"}, ("filename", "length"))
 def files_get_upload_url(actor: User, args: Args):
+    """`files.getUploadURLExternal`: step 1 of an upload: reserve a file id and get the URL to POST the bytes to."""
     row = service.reserve_upload(db(), actor, args.need("filename"), args.need("length"), args.str("alt_txt") or "")
     return _ok(upload_url=f"{_base()}/upload/v1/{row.id}", file_id=row.id)
 
@@ -669,6 +706,7 @@ def files_get_upload_url(actor: User, args: Args):
          "initial_comment": "message text posted with the files", "thread_ts": "share as a reply in this thread"},
         ("files",))
 def files_complete_upload(actor: User, args: Args):
+    """`files.completeUploadExternal`: step 3 of an upload: finish the files and share them in a channel."""
     raw = args.data.get("files")
     try:
         items = json.loads(raw) if isinstance(raw, str) else raw
