@@ -185,10 +185,16 @@ def _ok(**data) -> Response:
 
 
 def _resolve_channel(actor: User, value: str) -> str:
-    """A channel argument as an id: ids pass through, '#name'/'name' are looked up, a user id opens a DM."""
+    """A channel argument as an id: ids pass through, '#name'/'name' are looked up, a user id or '@handle' opens a DM."""
     if not value:
         raise ChatError("The 'channel' argument is required.", code="channel_not_found")
     session = db()
+    if value.startswith("@"):  # Slack's legacy "@handle" channel: the DM with that person
+        user = service.user_by_name(session, value[1:])
+        if user is None:
+            raise ChatError(f"There is no member {value!r}.", code="channel_not_found")
+        conv, _ = service.open_dm(session, actor, [user.id])
+        return conv.id
     if value.startswith("#") or (not value[:1].isupper()):
         conv = service.conversation_by_name(session, value)
         if conv is None:

@@ -267,3 +267,13 @@ def test_users_conversations_team_info_and_search_all(slack):
     both = slack.search_all(query="checklist")
     assert both["files"]["matches"][0]["name"] == "march-close-checklist.md"
     assert any("Checklist attached" in m["text"] for m in both["messages"]["matches"])
+
+
+def test_posting_to_a_person_opens_the_dm(slack, chat_world):
+    raj = slack.users_lookupByEmail(email="raj.patel@meridiansupply.com")["user"]["id"]
+    first = slack.chat_postMessage(channel=raj, text="Is dock B free at 3?")
+    second = slack.chat_postMessage(channel="@raj.patel", text="Never mind, found a slot")
+    assert first["channel"] == second["channel"] and first["channel"].startswith("D")
+    ims = [c for c in slack.conversations_list(types="im", limit=100)["channels"] if c["user"] == raj]
+    assert [c["id"] for c in ims] == [first["channel"]]
+    assert [c["op"] for c in chat_world.changes()] == ["chat.dm.open", "chat.post", "chat.post"]
