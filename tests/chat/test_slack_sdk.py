@@ -277,3 +277,24 @@ def test_posting_to_a_person_opens_the_dm(slack, chat_world):
     ims = [c for c in slack.conversations_list(types="im", limit=100)["channels"] if c["user"] == raj]
     assert [c["id"] for c in ims] == [first["channel"]]
     assert [c["op"] for c in chat_world.changes()] == ["chat.dm.open", "chat.post", "chat.post"]
+
+
+def test_concurrent_posts_get_unique_sequential_ids(chat_world):
+    from concurrent.futures import ThreadPoolExecutor
+
+    headers = {"Authorization": "Bearer xoxp-dana.whitfield"}
+    channel = next(c["id"] for c in requests.get(chat_world.api_url + "conversations.list", headers=headers).json()["channels"]
+                   if c["name"] == "random")
+
+    def post(i):
+        return requests.post(chat_world.api_url + "chat.postMessage", headers=headers,
+                             data={"channel": channel, "text": f"parallel {i}"}).json()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(post, range(12)))
+    assert all(r["ok"] for r in results)
+    stamps = sorted(r["ts"] for r in results)
+    assert len(set(stamps)) == 12
+    seconds = [int(ts.split(".")[0]) for ts in stamps]
+    assert [b - a for a, b in zip(seconds, seconds[1:])] == [5] * 11  # one clock step per operation
+    assert [c["op"] for c in chat_world.changes()] == ["chat.post"] * 12
