@@ -464,14 +464,21 @@ def _unwrite(db: WorldSession, txn: Txn, keep_lines: bool = False) -> None:
     db.flush()
 
 
-def create_txn(db: WorldSession, txn_type: str, *, source: str = "ui", **kwargs) -> Txn:
-    """Create a transaction of any type from the drafter's keyword arguments (one named operation)."""
+def create_txn(db: WorldSession, txn_type: str, *, source: str = "ui",
+               attachment: tuple[str, str, bytes] | None = None, **kwargs) -> Txn:
+    """Create a transaction of any type from the drafter's keyword arguments (one named operation),
+    optionally with a file (name, content type, bytes) attached in the same operation."""
     if txn_type not in DRAFTERS:
         raise BadRequest(f"unknown transaction type {txn_type!r}")
     args = {k: v for k, v in kwargs.items() if k != "lines"}
+    if attachment is not None:
+        args["attachment"] = attachment[0]
     with db.operation(op_name(txn_type, "create"), type=txn_type, **_op_args(args)):
         draft = DRAFTERS[txn_type](db, **kwargs)
-        return _write(db, None, draft, source)
+        txn = _write(db, None, draft, source)
+        if attachment is not None:
+            add_attachment(db, txn.id, *attachment)
+        return txn
 
 
 def update_txn(db: WorldSession, txn_id: int, sync_token, *, source: str = "ui", **kwargs) -> Txn:

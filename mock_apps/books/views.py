@@ -462,11 +462,8 @@ def _new_txn(kind: str):
                     raise LedgerError(f"Bill no. {duplicate.doc_number} is already used for this vendor "
                                       f"(dated {duplicate.txn_date:%m/%d/%Y}, {ledger.fmt(duplicate.total_cents)}). "
                                       "If this is a different bill, tick “Save anyway” and save again.")
-            with session.operation(service.op_name(txn_type, "create"), type=txn_type,
-                                   attachment=upload.filename if upload and upload.filename else None):
-                txn = service.create_txn(session, txn_type, source="ui", **kwargs)
-                if upload is not None and upload.filename:
-                    service.add_attachment(session, txn.id, upload.filename, upload.mimetype, upload.read())
+            attachment = (upload.filename, upload.mimetype, upload.read()) if upload and upload.filename else None
+            txn = service.create_txn(session, txn_type, source="ui", attachment=attachment, **kwargs)
             label = f"{title} {txn.doc_number}".strip()
             return _done(url_for("books.txn", txn_id=txn.id), f"{label} saved")
         except MockAppsError as exc:

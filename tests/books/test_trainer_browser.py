@@ -126,8 +126,10 @@ def test_trainer_enters_pays_matches_and_reconciles_a_bill(books_world, books_pa
     page.get_by_role("button", name="Run report").click()
     assert _report_cell(page, "1000 Operating Checking") == checking_before - 424_900 + added
     assert _report_cell(page, "Total Assets") == _report_cell(page, "Total Liabilities and Equity")
-    ops = [c["op"] for c in books_world.changes()]
+    changes = books_world.changes()
+    ops = [c["op"] for c in changes]
     assert ops[:4] == ["books.bill.create", "books.bill.pay", "books.bank.import", "books.bank.match"]
+    assert changes[0]["args"]["doc_number"] == "BL-20931" and changes[0]["args"]["attachment"] == "BL-20931.pdf"
     assert "books.bank.categorize" in ops and ops[-1] == "books.reconcile.finish"
 
 
