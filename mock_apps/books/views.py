@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 from datetime import date
 from urllib.parse import urlencode
@@ -599,8 +600,10 @@ def pay_bills():
                 bill = service.get_txn(session, bill_id)
                 by_vendor.setdefault(bill.contact_id, []).append((bill_id, cents))
             check = form.get("reference", "").strip()
+            # one vendor: exactly the API's operation; several: one operation around one payment each
             with session.operation("books.bill.pay", bills=[b for b, _c in apps], txn_date=txn_date,
-                                   pay_account_id=form.get("pay_account_id")):
+                                   pay_account_id=form.get("pay_account_id")) if len(by_vendor) > 1 \
+                    else contextlib.nullcontext():
                 for n, (vendor_id, vendor_apps) in enumerate(sorted(by_vendor.items())):
                     ref = str(int(check) + n) if check.isdigit() else check
                     service.create_txn(session, "BillPayment", source="ui", vendor_id=vendor_id, txn_date=txn_date,
