@@ -280,7 +280,11 @@ def query(realm: str):
         renderer.prefetch(rows)
     response: dict = {}
     if rows:
-        response[entity] = [renderer.render(entity, row) for row in rows]
+        rendered = [renderer.render(entity, row) for row in rows]
+        if "*" not in parsed.fields:  # a field list returns those fields (and the identity), as QuickBooks does
+            keep = {f.split(".")[0] for f in parsed.fields} | {"Id", "SyncToken", "domain"}
+            rendered = [{k: v for k, v in obj.items() if k in keep} | {"sparse": True} for obj in rendered]
+        response[entity] = rendered
         response["startPosition"] = parsed.start_position
         response["maxResults"] = len(rows)
     return jsonify({"QueryResponse": response, "time": now})

@@ -91,3 +91,11 @@ def test_malformed_json_body_is_a_fault_not_a_crash(books_world):
     response = requests.post(f"{books_world.api_base}/company/{REALM}/invoice", data="{not json",
                              headers=HEADERS | {"Content-Type": "application/json"})
     assert response.status_code == 400 and "Fault" in response.json()
+
+
+def test_a_field_list_returns_only_those_fields(books_world):
+    body = requests.get(f"{books_world.api_base}/company/{REALM}/query", headers=HEADERS, params={
+        "query": "select DocNumber, Balance from Invoice where Balance > '0' orderby DocNumber maxresults 3"}).json()
+    rows = body["QueryResponse"]["Invoice"]
+    assert len(rows) == 3 and all(set(r) == {"Id", "SyncToken", "domain", "sparse", "DocNumber", "Balance"} for r in rows)
+    assert [r["DocNumber"] for r in rows] == sorted(r["DocNumber"] for r in rows)
