@@ -120,6 +120,7 @@ class Renderer:
             self._links[target_id].append({"TxnId": str(pid), "TxnType": ptype})
 
     def account(self, account_id: int | None) -> Account | None:
+        """The account with this id (all accounts read once per request)."""
         if account_id is None:
             return None
         if self._accounts is None:
@@ -127,6 +128,7 @@ class Renderer:
         return self._accounts.get(account_id)
 
     def contact(self, contact_id: int | None) -> Contact | None:
+        """The customer or vendor with this id (cached)."""
         if contact_id is None:
             return None
         if contact_id not in self._contacts:
@@ -134,6 +136,7 @@ class Renderer:
         return self._contacts[contact_id]
 
     def item(self, item_id: int | None) -> Item | None:
+        """The product or service with this id (cached)."""
         if item_id is None:
             return None
         if item_id not in self._items:
@@ -141,10 +144,12 @@ class Renderer:
         return self._items[item_id]
 
     def acc_ref(self, account_id: int | None) -> dict | None:
+        """An AccountRef ({value, name}) or None."""
         acc = self.account(account_id)
         return _ref(acc.id, acc.name) if acc else None
 
     def contact_ref(self, contact_id: int | None, with_type: bool = False) -> dict | None:
+        """A CustomerRef/VendorRef/EntityRef ({value, name[, type]}) or None."""
         contact = self.contact(contact_id)
         if contact is None:
             return None
@@ -154,6 +159,7 @@ class Renderer:
         return out
 
     def meta(self, row) -> dict:
+        """QuickBooks' MetaData (create and update times in company time)."""
         return {"CreateTime": stamp(row.created_at, self.tz), "LastUpdatedTime": stamp(row.updated_at, self.tz)}
 
     def render(self, entity: str, row) -> dict:
@@ -181,6 +187,7 @@ class Renderer:
                 "domain": "QBO", "sparse": False, "MetaData": {"CreateTime": created, "LastUpdatedTime": created}}
 
     def render_account(self, acc: Account) -> dict:
+        """An Account with its current balance."""
         if self._acc_balances is None:
             self._acc_balances = dict(self.db.exec(select(Split.account_id, func.sum(Split.amount_cents))
                                                    .group_by(Split.account_id)).all())
@@ -198,6 +205,7 @@ class Renderer:
         }.items() if v is not None}
 
     def contact_balance(self, contact: Contact) -> int:
+        """A customer's or vendor's open balance (all balances read once per request)."""
         if self._contact_balances is None:
             rows = self.db.exec(select(Txn.contact_id, Txn.type, func.sum(Txn.balance_cents)).where(
                 Txn.type.in_(("Invoice", "CreditMemo", "Bill", "VendorCredit")), Txn.voided == False)  # noqa: E712
@@ -210,6 +218,7 @@ class Renderer:
         return self._contact_balances.get(contact.id, 0)
 
     def render_contact(self, c: Contact) -> dict:
+        """A Customer or Vendor."""
         out = {
             "Id": str(c.id), "SyncToken": str(c.sync_token), "DisplayName": c.display_name,
             "CompanyName": c.company_name, "PrintOnCheckName": c.company_name or c.display_name,
@@ -229,6 +238,7 @@ class Renderer:
         return {k: v for k, v in out.items() if v is not None}
 
     def render_item(self, item: Item) -> dict:
+        """An Item."""
         return {k: v for k, v in {
             "Id": str(item.id), "SyncToken": str(item.sync_token), "Name": item.name, "Sku": item.sku,
             "Description": item.description, "Type": item.type, "Active": item.active,
@@ -239,6 +249,7 @@ class Renderer:
         }.items() if v is not None}
 
     def render_txn(self, txn: Txn) -> dict:
+        """Any transaction type with its Line array and type-specific fields."""
         db = self.db
         lines = self._lines.get(txn.id)
         if lines is None:

@@ -86,10 +86,12 @@ class _Parser:
         self.i = 0
 
     def peek(self, offset: int = 0) -> tuple[str, str] | None:
+        """The token at an offset from the cursor, or None past the end."""
         j = self.i + offset
         return self.tokens[j] if j < len(self.tokens) else None
 
     def take(self) -> tuple[str, str]:
+        """Consume and return the next token."""
         tok = self.peek()
         if tok is None:
             raise QueryError("QueryParserError: the query ends too early")
@@ -97,6 +99,7 @@ class _Parser:
         return tok
 
     def accept_kw(self, word: str) -> bool:
+        """Consume a keyword if it is next."""
         tok = self.peek()
         if tok == ("kw", word):
             self.i += 1
@@ -104,6 +107,7 @@ class _Parser:
         return False
 
     def expect_kw(self, word: str) -> None:
+        """Consume a keyword or fail naming what was found."""
         tok = self.peek()
         if tok != ("kw", word):
             found = "the end of the query" if tok is None else repr(tok[1])
@@ -111,17 +115,20 @@ class _Parser:
         self.i += 1
 
     def expect_punct(self, char: str) -> None:
+        """Consume a punctuation character or fail."""
         tok = self.take()
         if tok != ("punct", char):
             raise QueryError(f"QueryParserError: expected {char!r} but found {tok[1]!r}")
 
     def field_name(self) -> str:
+        """Consume a (possibly dotted) field name."""
         kind, value = self.take()
         if kind != "word":
             raise QueryError(f"QueryParserError: expected a field name but found {value!r}")
         return value
 
     def integer(self, what: str) -> int:
+        """Consume a whole number (quoted or not)."""
         kind, value = self.take()
         if kind == "string":
             value = value[1:-1]
@@ -132,6 +139,7 @@ class _Parser:
         return number
 
     def value(self) -> object:
+        """Consume a literal: quoted text, a number, true or false."""
         kind, value = self.take()
         if kind == "string":
             return re.sub(r"\\(.)", r"\1", value[1:-1])
@@ -142,6 +150,7 @@ class _Parser:
         raise QueryError(f"QueryParserError: expected a value (quote text as 'text') but found {value!r}")
 
     def parse(self) -> Query:
+        """The whole query."""
         if not self.tokens:
             raise QueryError("QueryParserError: the query is empty; write e.g. select * from Invoice")
         self.expect_kw("select")
@@ -210,6 +219,7 @@ class _Parser:
                      order_by=tuple(order), start_position=start, max_results=maximum)
 
     def condition(self) -> Condition:
+        """One `field op value` condition."""
         name = self.field_name()
         tok = self.take()
         if tok[0] == "op":
