@@ -280,6 +280,17 @@ def beginning_balance(db: WorldSession, account_id: int) -> int:
         Split.account_id == account_id, Split.cleared == "R")).one()
 
 
+def bank_balance(db: WorldSession, account_id: int) -> int | None:
+    """What the bank says: the last reconciled statement's ending balance plus the feed lines dated after it
+    (None before any reconciliation). In the account's debit-positive terms."""
+    last = last_reconciliation(db, account_id)
+    if last is None:
+        return None
+    later = db.exec(select(func.coalesce(func.sum(BankLine.amount_cents), 0)).where(
+        BankLine.account_id == account_id, BankLine.date > last.statement_date)).one()
+    return last.ending_balance_cents + later
+
+
 @dataclass
 class Worksheet:
     """A reconciliation in progress: the items and the running figures."""

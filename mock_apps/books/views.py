@@ -817,8 +817,11 @@ def banking_home():
                 candidates[line.id] = banking.match_candidates(session, line)
                 suggestions[line.id] = banking.suggest(session, line, rules)
     books_balance = ledger.natural_balance(acc.type, service.account_balance(session, acc.id)) if acc else 0
+    bank = banking.bank_balance(session, acc.id) if acc else None
+    bank_balance = ledger.natural_balance(acc.type, bank) if bank is not None else None
     names = {c.id: c.display_name for c in _contacts(None)}
     return _page("books/banking.html", "banking", feed_accounts=feed_accounts, acc=acc, tab=tab, counts=counts,
+                 bank_balance=bank_balance,
                  lines=lines, candidates=candidates, suggestions=suggestions, books_balance=books_balance,
                  categories=_accounts(), payees=_contacts(None), names=names, label=UI_LABEL,
                  rules=session.exec(select(BankRule).order_by(BankRule.id)).all(),

@@ -52,25 +52,21 @@ _CLOSED_NETWORK_FLAGS = ["--no-sandbox", "--disable-background-networking", "--d
 
 
 @pytest.fixture(scope="session")
-def books_browser():
-    """A headless Chromium: the project's launcher when it exists, else the system Chromium with its flags."""
-    from playwright.sync_api import sync_playwright
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's browser on the project's Chromium (MOCKAPPS_CHROMIUM, else the system one) with the
+    closed-network flags, unless a parent conftest already chose an executable."""
+    import os
 
-    with sync_playwright() as pw:
-        try:
-            from mock_apps.core import browser as core_browser  # the project's helper, once it lands
-            browser = core_browser.launch(pw)
-        except (ImportError, AttributeError):
-            import os
-            browser = pw.chromium.launch(executable_path=os.environ.get("MOCKAPPS_CHROMIUM", "/usr/bin/chromium"),
-                                         args=_CLOSED_NETWORK_FLAGS, headless=True)
-        yield browser
-        browser.close()
+    args = dict(browser_type_launch_args)
+    args.setdefault("executable_path", os.environ.get("MOCKAPPS_CHROMIUM", "/usr/bin/chromium"))
+    args["args"] = [*args.get("args", []), *(f for f in _CLOSED_NETWORK_FLAGS if f not in args.get("args", []))]
+    return args
 
 
 @pytest.fixture
-def books_page(books_browser):
-    context = books_browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
+def books_page(browser):
+    """A page in a fresh context of pytest-playwright's shared browser."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -217,3 +217,10 @@ def test_profit_and_loss_by_month_adds_up_to_the_total(session):
     assert net.cells[3] == reports.profit_and_loss(session, date(2026, 1, 1), date(2026, 3, 31)).totals["net_income"]
     payroll = next(r for r in report.rows if r.label.endswith("Payroll Expenses"))
     assert payroll.cells[:3] == [2 * 3_206_250] * 3  # two runs a month
+
+
+def test_bank_balance_is_what_the_statement_says(session):
+    checking = _account(session, "Operating Checking")
+    march = next(s for s in FACTS.statements if not s.reconciled)
+    assert banking.bank_balance(session, checking.id) == march.ending_balance_cents
+    assert banking.bank_balance(session, _account(session, "Company Visa").id) is None
