@@ -13,7 +13,7 @@ from sqlmodel import func, select
 
 from mock_apps.books import ledger, service
 from mock_apps.books.ledger import LedgerError, fmt
-from mock_apps.books.models import Account, BankLine, BankRule, Reconciliation, Split, Txn
+from mock_apps.books.models import Account, Attachment, BankLine, BankRule, Reconciliation, Split, Txn
 from mock_apps.core.database import WorldSession
 from mock_apps.core.errors import BadRequest, NotFound
 
@@ -135,8 +135,11 @@ def undo_line(db: WorldSession, line_id) -> BankLine:
             line.action = ""
             db.add(line)
             db.flush()
-            if prior == "added":
+            if prior == "added":  # the transaction existed only because of this line: it goes with the undo
                 service._unwrite(db, txn)
+                for att in db.exec(select(Attachment).where(Attachment.txn_id == txn.id)).all():
+                    db.delete(att)
+                db.flush()
                 db.delete(txn)
             else:
                 for split in db.exec(select(Split).where(Split.txn_id == txn.id,

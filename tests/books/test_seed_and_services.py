@@ -98,6 +98,7 @@ def test_feed_match_categorize_exclude_undo_and_rules(session):
     banking.categorize_line(session, interest.id, income.id)
     added = session.get(Txn, session.get(BankLine, interest.id).txn_id)
     assert added.type == "Deposit" and added.total_cents == interest.amount_cents
+    service.add_attachment(session, added.id, "advice.pdf", "application/pdf", b"%PDF-1.4")
     banking.undo_line(session, interest.id)
     assert session.get(Txn, added.id) is None  # an added transaction goes away with the undo
 
