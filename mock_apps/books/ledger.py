@@ -103,11 +103,22 @@ def fmt(cents: int) -> str:
     return f"{sign}${abs(cents) // 100:,}.{abs(cents) % 100:02d}"
 
 
+MAX_CENTS = 10**13  # $100 billion: far beyond any real document, far below SQLite's integer limit
+MAX_QUANTITY_MILLI = 10**12
+
+
+def check_magnitude(cents: int, what: str = "amount") -> int:
+    """Refuse amounts no business document has (and that would overflow storage)."""
+    if abs(cents) > MAX_CENTS:
+        raise LedgerError(f"{what} {fmt(cents)} is too large (at most {fmt(MAX_CENTS)})")
+    return cents
+
+
 def line_amount(quantity_milli: int, unit_cents: int) -> int:
     """Quantity (in thousandths) times unit price, rounded half away from zero to a cent."""
     product = quantity_milli * unit_cents
     sign = -1 if product < 0 else 1
-    return sign * ((abs(product) + 500) // 1000)
+    return check_magnitude(sign * ((abs(product) + 500) // 1000), "a line amount")
 
 
 def check_quantity(quantity_milli: int) -> None:
@@ -362,7 +373,7 @@ def parse_money(text: str, what: str = "amount") -> int:
     if not raw or not (whole.isdigit() or (whole == "" and frac)) or (dot and not frac.isdigit()) or len(frac) > 2:
         raise LedgerError(f"{what}: {str(text).strip()!r} is not an amount (use a number like 1234.56)")
     cents = int(whole or 0) * 100 + int((frac + "00")[:2])
-    return -cents if negative else cents
+    return check_magnitude(-cents if negative else cents, what)
 
 
 def parse_quantity(text: str, what: str = "quantity") -> int:
@@ -372,4 +383,6 @@ def parse_quantity(text: str, what: str = "quantity") -> int:
     if not raw or not whole.isdigit() and whole != "" or (dot and not frac.isdigit()) or len(frac) > 3:
         raise LedgerError(f"{what}: {str(text).strip()!r} is not a number")
     milli = int(whole or 0) * 1000 + int((frac + "000")[:3])
+    if milli > MAX_QUANTITY_MILLI:
+        raise LedgerError(f"{what}: {str(text).strip()!r} is too large")
     return -milli if raw.startswith("-") else milli

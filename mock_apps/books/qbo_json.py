@@ -37,7 +37,9 @@ def to_cents(value, what: str) -> int:
         dec = Decimal(str(value))
     except InvalidOperation:
         raise BadRequest(f"{what} must be a number, not {str(value)[:40]!r}", code="invalid_number") from None
-    if not dec.is_finite() or dec != dec.quantize(Decimal("0.01")):
+    if not dec.is_finite() or abs(dec) > ledger.MAX_CENTS // 100:
+        raise BadRequest(f"{what} is out of range (got {str(value)[:40]})", code="invalid_number")
+    if dec != dec.quantize(Decimal("0.01")):
         raise BadRequest(f"{what} takes at most two decimals (got {value})", code="invalid_number")
     return int(dec * 100)
 
@@ -48,8 +50,8 @@ def to_milli(value, what: str) -> int:
         dec = Decimal(str(value))
     except InvalidOperation:
         raise BadRequest(f"{what} must be a number, not {str(value)[:40]!r}", code="invalid_number") from None
-    if not dec.is_finite():
-        raise BadRequest(f"{what} must be a finite number", code="invalid_number")
+    if not dec.is_finite() or abs(dec) > ledger.MAX_QUANTITY_MILLI // 1000:
+        raise BadRequest(f"{what} is out of range (got {str(value)[:40]})", code="invalid_number")
     return int((dec * 1000).to_integral_value())
 
 

@@ -61,6 +61,15 @@ CASES = {
                         "2500", "there is no account '987654'"),
     "three decimals": ("journalentry", lambda i: _je(i["rent"], i["checking"], 10.005, 10.005),
                        "2050", "at most two decimals"),
+    "absurd amount": ("journalentry", lambda i: _je(i["rent"], i["checking"], 1e20, 1e20), "2050", "out of range"),
+    "absurd quantity": ("invoice", lambda i: {"CustomerRef": {"value": i["customer"]}, "Line": [
+        {"DetailType": "SalesItemLineDetail",
+         "SalesItemLineDetail": {"ItemRef": {"value": i["item"]}, "Qty": 1e15, "UnitPrice": 98.5}}]},
+        "2050", "out of range"),
+    "line amount overflow": ("invoice", lambda i: {"CustomerRef": {"value": i["customer"]}, "Line": [
+        {"DetailType": "SalesItemLineDetail",
+         "SalesItemLineDetail": {"ItemRef": {"value": i["item"]}, "Qty": 1e8, "UnitPrice": 9e8}}]},
+        "6000", "too large"),
 }
 
 

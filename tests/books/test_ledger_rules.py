@@ -153,3 +153,10 @@ def test_parse_quantity():
     assert ledger.parse_quantity("-1") == -1_000
     with pytest.raises(LedgerError):
         ledger.parse_quantity("two")
+
+
+def test_absurd_amounts_are_refused():
+    with pytest.raises(LedgerError, match="too large"):
+        ledger.parse_money("999999999999999.00", "Amount")
+    with pytest.raises(LedgerError, match="too large"):
+        ledger.line_amount(10**9 * 1000, 10**9)
