@@ -98,7 +98,7 @@ def _load(entity: str, entity_id) -> object:
     model = {"Account": Account, "Item": Item, "Customer": Contact, "Vendor": Contact,
              "Attachable": Attachment}.get(entity)
     row = None
-    if str(entity_id).isdigit():
+    if service.row_id(entity_id) is not None:
         if model is None:
             from mock_apps.books.models import Txn
             row = session.get(Txn, int(entity_id))
@@ -188,27 +188,38 @@ def write(realm: str, name: str):
             return _reply(entity, _update_list(entity, row, body, body.get("SyncToken")))
         current = Renderer(session).render(entity, row)
         merged = current | body  # sparse and full updates alike keep what the body leaves out
-        kwargs = qbo_json.txn_kwargs(session, entity, merged)
+        kwargs = _parsed(qbo_json.txn_kwargs, session, entity, merged)
         return _reply(entity, service.update_txn(session, row.id, body.get("SyncToken"), source="api", **kwargs))
     if entity in ("Customer", "Vendor"):
-        return _reply(entity, service.create_contact(session, entity.lower(), **qbo_json.contact_values(body, entity.lower())))
+        return _reply(entity, service.create_contact(session, entity.lower(), **_parsed(qbo_json.contact_values, body, entity.lower())))
     if entity == "Account":
-        return _reply(entity, service.create_account(session, **qbo_json.account_values(body)))
+        return _reply(entity, service.create_account(session, **_parsed(qbo_json.account_values, body)))
     if entity == "Item":
-        return _reply(entity, service.create_item(session, **qbo_json.item_values(body)))
-    kwargs = qbo_json.txn_kwargs(session, entity, body)
+        return _reply(entity, service.create_item(session, **_parsed(qbo_json.item_values, body)))
+    kwargs = _parsed(qbo_json.txn_kwargs, session, entity, body)
     return _reply(entity, service.create_txn(session, entity, source="api", **kwargs))
+
+
+def _parsed(parse, *args):
+    """Run a body parser; a property of the wrong JSON type becomes QuickBooks' invalid-property fault."""
+    try:
+        return parse(*args)
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:
+        if isinstance(exc, MockAppsError):
+            raise
+        raise BadRequest("a property of the request has the wrong type or shape (objects where QuickBooks expects "
+                         "objects, lists where it expects lists)", code="invalid_line") from None
 
 
 def _update_list(entity: str, row, body: dict, sync_token):
     session = db()
     if entity in ("Customer", "Vendor"):
-        values = qbo_json.contact_values(body, entity.lower()) if set(body) - {"Id", "SyncToken", "Active", "sparse"} else \
+        values = _parsed(qbo_json.contact_values, body, entity.lower()) if set(body) - {"Id", "SyncToken", "Active", "sparse"} else \
             {"active": body.get("Active")}
         return service.update_contact(session, row.id, entity.lower(), sync_token, **values)
     if entity == "Account":
-        return service.update_account(session, row.id, sync_token, **qbo_json.account_values(body))
-    return service.update_item(session, row.id, sync_token, **qbo_json.item_values(body))
+        return service.update_account(session, row.id, sync_token, **_parsed(qbo_json.account_values, body))
+    return service.update_item(session, row.id, sync_token, **_parsed(qbo_json.item_values, body))
 
 
 def upload(realm: str):

@@ -30,7 +30,7 @@ def feed_account(db: WorldSession, account_id) -> Account:
 
 def get_line(db: WorldSession, line_id) -> BankLine:
     """A bank-feed line by id."""
-    line = db.get(BankLine, int(line_id)) if str(line_id).isdigit() else None
+    line = db.get(BankLine, service.row_id(line_id)) if service.row_id(line_id) is not None else None
     if line is None:
         raise NotFound(f"there is no bank line {line_id!r}", code="unknown_bank_line")
     return line
@@ -55,7 +55,7 @@ def _must_be_for_review(line: BankLine) -> None:
 def match_line(db: WorldSession, line_id, txn_id) -> BankLine:
     """Match a feed line to an existing transaction: the transaction's bank split becomes cleared."""
     line = get_line(db, line_id)
-    with db.operation("books.bank.match", line_id=line.id, txn_id=int(txn_id) if str(txn_id).isdigit() else txn_id):
+    with db.operation("books.bank.match", line_id=line.id, txn_id=service.row_id(txn_id)):
         _must_be_for_review(line)
         txn = service.get_txn(db, txn_id)
         candidates = {t.id: s for t, s in match_candidates(db, line)}
@@ -95,7 +95,7 @@ def categorize_line(db: WorldSession, line_id, category_id, contact_id=None, mem
         elif line.amount_cents > 0:
             draft = service.draft_deposit(db, bank_account_id=acc.id, txn_date=line.date, memo=memo, lines=[
                 service.LineInput(account_id=category.id, amount_cents=amount, description=line.description,
-                                  contact_id=int(contact_id) if contact_id else None)])
+                                  contact_id=service.row_id(contact_id))])
             txn = service._write(db, None, draft, "bank-feed")
         else:
             draft = service.draft_purchase(db, pay_account_id=acc.id, txn_date=line.date, payee_id=contact_id,
@@ -176,7 +176,7 @@ def create_rule(db: WorldSession, *, name: str, contains: str, category_id, dire
         category = service.get_account(db, category_id, "a category")
         rule = BankRule(name=name.strip(), contains=contains.strip(), direction=direction, category_id=category.id,
                         account_id=feed_account(db, account_id).id if account_id else None,
-                        contact_id=int(contact_id) if contact_id else None)
+                        contact_id=service.get_contact_any(db, contact_id).id if contact_id else None)
         db.add(rule)
         db.flush()
         return rule

@@ -232,7 +232,9 @@ def due_date(txn_date: date, terms_days: int) -> date:
     """Net-N terms: the due date is N days after the document date."""
     from datetime import timedelta
 
-    return txn_date + timedelta(days=max(0, terms_days))
+    if not 0 <= terms_days <= 3650:
+        raise LedgerError(f"payment terms run from 0 to 3650 days (got {terms_days})")
+    return txn_date + timedelta(days=terms_days)
 
 
 def document_status(total_cents: int, balance_cents: int, due: date | None, today: date,

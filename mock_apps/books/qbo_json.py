@@ -408,6 +408,14 @@ def _doc_line(line: dict, n: int, detail_types: tuple[str, ...]) -> LineInput | 
                      amount_cents=amount if unit is None else None)
 
 
+def _entity_id(value: str | None, n: int) -> int | None:
+    if value is None:
+        return None
+    if service.row_id(value) is None:
+        raise BadRequest(f"Line {n}: the entity reference {value!r} is not an id", code="unknown_customer")
+    return service.row_id(value)
+
+
 def _date(body: dict, key: str, default: date | None) -> date | None:
     value = body.get(key)
     return to_date(value, key) if value not in (None, "") else default
@@ -505,7 +513,7 @@ def txn_kwargs(db: WorldSession, entity: str, body: dict) -> dict:
             lines.append(LineInput(account_id=ref(detail, "AccountRef", f"line {n}'s account"),
                                    debit_cents=amount if posting == "Debit" else 0,
                                    credit_cents=amount if posting == "Credit" else 0,
-                                   contact_id=int(entity_ref) if entity_ref and entity_ref.isdigit() else None,
+                                   contact_id=_entity_id(entity_ref, n),
                                    description=str(line.get("Description") or "")))
         return dict(txn_date=txn_date, lines=lines, doc_number=doc, memo=memo)
     if entity == "Deposit":
@@ -519,7 +527,7 @@ def txn_kwargs(db: WorldSession, entity: str, body: dict) -> dict:
             lines.append(LineInput(account_id=ref(detail, "AccountRef", f"line {n}'s account"),
                                    amount_cents=to_cents(line.get("Amount"), f"Line {n} Amount"),
                                    description=str(line.get("Description") or ""),
-                                   contact_id=int(entity_ref) if entity_ref and entity_ref.isdigit() else None))
+                                   contact_id=_entity_id(entity_ref, n)))
         return dict(bank_account_id=ref(body, "DepositToAccountRef", "the bank account"), txn_date=txn_date,
                     lines=lines, memo=memo, doc_number=doc)
     if entity == "Transfer":
@@ -529,12 +537,22 @@ def txn_kwargs(db: WorldSession, entity: str, body: dict) -> dict:
     raise BadRequest(f"unsupported entity {entity}")
 
 
+def _text(body: dict, key: str) -> str | None:
+    """A text property (numbers are taken as text; objects and lists are refused)."""
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        raise BadRequest(f"{key} must be text", code="invalid_line")
+    return str(value)[:500]
+
+
 def contact_values(body: dict, kind: str) -> dict:
     """Service-layer fields of a customer or vendor from its QuickBooks JSON."""
     name = body.get("DisplayName") or body.get("CompanyName") or " ".join(
         p for p in (body.get("GivenName"), body.get("FamilyName")) if p)
     values = {"display_name": str(name or "").strip()[:500] or None,
-              "company_name": body.get("CompanyName"),
+              "company_name": _text(body, "CompanyName"),
               "contact_name": " ".join(p for p in (body.get("GivenName"), body.get("FamilyName")) if p) or None,
               "email": (body.get("PrimaryEmailAddr") or {}).get("Address"),
               "phone": (body.get("PrimaryPhone") or {}).get("FreeFormNumber"),
@@ -552,19 +570,19 @@ def contact_values(body: dict, kind: str) -> dict:
 def account_values(body: dict) -> dict:
     """Service-layer fields of an account from its QuickBooks JSON."""
     acc_type = body.get("AccountType")
-    if acc_type is not None and acc_type not in ledger.API_TO_TYPE:
+    if acc_type is not None and (not isinstance(acc_type, str) or acc_type not in ledger.API_TO_TYPE):
         raise BadRequest(f"AccountType {acc_type!r} is not a QuickBooks account type", code="invalid_enum")
-    return {"name": body.get("Name"), "number": body.get("AcctNum"),
+    return {"name": _text(body, "Name"), "number": _text(body, "AcctNum"),
             "type": ledger.API_TO_TYPE.get(acc_type) if acc_type else None,
-            "detail_type": body.get("AccountSubType"), "description": body.get("Description"),
+            "detail_type": _text(body, "AccountSubType"), "description": _text(body, "Description"),
             "parent_id": ref(body, "ParentRef"),
             "active": body.get("Active") if isinstance(body.get("Active"), bool) else None}
 
 
 def item_values(body: dict) -> dict:
     """Service-layer fields of a product or service from its QuickBooks JSON."""
-    return {"name": body.get("Name"), "sku": body.get("Sku"), "description": body.get("Description"),
-            "type": body.get("Type"),
+    return {"name": _text(body, "Name"), "sku": _text(body, "Sku"), "description": _text(body, "Description"),
+            "type": _text(body, "Type"),
             "unit_price_cents": to_cents(body["UnitPrice"], "UnitPrice") if body.get("UnitPrice") is not None else None,
             "unit_cost_cents": to_cents(body["PurchaseCost"], "PurchaseCost") if body.get("PurchaseCost") is not None else None,
             "income_account_id": ref(body, "IncomeAccountRef"), "expense_account_id": ref(body, "ExpenseAccountRef"),

@@ -206,8 +206,8 @@ class _Parser:
         while self.peek() is not None:
             if self.accept_kw("startposition"):
                 start = self.integer("STARTPOSITION")
-                if start < 1:
-                    raise QueryError("QueryParserError: STARTPOSITION starts at 1")
+                if not 1 <= start <= 1_000_000_000:
+                    raise QueryError("QueryParserError: STARTPOSITION runs from 1 to 1000000000")
             elif self.accept_kw("maxresults"):
                 maximum = self.integer("MAXRESULTS")
                 if not 1 <= maximum <= MAX_RESULTS_LIMIT:

@@ -42,6 +42,14 @@ def op_name(txn_type: str, verb: str) -> str:
 
 # --- lookups ----------------------------------------------------------------------------------------
 
+def row_id(value) -> int | None:
+    """An id as typed (digits, within SQLite's integer range), else None."""
+    text = str(value if value is not None else "").strip()
+    if not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)
+
+
 def company(db: WorldSession) -> Company:
     """The company row."""
     row = db.exec(select(Company)).first()
@@ -60,8 +68,8 @@ def get_account(db: WorldSession, account_id: int | str | None, what: str = "acc
     if account_id in (None, ""):
         raise BadRequest(f"choose {what}")
     acc = None
-    if isinstance(account_id, int) or str(account_id).isdigit():
-        acc = db.get(Account, int(account_id))
+    if row_id(account_id) is not None:
+        acc = db.get(Account, row_id(account_id))
     if acc is None and isinstance(account_id, str):
         acc = db.exec(select(Account).where((Account.name == account_id) | (Account.number == account_id))).first()
     if acc is None:
@@ -82,15 +90,23 @@ def get_contact(db: WorldSession, contact_id: int | str | None, kind: str) -> Co
     """A customer or vendor by id, or a clear NotFound."""
     if contact_id in (None, ""):
         raise BadRequest(f"choose a {kind}")
-    contact = db.get(Contact, int(contact_id)) if str(contact_id).isdigit() else None
+    contact = db.get(Contact, row_id(contact_id)) if row_id(contact_id) is not None else None
     if contact is None or contact.kind != kind:
         raise NotFound(f"there is no {kind} with id {contact_id!r}", code=f"unknown_{kind}")
     return contact
 
 
+def get_contact_any(db: WorldSession, contact_id) -> Contact:
+    """A customer or a vendor by id, or a clear NotFound."""
+    contact = db.get(Contact, row_id(contact_id)) if row_id(contact_id) is not None else None
+    if contact is None:
+        raise NotFound(f"there is no customer or vendor with id {contact_id!r}", code="unknown_customer")
+    return contact
+
+
 def get_txn(db: WorldSession, txn_id: int | str, txn_type: str | None = None) -> Txn:
     """A transaction by id (of a type, when given), or a clear NotFound."""
-    txn = db.get(Txn, int(txn_id)) if str(txn_id).isdigit() else None
+    txn = db.get(Txn, row_id(txn_id)) if row_id(txn_id) is not None else None
     if txn is None or (txn_type and txn.type != txn_type):
         label = UI_LABEL.get(txn_type, "transaction") if txn_type else "transaction"
         raise NotFound(f"there is no {label.lower()} with id {txn_id!r}", code="unknown_txn")
@@ -99,7 +115,7 @@ def get_txn(db: WorldSession, txn_id: int | str, txn_type: str | None = None) ->
 
 def get_item(db: WorldSession, item_id: int | str) -> Item:
     """A product or service by id, or a clear NotFound."""
-    item = db.get(Item, int(item_id)) if str(item_id).isdigit() else None
+    item = db.get(Item, row_id(item_id)) if row_id(item_id) is not None else None
     if item is None:
         raise NotFound(f"there is no product or service with id {item_id!r}", code="unknown_item")
     return item
@@ -314,7 +330,7 @@ def draft_purchase(db, *, pay_account_id, txn_date: date, lines: list[LineInput]
     pay = get_account(db, pay_account_id, "the payment account")
     if pay.type not in ("Bank", "Credit card"):
         raise LedgerError(f"pay an expense from a bank or credit-card account, not {pay.name} ({pay.type})")
-    payee = db.get(Contact, int(payee_id)) if payee_id not in (None, "") and str(payee_id).isdigit() else None
+    payee = db.get(Contact, row_id(payee_id)) if row_id(payee_id) is not None else None
     if payee_id not in (None, "") and payee is None:
         raise NotFound(f"there is no payee with id {payee_id!r}", code="unknown_vendor")
     stored, pairs = _doc_lines(db, lines, "purchase")
@@ -334,7 +350,7 @@ def draft_deposit(db, *, bank_account_id, txn_date: date, lines: list[LineInput]
         raise LedgerError(f"deposit to a bank account, not {bank.name} ({bank.type})")
     stored, pairs = _doc_lines(db, lines, "sales")
     for line, original in zip(stored, lines):
-        line["contact_id"] = original.contact_id
+        line["contact_id"] = get_contact_any(db, original.contact_id).id if original.contact_id is not None else None
     postings = ledger.post_deposit(bank.id, pairs)
     fields = dict(account_id=bank.id, txn_date=txn_date, total_cents=sum(a for _acc, a in pairs), memo=memo,
                   doc_number=doc_number)
@@ -365,7 +381,8 @@ def draft_journal(db, *, txn_date: date, lines: list[LineInput], doc_number: str
         if acc.type in ("Accounts receivable", "Accounts payable"):
             raise LedgerError(f"line {n} cannot post to {acc.name}: use invoices, bills, payments and credits "
                               "for A/R and A/P")
-        raw.append((acc.id, line.debit_cents, line.credit_cents, line.contact_id, line.description))
+        contact_id = get_contact_any(db, line.contact_id).id if line.contact_id is not None else None
+        raw.append((acc.id, line.debit_cents, line.credit_cents, contact_id, line.description))
         stored.append(dict(line_no=n, account_id=acc.id, description=line.description,
                            amount_cents=line.debit_cents or line.credit_cents,
                            posting="Debit" if line.debit_cents else "Credit", contact_id=line.contact_id,
@@ -575,8 +592,8 @@ def _check_contact(db, kind: str, values: dict, own_id: int | None) -> None:
     if clash is not None and clash.id != own_id:
         raise Conflict(f"the name {name!r} is already used by a {clash.kind} (Id {clash.id}); names must be "
                        "unique across customers and vendors", code="duplicate_name")
-    if int(values.get("terms_days") or 0) < 0:
-        raise BadRequest("payment terms cannot be negative days")
+    if not 0 <= int(values.get("terms_days") or 0) <= 3650:
+        raise BadRequest("payment terms run from 0 to 3650 days")
     if values.get("default_account_id") not in (None, ""):
         get_account(db, values["default_account_id"], "the default expense account")
 

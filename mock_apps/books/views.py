@@ -181,7 +181,7 @@ def _txn_list(types: tuple[str, ...], status: str = "", contact_id: int | None =
 
 def _page_arg() -> int:
     raw = request.args.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    return min(max(1, int(raw)), 1_000_000) if raw.isdigit() and len(raw) < 8 else 1
 
 
 def _list_page(title: str, section: str, types: tuple[str, ...], statuses: list[str], new_kind: str, who: str,
@@ -254,7 +254,7 @@ def search():
                  contacts=contacts, accounts=accounts, label=UI_LABEL)
 
 
-@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@bp.route("/contacts/<int(max=9223372036854775807):contact_id>/edit", methods=["GET", "POST"])
 def edit_contact(contact_id: int):
     """Change a customer's or vendor's details."""
     session = db()
@@ -313,7 +313,7 @@ def vendors():
                  q=request.args.get("q", ""))
 
 
-@bp.get("/contacts/<int:contact_id>")
+@bp.get("/contacts/<int(max=9223372036854775807):contact_id>")
 def contact(contact_id: int):
     """A customer's or vendor's page: details, open balance, transactions."""
     session = db()
@@ -370,6 +370,15 @@ def _new_contact(kind: str):
                  http_status=422 if error else 200, kind=kind, form=form, error=error, accounts=_accounts())
 
 
+def _contact_field(value: str, n: int) -> int | None:
+    if not value:
+        return None
+    contact_id = service.row_id(value)
+    if contact_id is None:
+        raise LedgerError(f"Line {n}: choose a name from the list")
+    return contact_id
+
+
 def _lines_from_form(form, style: str) -> list[LineInput]:
     accounts = form.getlist("line_account")
     items_ = form.getlist("line_item")
@@ -396,7 +405,7 @@ def _lines_from_form(form, style: str) -> list[LineInput]:
             lines.append(LineInput(account_id=account or None, description=desc,
                                    debit_cents=ledger.parse_money(debit, f"Line {n} debit") if debit else 0,
                                    credit_cents=ledger.parse_money(credit, f"Line {n} credit") if credit else 0,
-                                   contact_id=int(at(contacts, i)) if at(contacts, i).isdigit() else None))
+                                   contact_id=_contact_field(at(contacts, i), n)))
             continue
         qty, rate, amount = at(qtys, i), at(rates, i), at(amounts, i)
         if not (account or item or amount or rate):
@@ -406,7 +415,7 @@ def _lines_from_form(form, style: str) -> list[LineInput]:
             quantity_milli=ledger.parse_quantity(qty, f"Line {n} quantity") if qty else 1000,
             unit_cents=ledger.parse_money(rate, f"Line {n} rate") if rate else None,
             amount_cents=ledger.parse_money(amount, f"Line {n} amount") if amount and not rate else None,
-            contact_id=int(at(contacts, i)) if at(contacts, i).isdigit() else None))
+            contact_id=_contact_field(at(contacts, i), n)))
     return lines
 
 
@@ -512,7 +521,7 @@ _KIND_OF = {"Invoice": "invoice", "CreditMemo": "creditmemo", "Bill": "bill", "V
             "Deposit": "deposit", "JournalEntry": "journal", "Transfer": "transfer"}
 
 
-@bp.route("/txn/<int:txn_id>/edit", methods=["GET", "POST"])
+@bp.route("/txn/<int(max=9223372036854775807):txn_id>/edit", methods=["GET", "POST"])
 def edit_txn(txn_id: int):
     """Edit a transaction in its form (payments are changed by voiding and re-entering them)."""
     session = db()
@@ -627,7 +636,7 @@ def pay_bills():
 
 # --- one transaction -----------------------------------------------------------------------------------
 
-@bp.get("/txn/<int:txn_id>")
+@bp.get("/txn/<int(max=9223372036854775807):txn_id>")
 def txn(txn_id: int):
     """A transaction: header, lines, what it posted, payments applied, attachments, actions."""
     session = db()
@@ -651,7 +660,7 @@ def txn(txn_id: int):
                  accounts=accounts, items=items_, reconciled=any(s.cleared == "R" for s, _a in splits))
 
 
-@bp.get("/txn/<int:txn_id>/pdf")
+@bp.get("/txn/<int(max=9223372036854775807):txn_id>/pdf")
 def txn_pdf(txn_id: int):
     """Print or download an invoice or credit memo as PDF."""
     from mock_apps.books import document_pdf
@@ -663,14 +672,14 @@ def txn_pdf(txn_id: int):
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
 
 
-@bp.post("/txn/<int:txn_id>/void")
+@bp.post("/txn/<int(max=9223372036854775807):txn_id>/void")
 def void(txn_id: int):
     """Void a transaction."""
     t = service.void_txn(db(), txn_id)
     return _done(url_for("books.txn", txn_id=t.id), f"{UI_LABEL[t.type]} voided")
 
 
-@bp.post("/txn/<int:txn_id>/delete")
+@bp.post("/txn/<int(max=9223372036854775807):txn_id>/delete")
 def delete(txn_id: int):
     """Delete a transaction."""
     t = service.get_txn(db(), txn_id)
@@ -680,7 +689,7 @@ def delete(txn_id: int):
     return _done(url_for(target), f"{label} deleted")
 
 
-@bp.post("/txn/<int:txn_id>/attachments")
+@bp.post("/txn/<int(max=9223372036854775807):txn_id>/attachments")
 def attach(txn_id: int):
     """Attach a file to a transaction."""
     upload = request.files.get("file")
@@ -690,7 +699,7 @@ def attach(txn_id: int):
     return _done(url_for("books.txn", txn_id=txn_id), f"Attached {att.filename}")
 
 
-@bp.get("/attachments/<int:attachment_id>")
+@bp.get("/attachments/<int(max=9223372036854775807):attachment_id>")
 def attachment(attachment_id: int):
     """Download (or view inline) an attachment."""
     att = db().get(Attachment, attachment_id)
@@ -732,7 +741,7 @@ def new_account():
                  types=list(ledger.ACCOUNT_TYPES), accounts=_accounts())
 
 
-@bp.route("/accounts/<int:account_id>/edit", methods=["GET", "POST"])
+@bp.route("/accounts/<int(max=9223372036854775807):account_id>/edit", methods=["GET", "POST"])
 def edit_account(account_id: int):
     """Rename, renumber or (in)activate an account."""
     session = db()
@@ -779,7 +788,7 @@ def new_item():
                  accounts=_accounts())
 
 
-@bp.get("/accounts/<int:account_id>/register")
+@bp.get("/accounts/<int(max=9223372036854775807):account_id>/register")
 def register(account_id: int):
     """An account's register with a running balance."""
     session = db()
@@ -833,7 +842,7 @@ def _back_to_feed(line: BankLine, text: str) -> Response:
     return _done(url_for("books.banking_home", account=line.account_id, tab=request.form.get("tab", "review")), text)
 
 
-@bp.post("/banking/lines/<int:line_id>/match")
+@bp.post("/banking/lines/<int(max=9223372036854775807):line_id>/match")
 @_feed_action
 def bank_match(line_id: int):
     """Match a feed line to an existing transaction."""
@@ -844,7 +853,7 @@ def bank_match(line_id: int):
     return _back_to_feed(line, f"Matched {line.description}")
 
 
-@bp.post("/banking/lines/<int:line_id>/categorize")
+@bp.post("/banking/lines/<int(max=9223372036854775807):line_id>/categorize")
 @_feed_action
 def bank_categorize(line_id: int):
     """Add a feed line as a new transaction in a category."""
@@ -853,7 +862,7 @@ def bank_categorize(line_id: int):
     return _back_to_feed(line, f"Added {line.description}")
 
 
-@bp.post("/banking/lines/<int:line_id>/exclude")
+@bp.post("/banking/lines/<int(max=9223372036854775807):line_id>/exclude")
 @_feed_action
 def bank_exclude(line_id: int):
     """Exclude a feed line."""
@@ -861,7 +870,7 @@ def bank_exclude(line_id: int):
     return _back_to_feed(line, f"Excluded {line.description}")
 
 
-@bp.post("/banking/lines/<int:line_id>/undo")
+@bp.post("/banking/lines/<int(max=9223372036854775807):line_id>/undo")
 @_feed_action
 def bank_undo(line_id: int):
     """Send a line back to review."""
@@ -919,7 +928,7 @@ def reconcile_start():
                  last={a.id: banking.last_reconciliation(session, a.id) for a in accounts})
 
 
-@bp.route("/reconcile/<int:account_id>", methods=["GET", "POST"])
+@bp.route("/reconcile/<int(max=9223372036854775807):account_id>", methods=["GET", "POST"])
 def reconcile(account_id: int):
     """The reconciliation worksheet: tick cleared items until the difference is 0.00, then finish."""
     session = db()
@@ -946,7 +955,7 @@ def reconcile(account_id: int):
                  names={c.id: c.display_name for c in _contacts(None)})
 
 
-@bp.post("/reconcile/<int:account_id>/undo")
+@bp.post("/reconcile/<int(max=9223372036854775807):account_id>/undo")
 def reconcile_undo(account_id: int):
     """Undo the account's latest reconciliation."""
     rec = banking.undo_reconciliation(db(), account_id)

@@ -108,3 +108,26 @@ def test_a_field_list_returns_only_those_fields(books_world):
     rows = body["QueryResponse"]["Invoice"]
     assert len(rows) == 3 and all(set(r) == {"Id", "SyncToken", "domain", "sparse", "DocNumber", "Balance"} for r in rows)
     assert [r["DocNumber"] for r in rows] == sorted(r["DocNumber"] for r in rows)
+
+
+@pytest.mark.parametrize("entity, body", [
+    ("customer", {"DisplayName": "X", "PrimaryEmailAddr": "not-an-object"}),
+    ("payment", {"CustomerRef": {"value": "30"}, "Line": [{"Amount": 5, "LinkedTxn": "not-a-list"}]}),
+    ("account", {"Name": ["a"], "AccountType": ["Bank"]}),
+    ("invoice", {"CustomerRef": {"value": "30"}, "Line": "nope"}),
+    ("journalentry", {"Line": [{"Amount": 5, "DetailType": "JournalEntryLineDetail", "JournalEntryLineDetail": {
+        "PostingType": "Debit", "AccountRef": {"value": "20"}, "Entity": {"EntityRef": {"value": "99999"}}}},
+        {"Amount": 5, "DetailType": "JournalEntryLineDetail", "JournalEntryLineDetail": {
+            "PostingType": "Credit", "AccountRef": {"value": "1"}}}]}),
+])
+def test_wrong_shapes_and_dangling_references_are_faults_not_crashes(books_world, entity, body):
+    before = _counts(books_world)
+    response = requests.post(f"{books_world.api_base}/company/{REALM}/{entity}", json=body, headers=HEADERS)
+    assert response.status_code == 400 and response.json()["Fault"]["type"] == "ValidationFault"
+    assert _counts(books_world) == before
+
+
+def test_out_of_range_ids_in_queries_are_faults(books_world):
+    response = requests.get(f"{books_world.api_base}/company/{REALM}/query", headers=HEADERS,
+                            params={"query": "select * from Invoice where Id = '99999999999999999999999'"})
+    assert response.status_code == 400 and response.json()["Fault"]["Error"][0]["code"] == "4000"
