@@ -160,6 +160,17 @@ def main() -> int:
         for name, (p50, p95) in time_reports(client, world, max(5, args.runs // 5)).items():
             print(f"  {name:28s} p50 {p50:7.1f}  p95 {p95:7.1f}")
 
+        for name, url in (("general ledger, one account, March", f"/w/{world}/reports/general-ledger?account=1"
+                                                                   f"&start=2026-03-01&end=2026-03-31"),
+                          ("general ledger, all accounts (page)", f"/w/{world}/reports/general-ledger"),
+                          ("register of checking (page)", f"/w/{world}/accounts/1/register")):
+            samples = []
+            for _ in range(3):
+                start = time.perf_counter()
+                assert client.get(url).status_code == 200
+                samples.append((time.perf_counter() - start) * 1000)
+            print(f"  {name:36s} p50 {statistics.median(samples):7.1f}  max {max(samples):7.1f}")
+
         samples = []
         for n in range(20):
             body = {"TxnDate": "2026-03-31", "Line": [

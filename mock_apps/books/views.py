@@ -986,6 +986,9 @@ def reports_home():
     return _page("books/reports.html", "reports", reports=reports.REPORTS)
 
 
+REPORT_PAGE_ROWS = 5000
+
+
 @bp.get("/reports/<key>")
 def report(key: str):
     """One report, with its period in the URL; `?format=csv|xlsx` downloads it."""
@@ -1003,7 +1006,11 @@ def report(key: str):
         name = f"{built.title.replace(' ', '_').replace('/', '')}.{fmt}"
         return Response(data, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
     query = {k: v for k, v in request.args.items() if k != "format"}
-    return _page("books/report.html", "reports", report=built, key=key, query=query,
+    total_rows = len(built.rows)
+    if total_rows > REPORT_PAGE_ROWS:  # a page stays usable; the exports carry every row
+        built.rows = built.rows[:REPORT_PAGE_ROWS]
+    return _page("books/report.html", "reports", report=built, key=key, query=query, total_rows=total_rows,
+                 row_limit=REPORT_PAGE_ROWS,
                  csv_url=url_for("books.report", key=key, **query, format="csv"),
                  xlsx_url=url_for("books.report", key=key, **query, format="xlsx"),
                  accounts=_accounts(), account=account, urlencode=urlencode)
