@@ -23,7 +23,7 @@ def _reconciled_total(session, account_id: int) -> int:
         Split.account_id == account_id, Split.cleared == "R")).one()
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=15, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(steps=st.lists(STEP, min_size=3, max_size=15))
 def test_random_feed_and_reconcile_work_keeps_invariants(books_server, steps):

@@ -132,7 +132,7 @@ def _ids(client: Client) -> dict:
     }
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=12, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(steps=st.lists(STEP, min_size=4, max_size=12))
 def test_random_operations_keep_the_books_sound(books_server, steps):
