@@ -130,9 +130,11 @@ def run(db: WorldSession, query: Query) -> tuple[str, list, int | None]:
             stmt_conditions.append(sa_func.lower(column).like(cond.value.lower()))
             continue
         value = _value(kind, cond.value, cond.field)
-        ops = {"=": column == value, "!=": column != value, "<": column < value, ">": column > value,
-               "<=": column <= value, ">=": column >= value}
-        stmt_conditions.append(ops[cond.op])
+        if kind == "bool" and cond.op not in ("=", "!="):
+            raise QueryError(f"QueryValidationError: {cond.field} is true or false; compare it with =")
+        ops = {"=": lambda: column == value, "!=": lambda: column != value, "<": lambda: column < value,
+               ">": lambda: column > value, "<=": lambda: column <= value, ">=": lambda: column >= value}
+        stmt_conditions.append(ops[cond.op]())
     if query.count:
         total = db.exec(select(func.count()).select_from(model).where(*stmt_conditions)).one()
         return entity, [], total

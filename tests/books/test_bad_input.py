@@ -87,7 +87,8 @@ def test_bad_input_is_refused_and_posts_nothing(books_world, case):
 
 
 @pytest.mark.parametrize("text", ["select * form Invoice", "select * from Invoice where", "select * from Nope",
-                                  "select * from Invoice where Balance > 'lots'", "select * from Invoice where Foo = '1'"])
+                                  "select * from Invoice where Balance > 'lots'", "select * from Invoice where Foo = '1'",
+                                  "select * from Customer where Active > true"])
 def test_malformed_queries_get_the_query_fault(books_world, text):
     before = _counts(books_world)
     response = requests.get(f"{books_world.api_base}/company/{REALM}/query", params={"query": text}, headers=HEADERS)

@@ -286,3 +286,38 @@ def test_invoice_terms_from_sales_term_ref(qb):
     saved = invoice.save(qb=qb)
     assert saved.DueDate == "2026-04-16" and saved.SalesTermRef.value == "45"
     assert Invoice.get(saved.Id, qb=qb).Balance == 37.25
+
+
+def test_accounts_and_items_create_update_and_deactivate(qb):
+    account = Account()
+    account.Name = "Warehouse Supplies"
+    account.AcctNum = "6310"
+    account.AccountType = "Expense"
+    account.AccountSubType = "SuppliesMaterials"
+    account = account.save(qb=qb)
+    assert account.Classification == "Expense" and account.CurrentBalance == 0
+    account.Description = "Pallets, tape, small tools"
+    account = account.save(qb=qb)
+    assert account.SyncToken == "1"
+    sales = Account.filter(Name="Sales", qb=qb)[0]
+    item = Item()
+    item.Name = "Floor Scrubber Rental (day)"
+    item.Type = "Service"
+    item.UnitPrice = 145.00
+    item.IncomeAccountRef = sales.to_ref()
+    item.ExpenseAccountRef = account.to_ref()
+    item = item.save(qb=qb)
+    assert item.UnitPrice == 145.0 and item.IncomeAccountRef.value == sales.Id
+    assert [i.Name for i in Item.where("Name LIKE 'Floor Scrubber%'", qb=qb)] == ["Floor Scrubber Rental (day)"]
+    bad = Account()
+    bad.Name = "Nonsense"
+    bad.AccountType = "Imaginary"
+    with pytest.raises(ValidationException) as err:
+        bad.save(qb=qb)
+    assert err.value.error_code == 2080
+    vendor = Vendor.filter(DisplayName="Apex Office Furniture", qb=qb)[0]
+    # python-quickbooks has no delete for names; the API's delete makes the vendor inactive, as QuickBooks does
+    qb.post(f"{qb.api_url}/company/{qb.company_id}/vendor", '{"Id": "%s", "SyncToken": "%s"}' % (vendor.Id, vendor.SyncToken),
+            params={"operation": "delete"})
+    assert Vendor.filter(DisplayName="Apex Office Furniture", qb=qb) == []  # QuickBooks lists active names only
+    assert Vendor.where("DisplayName = 'Apex Office Furniture' AND Active = false", qb=qb)[0].Active is False
