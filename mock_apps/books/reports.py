@@ -262,52 +262,119 @@ def aging_detail(db: WorldSession, side: str, as_of: date) -> Report:
                   (5,), {"total": grand})
 
 
-def register(db: WorldSession, account_id: int, start: date | None = None, end: date | None = None,
-             limit: int | None = None) -> tuple[int, list[dict]]:
-    """An account's register: (balance before start, entries with a running balance in natural sign)."""
+@dataclass
+class Entry:
+    """One line of an account register: a split with its transaction's facts and the running balance."""
+
+    txn_id: int
+    txn_type: str
+    txn_date: date
+    doc_number: str
+    memo: str
+    contact: str
+    amount: int  # natural sign: increases the account's balance when positive
+    cleared: str
+    balance: int = 0
+
+
+def _entries(db: WorldSession, account_ids: list[int] | None, start: date | None, end: date | None,
+             newest_first: bool = False, limit: int | None = None) -> list[tuple[int, Entry]]:
+    """(account id, entry) for splits in the range, read as plain columns (no ORM objects)."""
+    stmt = (select(Split.account_id, Txn.id, Txn.type, Txn.txn_date, Txn.doc_number, Split.memo, Txn.memo,
+                   Contact.display_name, Split.amount_cents, Split.cleared)
+            .join(Txn, Txn.id == Split.txn_id).outerjoin(Contact, Contact.id == Txn.contact_id))
+    if account_ids is not None:
+        stmt = stmt.where(Split.account_id.in_(account_ids))
+    if start is not None:
+        stmt = stmt.where(Split.txn_date >= start)
+    if end is not None:
+        stmt = stmt.where(Split.txn_date <= end)
+    order = (Split.txn_date.desc(), Txn.id.desc(), Split.id.desc()) if newest_first else \
+        (Split.txn_date, Txn.id, Split.id)
+    stmt = stmt.order_by(*order)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [(acc, Entry(tid, ttype, tdate, num or "", smemo or tmemo or "", name or "", amount, cleared or ""))
+            for acc, tid, ttype, tdate, num, smemo, tmemo, name, amount, cleared in db.exec(stmt).all()]
+
+
+def register(db: WorldSession, account_id: int, start: date | None = None,
+             end: date | None = None) -> tuple[int, list[Entry]]:
+    """An account's register, oldest first: (balance before start, entries with a running balance)."""
     acc = service.get_account(db, account_id)
     sign = 1 if ledger.is_debit_normal(acc.type) else -1
-    opening = 0
-    if start is not None:
-        opening = sign * service.account_balance(db, acc.id, start - timedelta(days=1))
-    stmt = (select(Txn, Split, Contact.display_name).join(Split, Split.txn_id == Txn.id)
-            .outerjoin(Contact, Contact.id == Txn.contact_id).where(Split.account_id == acc.id))
-    if start is not None:
-        stmt = stmt.where(Txn.txn_date >= start)
-    if end is not None:
-        stmt = stmt.where(Txn.txn_date <= end)
-    entries, running = [], opening
-    for txn, split, name in db.exec(stmt.order_by(Txn.txn_date, Txn.id, Split.id)).all():
-        running += sign * split.amount_cents
-        entries.append({"txn": txn, "split": split, "contact": name or "", "amount": sign * split.amount_cents,
-                        "debit": max(split.amount_cents, 0), "credit": max(-split.amount_cents, 0),
-                        "balance": running})
-    if limit is not None:
-        entries = entries[-limit:]
+    opening = sign * service.account_balance(db, acc.id, start - timedelta(days=1)) if start else 0
+    running = opening
+    entries = []
+    for _acc, entry in _entries(db, [acc.id], start, end):
+        entry.amount *= sign
+        running += entry.amount
+        entry.balance = running
+        entries.append(entry)
     return opening, entries
 
 
-def general_ledger(db: WorldSession, start: date, end: date, account_id: int | None = None) -> Report:
-    """Every split per account over the range, with beginning balance, running balance and totals."""
+def recent_register(db: WorldSession, account_id: int, start: date | None, end: date | None,
+                    limit: int) -> tuple[int, list[Entry], int]:
+    """The newest `limit` register entries, newest first, with running balances computed back from the
+    closing balance (so a long register costs only the page); also the balance before start and the count."""
+    acc = service.get_account(db, account_id)
+    sign = 1 if ledger.is_debit_normal(acc.type) else -1
+    balance = sign * service.account_balance(db, acc.id, end)
+    opening = sign * service.account_balance(db, acc.id, start - timedelta(days=1)) if start else 0
+    entries = []
+    for _acc, entry in _entries(db, [acc.id], start, end, newest_first=True, limit=limit):
+        entry.amount *= sign
+        entry.balance = balance
+        balance -= entry.amount
+        entries.append(entry)
+    count_stmt = select(func.count()).select_from(Split).where(Split.account_id == acc.id)
+    if start is not None:
+        count_stmt = count_stmt.where(Split.txn_date >= start)
+    if end is not None:
+        count_stmt = count_stmt.where(Split.txn_date <= end)
+    return opening, entries, db.exec(count_stmt).one()
+
+
+def general_ledger(db: WorldSession, start: date, end: date, account_id: int | None = None,
+                   limit: int | None = None) -> Report:
+    """Every split per account over the range, with beginning balance, running balance and totals.
+
+    With `limit`, detail rows stop after that many (a page); `totals["all_rows"]` then says how many there are.
+    """
     accounts = [a for a in accounts_info(db) if account_id in (None, a.id)]
+    order = {a.id: n for n, a in enumerate(accounts)}
+    openings = balances(db, end=start - timedelta(days=1))
+    by_account: dict[int, list[Entry]] = defaultdict(list)
+    for acc_id, entry in _entries(db, [a.id for a in accounts] if account_id else None, start, end):
+        by_account[acc_id].append(entry)
     rows: list[Row] = []
-    for acc in accounts:
-        opening, entries = register(db, acc.id, start, end)
+    details = 0
+    all_details = sum(len(v) for v in by_account.values())
+    for acc in sorted(accounts, key=lambda a: order[a.id]):
+        sign = 1 if ledger.is_debit_normal(acc.type) else -1
+        opening = sign * openings.get(acc.id, 0)
+        entries = by_account.get(acc.id, [])
         if not entries and not opening:
             continue
+        if limit is not None and details >= limit:
+            break
         rows.append(Row(acc.label, [], 0, "section", account_id=acc.id))
         rows.append(Row("Beginning Balance", ["", "", "", "", "", opening], 1))
-        for e in entries:
-            txn = e["txn"]
-            rows.append(Row(txn.txn_date.isoformat(), [service.UI_LABEL[txn.type], txn.doc_number, e["contact"],
-                                                       e["split"].memo or txn.memo, e["amount"], e["balance"]],
-                            1, txn_id=txn.id))
-        closing = entries[-1]["balance"] if entries else opening
-        rows.append(Row(f"Total for {acc.label}", ["", "", "", "", sum(e["amount"] for e in entries), closing],
-                        0, "total", account_id=acc.id))
+        running = opening
+        for entry in entries:
+            running += sign * entry.amount
+            if limit is None or details < limit:
+                rows.append(Row(entry.txn_date.isoformat(), [service.UI_LABEL[entry.txn_type], entry.doc_number,
+                                                             entry.contact, entry.memo, sign * entry.amount, running],
+                                1, txn_id=entry.txn_id))
+                details += 1
+        rows.append(Row(f"Total for {acc.label}", ["", "", "", "", running - opening, running], 0, "total",
+                        account_id=acc.id))
+    totals = {"all_rows": all_details} if limit is not None and all_details > details else {}
     return Report("general-ledger", "General Ledger", _range_label(start, end),
                   ["Date", "Transaction Type", "Num", "Name", "Memo/Description", "Amount", "Balance"], rows,
-                  start, end, (4, 5))
+                  start, end, (4, 5), totals)
 
 
 def contact_balances(db: WorldSession, side: str, as_of: date) -> Report:
@@ -324,7 +391,7 @@ def contact_balances(db: WorldSession, side: str, as_of: date) -> Report:
 
 
 def build(db: WorldSession, key: str, start: date | None = None, end: date | None = None,
-          account_id: int | None = None, by_month: bool = False) -> Report:
+          account_id: int | None = None, by_month: bool = False, limit: int | None = None) -> Report:
     """Any report by its key, with the default period QuickBooks uses (this year to date / today)."""
     today = service.today(db)
     end = end or today
@@ -340,7 +407,7 @@ def build(db: WorldSession, key: str, start: date | None = None, end: date | Non
     if key in ("ar-aging-detail", "ap-aging-detail"):
         return aging_detail(db, key[:2], end)
     if key == "general-ledger":
-        return general_ledger(db, start, end, account_id)
+        return general_ledger(db, start, end, account_id, limit)
     if key == "customer-balances":
         return contact_balances(db, "ar", end)
     if key == "vendor-balances":

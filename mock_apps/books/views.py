@@ -795,10 +795,10 @@ def register(account_id: int):
     acc = service.get_account(session, account_id)
     start = _date_arg("start")
     end = _date_arg("end")
-    opening, entries = reports.register(session, acc.id, start, end)
-    entries = list(reversed(entries))  # newest first, as QuickBooks shows registers
-    return _page("books/register.html", "accounts", acc=acc, opening=opening, entries=entries[:500],
-                 more=max(0, len(entries) - 500), start=start, end=end, label=UI_LABEL)
+    # newest first, as QuickBooks shows registers; a page of 500 costs the same in any size of books
+    opening, entries, count = reports.recent_register(session, acc.id, start, end, 500)
+    return _page("books/register.html", "accounts", acc=acc, opening=opening, entries=entries,
+                 more=max(0, count - len(entries)), start=start, end=end, label=UI_LABEL)
 
 
 # --- banking -------------------------------------------------------------------------------------------
@@ -996,9 +996,10 @@ def report(key: str):
     if key not in reports.REPORTS:
         raise NotFound(f"there is no report {key!r}")
     account = request.args.get("account", "")
-    built = reports.build(session, key, _date_arg("start"), _date_arg("end"),
-                          int(account) if account.isdigit() else None, by_month=request.args.get("columns") == "months")
     fmt = request.args.get("format", "")
+    built = reports.build(session, key, _date_arg("start"), _date_arg("end"), service.row_id(account),
+                          by_month=request.args.get("columns") == "months",
+                          limit=None if fmt in ("csv", "xlsx") else REPORT_PAGE_ROWS)
     company = service.company(session).name
     if fmt in ("csv", "xlsx"):
         data = report_files.to_csv(built, company) if fmt == "csv" else report_files.to_xlsx(built, company)
@@ -1006,8 +1007,8 @@ def report(key: str):
         name = f"{built.title.replace(' ', '_').replace('/', '')}.{fmt}"
         return Response(data, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
     query = {k: v for k, v in request.args.items() if k != "format"}
-    total_rows = len(built.rows)
-    if total_rows > REPORT_PAGE_ROWS:  # a page stays usable; the exports carry every row
+    total_rows = built.totals.get("all_rows", len(built.rows))
+    if len(built.rows) > REPORT_PAGE_ROWS:  # a page stays usable; the exports carry every row
         built.rows = built.rows[:REPORT_PAGE_ROWS]
     return _page("books/report.html", "reports", report=built, key=key, query=query, total_rows=total_rows,
                  row_limit=REPORT_PAGE_ROWS,

@@ -225,3 +225,21 @@ def test_bank_balance_is_what_the_statement_says(session):
     march = next(s for s in FACTS.statements if not s.reconciled)
     assert banking.bank_balance(session, checking.id) == march.ending_balance_cents
     assert banking.bank_balance(session, _account(session, "Company Visa").id) is None
+
+
+def test_recent_register_matches_the_full_register(session):
+    checking = _account(session, "Operating Checking")
+    opening, full = reports.register(session, checking.id, date(2026, 2, 1), date(2026, 3, 31))
+    opening2, recent, count = reports.recent_register(session, checking.id, date(2026, 2, 1), date(2026, 3, 31), 25)
+    assert opening == opening2 and count == len(full) and len(recent) == 25
+    assert [(e.txn_id, e.balance) for e in recent] == [(e.txn_id, e.balance) for e in reversed(full[-25:])]
+    assert recent[0].balance == service.account_balance(session, checking.id, date(2026, 3, 31))
+
+
+def test_general_ledger_page_limit_keeps_the_totals_right(session):
+    full = reports.general_ledger(session, date(2026, 1, 1), date(2026, 3, 31))
+    page = reports.general_ledger(session, date(2026, 1, 1), date(2026, 3, 31), limit=40)
+    detail = [r for r in page.rows if r.txn_id]
+    assert len(detail) == 40 and page.totals["all_rows"] == sum(1 for r in full.rows if r.txn_id)
+    first_total = next(r for r in page.rows if r.kind == "total")
+    assert first_total.cells == next(r for r in full.rows if r.kind == "total").cells
