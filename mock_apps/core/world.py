@@ -148,7 +148,7 @@ class WorldRegistry:
     def require_existing(self, world_id: str) -> None:
         """Raise NotFound unless the world exists (no auto-creation)."""
         if not self.exists(world_id):
-            raise NotFound(f"unknown world {world_id!r}", code="unknown_world")
+            raise NotFound(f"unknown world {world_id!r}; `mockapps world list` shows the worlds", code="unknown_world")
 
     def snapshot(self, world_id: str, name: str) -> dict:
         """Save the world's current state under a name."""

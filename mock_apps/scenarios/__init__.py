@@ -70,7 +70,7 @@ def get_scenario(name: str | None = None) -> Scenario:
     if name not in _MODULES:
         close = difflib.get_close_matches(name, _MODULES, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise NotFound(f"unknown scenario {name!r}{hint} Known scenarios: {', '.join(scenario_names())}",
+        raise NotFound(f"unknown scenario {name!r}{hint}; known scenarios: {', '.join(scenario_names())}",
                        code="unknown_scenario")
     return _SCENARIOS.setdefault(name, Scenario(name, _MODULES[name]))
 

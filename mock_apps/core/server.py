@@ -1,0 +1,177 @@
+"""Serving: the portal and the four apps on their ports, in threads of one process (tests, `make run`)
+or under gunicorn (deployments)."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from mock_apps.core.errors import MockAppsError
+from mock_apps.core.settings import APP_NAMES, Settings
+
+SERVED = ("portal", *APP_NAMES)
+
+
+class PortInUse(MockAppsError):
+    """A port the sandbox needs is taken by another program."""
+
+    status = 409
+    code = "port_in_use"
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Werkzeug's handler without a log line per request (tests and benchmarks make thousands)."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        return None
+
+
+def create_app(name: str, settings: Settings):
+    """The Flask app of one served name (the portal or an app) on the given settings."""
+    if name == "portal":
+        from mock_apps.portal import create_app as create_portal
+
+        return create_portal({"settings": settings})
+    from mock_apps.core.registry import app_spec
+    from mock_apps.core.app import create_mock_app
+
+    return create_mock_app(app_spec(name), {"settings": settings})
+
+
+def _bind(host: str, port: int) -> BaseWSGIServer:
+    """A threaded werkzeug server bound now (its app is set once every port is known)."""
+    # Bind our own socket first: werkzeug prints a paragraph and exits on a taken port.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        if error.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise PortInUse(f"port {port} on {host} is already in use; stop what uses it or pass "
+                            "--base-port to move all five servers") from None
+        raise MockAppsError(f"cannot listen on {host}:{port}: {error.strerror}", code="cannot_bind") from None
+    sock.listen(128)
+    try:
+        return make_server(host, sock.getsockname()[1], _placeholder, threaded=True,
+                           request_handler=_QuietHandler, fd=sock.fileno())
+    finally:
+        sock.close()  # the server holds its own duplicate of the descriptor
+
+
+def _placeholder(environ, start_response):
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+    return [b"starting"]
+
+
+class Sandbox:
+    """The portal and the apps of one data directory, each on its own port, served from threads."""
+
+    def __init__(self, settings: Settings | None = None, names: tuple[str, ...] = SERVED, ephemeral: bool = False):
+        self.settings = settings or Settings()
+        self.names = tuple(names)
+        self.ephemeral = ephemeral  # bind free ports chosen by the OS (tests, benchmarks)
+        self._servers: dict[str, BaseWSGIServer] = {}
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> "Sandbox":
+        """Bind every port (all or nothing), then build the apps and serve them."""
+        try:
+            for name in self.names:
+                port = 0 if self.ephemeral else self.settings.port(name)
+                self._servers[name] = _bind(self.settings.host, port)
+        except Exception:
+            self.stop()
+            raise
+        ports = {name: server.server_address[1] for name, server in self._servers.items()}
+        if self.ephemeral:
+            # apps not served here still need a port to link to; give them ones that are unused
+            ports.update({name: _free_port() for name in SERVED if name not in ports})
+        self.settings = self.settings.with_ports({**self.settings.ports, **ports})
+        for name, server in self._servers.items():
+            server.app = create_app(name, self.settings)
+            thread = threading.Thread(target=server.serve_forever, name=f"mockapps-{name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def url(self, name: str) -> str:
+        """The base URL of a served app (or the portal)."""
+        if name not in self._servers:
+            raise KeyError(f"{name!r} is not served here; served: {', '.join(self._servers)}")
+        return f"http://{_url_host(self.settings.host)}:{self._servers[name].server_address[1]}"
+
+    def serve_forever(self) -> None:
+        """Block until interrupted."""
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop every server."""
+        for server in self._servers.values():
+            if any(t.is_alive() for t in self._threads):
+                server.shutdown()
+            server.server_close()
+        self._servers.clear()
+        self._threads.clear()
+
+    def __enter__(self) -> "Sandbox":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _url_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "") else host
+
+
+def wsgi(name: str):
+    """The WSGI app gunicorn serves for one name (settings from the environment)."""
+    return create_app(name, Settings())
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raise PortInUse when nothing can bind host:port."""
+    _bind(host, port).server_close()
+
+
+def serve_production(settings: Settings, names: tuple[str, ...], workers: int) -> int:
+    """Run each named app under gunicorn (one master per app) until interrupted; return an exit code."""
+    for name in names:
+        check_port_free(settings.host, settings.port(name))
+    env = {**os.environ, "MOCKAPPS_DATA": str(settings.data_dir), "MOCKAPPS_HOST": settings.host,
+           "MOCKAPPS_BASE_PORT": str(settings.base_port)}
+    procs = [subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", "8",
+                               "--bind", f"{settings.host}:{settings.port(name)}", "--access-logfile", "-",
+                               f"mock_apps.core.server:wsgi('{name}')"], env=env) for name in names]
+    try:
+        return max(proc.wait() for proc in procs)
+    except KeyboardInterrupt:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait()
+        return 0
+
+
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+__all__ = ["Sandbox", "PortInUse", "create_app", "wsgi", "serve_production"]
