@@ -1,0 +1,31 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install browser bench clean
+
+run: install
+	$(BIN)/mockapps serve
+
+test: install
+	$(BIN)/pytest
+
+install: $(STAMP) browser
+
+# Re-installs when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,eval,export]'
+	touch $(STAMP)
+
+browser: $(STAMP)
+	@$(BIN)/mockapps browser path >/dev/null 2>&1 || $(BIN)/mockapps browser install
+
+bench: install
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .mockapps *.egg-info

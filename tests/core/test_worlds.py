@@ -1,0 +1,156 @@
+"""Worlds end to end over HTTP: isolation, reset, change log, clock, snapshots, determinism."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+import requests
+
+from mock_apps.core.world import WorldRegistry
+
+TOKEN = {"Authorization": "Bearer xoxp-dana.whitfield"}
+
+
+def post(world, text: str, channel: str | None = None, api_url: str | None = None) -> dict:
+    """Post a chat message through the Slack-shaped API (a real state change in one app)."""
+    base = api_url or world.api_url("chat")
+    channel = channel or general_id(base)
+    body = requests.post(f"{base}/api/chat.postMessage", headers=TOKEN,
+                         json={"channel": channel, "text": text}, timeout=30).json()
+    assert body["ok"], body
+    return body
+
+
+def general_id(base: str) -> str:
+    """The id of #general."""
+    body = requests.get(f"{base}/api/conversations.list", headers=TOKEN, params={"limit": 200}, timeout=30).json()
+    return next(c["id"] for c in body["channels"] if c["name"] == "general")
+
+
+def test_worlds_are_isolated_under_concurrent_writes(sandbox, world):
+    other_id = f"{world.id}-b"
+    WorldRegistry.for_settings(sandbox.settings).reset(other_id)
+    bases = {world.id: world.api_url("chat"), other_id: f"{sandbox.url('chat')}/w/{other_id}"}
+    channel = general_id(bases[world.id])
+    errors: list[BaseException] = []
+
+    def writer(world_id: str) -> None:
+        try:
+            for i in range(15):
+                post(world, f"{world_id} message {i}", channel, api_url=bases[world_id])
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in bases for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for world_id, base in bases.items():
+        changes = requests.get(f"{sandbox.url('chat')}/_control/worlds/{world_id}/changes", timeout=30).json()
+        texts = [c["args"].get("text") for c in changes["changes"]]
+        assert len(texts) == 30
+        assert all(t.startswith(f"{world_id} ") for t in texts)
+        assert [c["seq"] for c in changes["changes"]] == list(range(1, 31))
+
+
+def test_browser_contexts_with_different_cookies_see_only_their_world(browser, sandbox, world):
+    other_id = f"{world.id}-c"
+    WorldRegistry.for_settings(sandbox.settings).reset(other_id)
+    channel = general_id(world.api_url("chat"))
+    post(world, "only in the first world", channel)
+    post(world, "only in the second world", channel, api_url=f"{sandbox.url('chat')}/w/{other_id}")
+    seen = {}
+    for world_id in (world.id, other_id):
+        context = browser.new_context()
+        context.add_cookies([{"name": "mockworld", "value": world_id, "url": sandbox.url("chat")}])
+        page = context.new_page()
+        page.goto(f"{sandbox.url('chat')}/archives/{channel}")
+        seen[world_id] = page.locator("main").inner_text()
+        assert page.get_by_test_id("world-id").inner_text() == world_id
+        context.close()
+    assert "only in the first world" in seen[world.id] and "only in the second world" not in seen[world.id]
+    assert "only in the second world" in seen[other_id] and "only in the first world" not in seen[other_id]
+
+
+def test_a_busy_world_does_not_block_another(sandbox, world):
+    other_id = f"{world.id}-d"
+    registry = WorldRegistry.for_settings(sandbox.settings)
+    registry.reset(other_id)
+    holder = sqlite3.connect(registry.folder(world.id) / "world.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # world A's writer lock held by someone else
+    try:
+        started = time.monotonic()
+        post(world, "in B", api_url=f"{sandbox.url('chat')}/w/{other_id}")
+        assert time.monotonic() - started < 2.0
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_reset_restores_state_and_restarts_the_change_log(world):
+    for app in ("mail", "chat", "sheets", "books"):
+        world.state(app)  # every app's state is readable
+    before = world.state("chat")
+    post(world, "something new")
+    assert world.state("chat") != before
+    assert len(world.changes()) == 1
+    world.reset()
+    assert world.state("chat") == before
+    assert world.changes() == []
+
+
+def test_same_changes_after_reset_give_identical_times_and_ids(world):
+    def run() -> tuple[list, list]:
+        first = post(world, "first")
+        second = post(world, "second")
+        changes = world.changes()
+        return [first["ts"], second["ts"]], [(c["seq"], c["time"], c["op"], c["changes"]) for c in changes]
+
+    ids_a, log_a = run()
+    world.reset()
+    ids_b, log_b = run()
+    assert ids_a == ids_b
+    assert log_a == log_b
+
+
+def test_clock_is_frozen_advances_per_change_and_can_be_set(world):
+    clock = world.control("books", "GET", "/clock")
+    assert clock["now"].startswith("2026-03-31T")
+    time.sleep(0.05)
+    assert world.control("books", "GET", "/clock")["now"] == clock["now"]  # not the wall clock
+    post(world, "tick")
+    change = world.changes()[-1]
+    later = world.control("books", "GET", "/clock")
+    assert later["now"] > clock["now"]
+    assert change["time"] <= later["now"]
+    set_to = world.control("books", "PUT", "/clock", json={"now": "2026-04-15T09:00:00-05:00", "step_seconds": 60})
+    assert set_to["step_seconds"] == 60
+    post(world, "after the jump")
+    assert world.changes()[-1]["time"].startswith("2026-04-15T14:0")
+
+
+def test_snapshot_and_restore(world):
+    post(world, "kept")
+    world.control("chat", "POST", "/snapshots/s1")
+    kept = world.state("chat")
+    post(world, "dropped")
+    assert world.state("chat") != kept
+    world.control("chat", "POST", "/snapshots/s1/restore")
+    assert world.state("chat") == kept
+    assert len(world.changes()) == 1
+
+
+def test_worlds_listed_and_deleted(sandbox, world):
+    listed = requests.get(f"{sandbox.url('mail')}/_control/worlds", timeout=30).json()["worlds"]
+    assert {"id": world.id, "scenario": "meridian"} in listed
+    response = requests.delete(f"{sandbox.url('mail')}/_control/worlds/{world.id}", timeout=30)
+    assert response.status_code == 200
+    listed = requests.get(f"{sandbox.url('mail')}/_control/worlds", timeout=30).json()["worlds"]
+    assert world.id not in {w["id"] for w in listed}
+    gone = requests.get(f"{world.api_url('chat')}/api/auth.test", headers=TOKEN, timeout=30)
+    assert gone.status_code == 404
