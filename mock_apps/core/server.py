@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -154,12 +155,18 @@ def check_port_free(host: str, port: int) -> None:
     _bind(host, port).server_close()
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def serve_production(settings: Settings, names: tuple[str, ...], workers: int) -> int:
     """Run each named app under gunicorn (one master per app) until interrupted; return an exit code."""
     for name in names:
         check_port_free(settings.host, settings.port(name))
     env = {**os.environ, "MOCKAPPS_DATA": str(settings.data_dir), "MOCKAPPS_HOST": settings.host,
            "MOCKAPPS_BASE_PORT": str(settings.base_port)}
+    # Docker and CI stop us with SIGTERM: pass it on so no gunicorn master is orphaned.
+    signal.signal(signal.SIGTERM, _interrupt)
     procs = [subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", "8",
                                "--bind", f"{settings.host}:{settings.port(name)}", "--access-logfile", "-",
                                f"mock_apps.core.server:wsgi('{name}')"], env=env) for name in names]
