@@ -8,7 +8,8 @@ from mock_apps.core.app import WORLD_COOKIE, create_flask
 from mock_apps.core.errors import MockAppsError
 from mock_apps.core.world import DEFAULT_WORLD, WORLD_ID, check_world_id
 
-bp = Blueprint("portal", __name__, template_folder="templates")
+bp = Blueprint("portal", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/_portal/static")
 APP_DESCRIPTIONS = {
     "mail": "Gmail-like mailbox: threads, labels, search, attachments.",
     "chat": "Slack-like workspace: channels, DMs, threads, files.",
