@@ -82,3 +82,23 @@ def test_a_service_command_serves_under_gunicorn(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_serve_command_starts_five_servers_and_the_switcher_works(tmp_path, page):
+    """What `make run` runs: `mockapps serve`, then Chromium on the mail home page."""
+    base = _free_base_port()
+    env = {**os.environ, "MOCKAPPS_DATA": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "mock_apps.cli", "serve", "--base-port", str(base)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = [proc.stdout.readline() for _ in range(5)]  # printed once every server is up
+        assert [line.split()[0] for line in lines] == list(PORT_OFFSETS)
+        page.goto(f"http://127.0.0.1:{base + PORT_OFFSETS['mail']}/")
+        assert page.get_by_test_id("world-id").inner_text() == "default"
+        page.get_by_role("navigation", name="Apps").get_by_test_id("switch-books").click()
+        page.wait_for_url(f"http://127.0.0.1:{base + PORT_OFFSETS['books']}/**")
+        assert page.get_by_test_id("switch-books").get_attribute("aria-current") == "page"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
