@@ -9,34 +9,14 @@ from __future__ import annotations
 from mock_apps.core.app import AppSpec, create_mock_app
 
 
-def _metadata():
-    from mock_apps.books import models
-
-    return models.BooksModel.metadata
-
-
-def _seed(db, scenario):
-    from mock_apps.books import seed
-
-    seed.seed(db, scenario)
-
-
-def _blueprints():
-    from mock_apps.books import api, views
-
-    return [views.bp, api.bp]
-
-
-def _api_error(error):
-    from mock_apps.books import api
-
-    return api.error_response(error)
-
-
 SPEC = AppSpec(
     name="books", title="Books", port_offset=4,
-    metadata=_metadata, seed=_seed, blueprints=_blueprints,
-    api_prefixes=("/v3/",), api_error=_api_error, home_endpoint="books.dashboard",
+    metadata="mock_apps.books.models:BooksModel.metadata",
+    seed="mock_apps.books.seed:seed",
+    blueprints=("mock_apps.books.views:bp", "mock_apps.books.api:bp"),
+    api_prefixes=("/v3/",),
+    api_error="mock_apps.books.api:error_response",
+    home_endpoint="books.dashboard",
 )
 
 

@@ -17,34 +17,14 @@ from mock_apps.core.app import AppSpec, create_mock_app
 TOKEN_PREFIX = "xoxp-"
 
 
-def _metadata():
-    from mock_apps.chat import models
-
-    return models.ChatModel.metadata
-
-
-def _seed(db, scenario):
-    from mock_apps.chat import seed
-
-    seed.seed(db, scenario)
-
-
-def _blueprints():
-    from mock_apps.chat import api, views
-
-    return [views.bp, api.bp]
-
-
-def _api_error(error):
-    from mock_apps.chat import api
-
-    return api.error_response(error)
-
-
 SPEC = AppSpec(
     name="chat", title="Chat", port_offset=2,
-    metadata=_metadata, seed=_seed, blueprints=_blueprints,
-    api_prefixes=("/api/", "/upload/"), api_error=_api_error, home_endpoint="chat.home",
+    metadata="mock_apps.chat.models:ChatModel.metadata",
+    seed="mock_apps.chat.seed:seed",
+    blueprints=("mock_apps.chat.views:bp", "mock_apps.chat.api:bp"),
+    api_prefixes=("/api/", "/upload/"),
+    api_error="mock_apps.chat.api:error_response",
+    home_endpoint="chat.home",
 )
 
 

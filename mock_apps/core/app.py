@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from flask import Flask, Response, g, jsonify, render_template, request
@@ -22,20 +23,63 @@ WORLD_HEADER = "X-Mock-World"
 _PREFIX = re.compile(r"^/w/([^/]+)(/.*)?$")
 
 
+Ref = str | Callable  # "package.module:attr.path", imported on first use, or a callable returning the thing
+
+
+def resolve(ref: str) -> object:
+    """Import "package.module:attr.path" and return the attribute."""
+    module_name, _, attr_path = ref.partition(":")
+    found: object = importlib.import_module(module_name)
+    for part in filter(None, attr_path.split(".")):
+        found = getattr(found, part)
+    return found
+
+
 @dataclass(frozen=True)
 class AppSpec:
-    """What makes an app: its tables, its seeder, its blueprints, its API's error shape."""
+    """What makes an app: its tables, its seeder, its blueprints, its API's error shape.
+
+    The references are dotted strings ("mock_apps.mail.models:MailModel.metadata") so that importing
+    an app package stays cheap; the core imports them when it first needs them.
+    """
 
     name: str
     title: str
     port_offset: int
-    metadata: Callable  # () -> sqlalchemy MetaData of the app's own tables
-    seed: Callable  # (WorldSession, Scenario) -> None
-    blueprints: Callable  # () -> list[Blueprint]
-    extra_ddl: Callable = field(default=lambda: [])  # () -> list of SQL statements (FTS5, triggers)
+    metadata: Ref  # the sqlalchemy MetaData of the app's own tables
+    seed: Ref  # function (WorldSession, Scenario) -> None
+    blueprints: tuple[Ref, ...] | Callable  # the app's Flask blueprints
+    extra_ddl: Ref | None = None  # list of SQL statements (FTS5, triggers), or a function returning one
     api_prefixes: tuple[str, ...] = ()
-    api_error: Callable[[MockAppsError], Response] | None = None
+    api_error: Ref | None = None  # function MockAppsError -> wire-format Response
     home_endpoint: str | None = None
+
+    def load_metadata(self):
+        """The app's MetaData."""
+        return resolve(self.metadata) if isinstance(self.metadata, str) else self.metadata()
+
+    def run_seed(self, db, scenario) -> None:
+        """Render the scenario into the app's tables."""
+        (resolve(self.seed) if isinstance(self.seed, str) else self.seed)(db, scenario)
+
+    def load_blueprints(self) -> list:
+        """The app's blueprints."""
+        if callable(self.blueprints):
+            return list(self.blueprints())
+        return [resolve(ref) if isinstance(ref, str) else ref() for ref in self.blueprints]
+
+    def load_extra_ddl(self) -> list[str]:
+        """Extra SQL run after the tables are created."""
+        if self.extra_ddl is None:
+            return []
+        found = resolve(self.extra_ddl) if isinstance(self.extra_ddl, str) else self.extra_ddl
+        return list(found() if callable(found) else found)
+
+    def api_error_handler(self) -> Callable | None:
+        """The function rendering errors on the app's API paths in the real service's shape."""
+        if self.api_error is None or not isinstance(self.api_error, str):
+            return self.api_error
+        return resolve(self.api_error)
 
 
 class WorldPrefix:
@@ -75,11 +119,11 @@ def create_mock_app(spec: AppSpec, config: dict | None = None) -> Flask:
 
     config = dict(config or {})
     app = create_flask(spec.name, f"mock_apps.{spec.name}", config.pop("settings", None),
-                       api_prefixes=spec.api_prefixes, api_error=spec.api_error)
+                       api_prefixes=spec.api_prefixes, api_error=spec.api_error_handler())
     app.config.update(config)
     app.config["MOCKAPPS_SPEC"] = spec
     app.register_blueprint(control.bp)
-    for blueprint in spec.blueprints():
+    for blueprint in spec.load_blueprints():
         app.register_blueprint(blueprint)
     if spec.home_endpoint is None:
         app.add_url_rule("/", "home", lambda: render_template(

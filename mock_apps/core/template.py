@@ -100,13 +100,13 @@ def seed_app(app_db: Path, world_db: Path, spec, scenario) -> None:
     """Create one app's tables and render the scenario into them."""
     engine = open_engine(app_db, world_db)
     try:
-        metadata = spec.metadata()
+        metadata = spec.load_metadata()
         metadata.create_all(engine)
         with engine.begin() as conn:
-            for statement in spec.extra_ddl():
+            for statement in spec.load_extra_ddl():
                 conn.exec_driver_sql(statement)
         with WorldSession(engine, app=spec.name, world_id="template", seeding=True) as db:
-            spec.seed(db, scenario)
+            spec.run_seed(db, scenario)
             db.commit()
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

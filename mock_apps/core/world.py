@@ -179,7 +179,7 @@ class WorldRegistry:
         """One app's normalized tables: rows by primary key, volatile columns left out."""
         self.require(world_id)
         spec = app_spec(app)
-        metadata = spec.metadata()
+        metadata = spec.load_metadata()
         excluded = _excluded_columns(metadata)
         tables = {}
         with self.session(world_id, app) as db:

@@ -5,33 +5,13 @@ from __future__ import annotations
 from mock_apps.core.app import AppSpec, create_mock_app
 
 
-def _metadata():
-    from mock_apps.sheets import models
-    return models.SheetsModel.metadata
-
-
-def _seed(db, scenario) -> None:
-    from mock_apps.sheets import seed
-    seed.seed(db, scenario)
-
-
-def _blueprints():
-    from mock_apps.sheets import api, views
-    return [views.bp, api.bp]
-
-
-def _api_error(error):
-    from mock_apps.sheets import api
-    return api.error_response(error)
-
-
 SPEC = AppSpec(
     name="sheets", title="Sheets", port_offset=3,
-    metadata=_metadata,
-    seed=_seed,
-    blueprints=_blueprints,
+    metadata="mock_apps.sheets.models:SheetsModel.metadata",
+    seed="mock_apps.sheets.seed:seed",
+    blueprints=("mock_apps.sheets.views:bp", "mock_apps.sheets.api:bp"),
     api_prefixes=("/v4/",),
-    api_error=_api_error,
+    api_error="mock_apps.sheets.api:error_response",
     home_endpoint="sheets.workbooks",
 )
 
