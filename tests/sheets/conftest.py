@@ -19,30 +19,10 @@ def sheets_world(sheets_server: SheetsServer) -> SheetsWorld:
     return sheets_server.new_world()
 
 
-_CLOSED_NETWORK_FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                         "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="session")
-def sheets_browser():
-    """A headless Chromium: the project's launcher when it exists, else the system Chromium with its flags."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        try:
-            from mock_apps.core import browser as core_browser  # the project's helper, once it lands
-            browser = core_browser.launch(pw)
-        except (ImportError, AttributeError):
-            import os
-            browser = pw.chromium.launch(executable_path=os.environ.get("MOCKAPPS_CHROMIUM", "/usr/bin/chromium"),
-                                         args=_CLOSED_NETWORK_FLAGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def sheets_page(sheets_browser):
-    context = sheets_browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
+def sheets_page(browser):
+    """A page in a fresh context of pytest-playwright's shared browser (launched by tests/conftest.py)."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
