@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -323,6 +324,8 @@ def _payroll(b: _Builder, label_ids: dict[str, str]) -> None:
         ws.append(["Employee withholding", run.withholding_cents / 100])
         ws.append(["Net pay", run.net_cents / 100])
         ws.append(["Employer taxes", run.employer_taxes_cents / 100])
+        stamp = datetime.combine(run.date, time(11, 0))
+        wb.properties.created = wb.properties.modified = stamp
         buf = io.BytesIO()
         wb.save(buf)
         when = b.at(run.date, 11)
@@ -334,7 +337,25 @@ def _payroll(b: _Builder, label_ids: dict[str, str]) -> None:
                     f"payroll-{run.key}",
                     attachments=[mime.OutgoingAttachment(f"payroll_summary_{run.date:%Y%m%d}.xlsx",
                                                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                                         buf.getvalue())]))
+                                                         _fixed_zip(buf.getvalue(), stamp))]))
+
+
+def _fixed_zip(data: bytes, stamp: datetime) -> bytes:
+    """Re-pack a zip (XLSX) with fixed entry times: zipfile stamps entries with the wall clock."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps "modified" with the wall clock at save time, whatever the properties say
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode(),
+                              data)
+            dst.writestr(fixed, data)
+    return out.getvalue()
 
 
 def _receipt_png(merchant: str, amount: str, day: date) -> bytes:

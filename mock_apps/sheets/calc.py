@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 from datetime import date
 
+from sqlalchemy.orm.attributes import set_attribute
 from sqlmodel import select
 
 from mock_apps.sheets.formula import Engine, ExcelError
@@ -56,8 +57,12 @@ def store_value(cell: Cell, value: Value) -> None:
         new = ("error", None, value.code, value.message or None)
     else:
         new = ("text", None, str(value), None)
-    if (cell.kind, cell.num, cell.text, cell.note) != new:
-        cell.kind, cell.num, cell.text, cell.note = new
+    old = (cell.kind, cell.num, cell.text, cell.note)
+    if old != new:
+        # set_attribute skips pydantic's __setattr__: recalculation writes thousands of these.
+        for name, before, after in zip(("kind", "num", "text", "note"), old, new):
+            if before != after or type(before) is not type(after):
+                set_attribute(cell, name, after)
 
 
 def _key(db, workbook: Workbook) -> tuple[str, int]:

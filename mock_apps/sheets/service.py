@@ -117,6 +117,42 @@ def sheet_props(sheet: Sheet) -> dict[str, Any]:
     return {k: getattr(sheet, k) for k in SHEET_PROPS}
 
 
+def changed_cells(db, keys: list[CellKey]) -> dict[CellKey, Cell]:
+    """The rows of cells the last change on this session touched (fetching any it did not hold)."""
+    held = db.info.get("sheets.changed_cells", {})
+    out = {k: held[k] for k in keys if held.get(k) is not None}
+    missing = [k for k in keys if k not in held]
+    if missing:
+        out.update(fetch_cells(db, missing))
+    return out
+
+
+def fetch_cells(db, keys: Iterable[CellKey]) -> dict[CellKey, Cell]:
+    """Stored cells for a set of (sheet_pk, row, col) keys; dense runs down a column load as one range scan."""
+    by_sheet: dict[int, dict[int, list[int]]] = {}
+    for sheet_pk, r, c in keys:
+        by_sheet.setdefault(sheet_pk, {}).setdefault(c, []).append(r)
+    found: dict[CellKey, Cell] = {}
+    for sheet_pk, by_col in by_sheet.items():
+        scattered: list[tuple[int, int]] = []
+        for c, rows in by_col.items():
+            lo, hi = min(rows), max(rows)
+            if len(rows) >= 8 and len(rows) * 2 >= hi - lo + 1:
+                wanted = set(rows)
+                for cell in db.exec(select(Cell).where(
+                        Cell.sheet_pk == sheet_pk, Cell.col == c, Cell.row >= lo, Cell.row <= hi)).all():
+                    if cell.row in wanted:
+                        found[(sheet_pk, cell.row, cell.col)] = cell
+            else:
+                scattered.extend((r, c) for r in rows)
+        for i in range(0, len(scattered), 400):
+            chunk = scattered[i:i + 400]
+            for cell in db.exec(select(Cell).where(
+                    Cell.sheet_pk == sheet_pk, tuple_(Cell.row, Cell.col).in_(chunk))).all():
+                found[(sheet_pk, cell.row, cell.col)] = cell
+    return found
+
+
 # ---- input conversion ------------------------------------------------------------------------------
 
 
@@ -194,16 +230,9 @@ class Change:
     def load(self, keys: Iterable[CellKey]) -> None:
         """Fetch the stored rows of cells not loaded yet."""
         missing = [k for k in keys if k not in self.cells]
-        by_sheet: dict[int, list[tuple[int, int]]] = {}
         for k in missing:
-            by_sheet.setdefault(k[0], []).append((k[1], k[2]))
             self.cells[k] = None
-        for sheet_pk, coords in by_sheet.items():
-            for i in range(0, len(coords), 400):
-                chunk = coords[i:i + 400]
-                for cell in self.db.exec(select(Cell).where(
-                        Cell.sheet_pk == sheet_pk, tuple_(Cell.row, Cell.col).in_(chunk))).all():
-                    self.cells[(cell.sheet_pk, cell.row, cell.col)] = cell
+        self.cells.update(fetch_cells(self.db, missing))
 
     def load_workbook(self) -> None:
         """Fetch every stored cell of the workbook (structural changes need them all)."""
@@ -300,6 +329,8 @@ class Change:
             after = sheet_props(self.sheets[pk])
             if before != after:
                 sheets_diff.append([pk, before, after])
+        # The caller (the grid's edit endpoint) answers with these rows without fetching them again.
+        self.db.info["sheets.changed_cells"] = {k: self.cells.get(k) for k in self.changed}
         now = self.db.now()
         if self.record and (cells_diff or sheets_diff):
             for old in self.db.exec(select(Revision).where(Revision.workbook_id == self.wb.id,

@@ -203,11 +203,9 @@ def edit(spreadsheet_id: str, sheet_id: int) -> Response:
     if reload:
         return jsonify({"ok": True, "reload": True})
     mine = [k for k in changed if k[0] == sh.id]
-    rows = [k[1] for k in mine] or [0]
-    stored = service.cells_in(session, sh, min(rows), 1, max(rows), 16384) if mine else {}
+    stored = service.changed_cells(session, mine)
     can_undo, can_redo = service.history(session, wb)
-    return jsonify({"ok": True, "cells": [grid.cell_payload(stored.get((k[1], k[2])), cell_name(k[1], k[2]))
-                                          for k in mine],
+    return jsonify({"ok": True, "cells": [grid.cell_payload(stored.get(k), cell_name(k[1], k[2])) for k in mine],
                     "can_undo": can_undo, "can_redo": can_redo})
 
 
