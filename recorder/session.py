@@ -1,0 +1,277 @@
+"""Recording: attach to a Playwright browser context and write every user action as a trajectory step.
+
+The capture script reports each action with a synchronous request that the recorder answers from inside the
+browser (Playwright routing), before the page acts on it. Answering it closes the previous step: the change-log
+entries since then are that step's, exactly. Answering never waits on the page (it is blocked), so pictures
+are taken on the recorder's own time: `tick()` observes the newest step once the page has been quiet for a
+moment, `settle()` does it at once. Closed steps are appended and flushed to steps.jsonl at the next tick, so a
+crash loses at most the step in flight. Typing into one field coalesces into one fill and a double click
+replaces its single click.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from mock_apps.core.control_client import ControlClient
+from recorder.app_url import AppUrls
+from trajectories.model import Action, ChangeEntry, Observation, Step, Target, Trajectory
+from trajectories.store import FILES, SHOTS, TrajectoryDir
+
+CAPTURE_JS = (Path(__file__).with_name("capture.js")).read_text()
+EVENT_URL = "http://mockapps-recorder.invalid/**"
+QUIET_SECONDS = 0.3
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Recorder:
+    """Records the actions taken in one browser context into a trajectory directory."""
+
+    def __init__(self, context, folder: TrajectoryDir, meta: Trajectory, urls: AppUrls, control: ControlClient,
+                 shots: bool = True, steps: list[Step] | None = None):
+        self.context = context
+        self.folder = folder
+        self.meta = meta
+        self.urls = urls
+        self.control = control
+        self.shots = shots
+        self.steps: list[Step] = list(steps or [])  # appended to disk
+        self.last_seq = max((c.seq for s in self.steps for c in s.changes), default=0)
+        self.errors: list[str] = []  # events that could not be recorded
+        self.pending: Step | None = None
+        self._pending_page = None
+        self._pending_since = 0.0
+        self._observed = False
+        self._closed: list[tuple[Step, list]] = []  # closed steps and their downloads, not yet on disk
+        self._downloads_of_pending: list = []
+        self._page_ids: dict[object, str] = {}
+        self._last_page = None
+        self._next_index = len(self.steps)
+        self._download_steps: dict[str, int] = {}
+        self._stopping = False
+
+    # -- wiring -------------------------------------------------------------------------------
+
+    def start(self) -> "Recorder":
+        """Install the capture script and the event route; new tabs, downloads and closes are followed."""
+        self.context.route(EVENT_URL, self._on_event)
+        self.context.add_init_script(CAPTURE_JS)
+        self.context.on("page", self._on_page)
+        for page in self.context.pages:
+            self._track(page)
+        return self
+
+    def page_id(self, page) -> str:
+        """The stable id (p0, p1, ...) of a tab in this recording."""
+        return self._page_ids[page]
+
+    def _track(self, page) -> str:
+        if page not in self._page_ids:
+            self._page_ids[page] = f"p{len(self._page_ids)}"
+            page.on("download", lambda download: self._on_download(page, download))
+            page.on("close", lambda: self._on_close(page))
+        return self._page_ids[page]
+
+    # -- Playwright callbacks: bookkeeping only, never a call that waits on a page ----------------
+
+    def _on_event(self, route) -> None:
+        try:
+            page = route.request.frame.page
+            self._track(page)
+            self._record(page, json.loads(route.request.post_data or "{}"))
+        except Exception as error:  # one bad event must not stop the recording or the page
+            self.errors.append(f"{type(error).__name__}: {error}")
+        route.fulfill(status=204, headers={"Access-Control-Allow-Origin": "*"})
+
+    def _on_page(self, page) -> None:
+        opener = page.opener()
+        self._track(page)
+        if opener is not None and self.pending is not None and self.pending.page == self._page_ids.get(opener):
+            self.pending.action.args["opens"] = self._page_ids[page]  # the popup belongs to its click
+        else:
+            self._open_step(page, Action(type="tab_open", args={"opener": self._page_ids.get(opener)}), None,
+                            page.url)
+        self._last_page = page
+
+    def _on_close(self, page) -> None:
+        if page in self._page_ids and not self._stopping:
+            self._open_step(page, Action(type="tab_close"), None, page.url)
+
+    def _on_download(self, page, download) -> None:
+        if self.pending is not None and self.pending.page == self._page_ids.get(page):
+            self._downloads_of_pending.append(download)  # belongs to the click that caused it
+        else:
+            self._open_step(page, Action(type="download", args={"name": download.suggested_filename}), None,
+                            page.url)
+            self._downloads_of_pending.append(download)
+
+    # -- steps --------------------------------------------------------------------------------
+
+    def _record(self, page, event: dict) -> None:
+        kind = event["type"]
+        args = dict(event.get("args") or {})
+        target = Target.model_validate(event["target"]) if event.get("target") else None
+        url = event.get("url") or page.url
+        if kind == "upload":
+            args["files"] = [self._store_upload(f) for f in args.get("files", [])]
+        pending = self.pending
+        same = (pending is not None and target is not None and pending.target is not None
+                and pending.page == self._page_ids[page] and pending.target.selectors == target.selectors)
+        if same and kind == "fill" and pending.action.type == "fill":
+            pending.action.args["value"] = args["value"]  # typing coalesces into one fill
+            return
+        if same and kind == "click" and pending.action.type == "click" and args.get("click_count", 1) > 1:
+            pending.action.args["click_count"] = args["click_count"]  # a double click replaces its click
+            return
+        if self._last_page is not None and page is not self._last_page:
+            self._open_step(page, Action(type="tab_switch"), None, url)
+        self._last_page = page
+        self._open_step(page, Action(type=kind, args=args), target, url)
+
+    def _open_step(self, page, action: Action, target: Target | None, url: str) -> None:
+        """Close the pending step (its changes are final now) and make this action the pending one."""
+        self._close_pending(next_url=url, next_page=page)
+        self.pending = Step(index=self._next_index, sim_time=self.control.clock()["now"], wall_time=_now(),
+                            app=self.urls.app_of(url), page=self._page_ids[page],
+                            url_before=self.urls.relative(url), action=action, target=target)
+        self._next_index += 1
+        self._pending_page = page
+        self._pending_since = time.monotonic()
+        self._observed = False
+
+    def _collect_changes(self) -> None:
+        if self.pending is None:
+            return
+        entries = self.control.changes(after=self.last_seq)
+        if entries:
+            self.last_seq = entries[-1]["seq"]
+            self.pending.changes.extend(ChangeEntry.model_validate(e) for e in entries)
+
+    def _close_pending(self, next_url: str | None = None, next_page=None) -> None:
+        step = self.pending
+        if step is None:
+            return
+        self._collect_changes()
+        if next_page is not None and next_page is self._pending_page and next_url:
+            step.url_after = self.urls.relative(next_url)
+        elif self._pending_page is not None and not self._pending_page.is_closed():
+            step.url_after = self.urls.relative(self._pending_page.url)
+        self._closed.append((step, self._downloads_of_pending))
+        self.pending, self._downloads_of_pending = None, []
+
+    def _store_upload(self, file: dict) -> dict:
+        data = base64.b64decode(file.pop("base64", "") or b"")
+        digest = hashlib.sha256(data).hexdigest()
+        (self.folder.path / FILES / digest).write_bytes(data)
+        source = f"download:{self._download_steps[digest]}" if digest in self._download_steps else "local"
+        return {"name": file["name"], "size": len(data), "sha256": digest, "mime": file.get("mime") or None,
+                "source": source}
+
+    # -- the recorder's own time ----------------------------------------------------------------
+
+    def navigate(self, page, relative_url: str) -> None:
+        """Open an app-relative URL in a tab as a recorded step (start pages, address-bar navigation)."""
+        self._track(page)
+        self._open_step(page, Action(type="navigate", args={"url": relative_url}), None, page.url)
+        self._last_page = page
+        page.goto(self.urls.absolute(relative_url))
+
+    def tick(self) -> None:
+        """Write closed steps to disk; observe the newest step once its page has been quiet for a moment."""
+        self._flush()
+        if self.pending is not None and not self._observed and time.monotonic() - self._pending_since > QUIET_SECONDS:
+            self.settle()
+
+    def settle(self) -> Step | None:
+        """Observe the newest step now: its changes so far, URL, screenshot and accessibility snapshot."""
+        self._flush()
+        step, page = self.pending, self._pending_page
+        if step is None or page is None or page.is_closed():
+            return step
+        try:
+            page.wait_for_load_state(timeout=10_000)
+        except Exception:
+            pass  # still loading: observe what is there
+        self._collect_changes()
+        if self.pending is step:  # an action may have arrived while we waited
+            step.url_after = self.urls.relative(page.url)
+            step.observation = self._observe(page, step.index)
+            self._observed = True
+        self._flush()
+        return step
+
+    def _flush(self) -> None:
+        while self._closed:
+            step, downloads = self._closed.pop(0)
+            for download in downloads:
+                data = Path(download.path()).read_bytes()
+                digest = hashlib.sha256(data).hexdigest()
+                (self.folder.path / FILES / digest).write_bytes(data)
+                self._download_steps[digest] = step.index
+                entry = {"name": download.suggested_filename, "size": len(data), "sha256": digest}
+                if step.action.type == "download":
+                    step.action.args.update(entry)
+                else:
+                    step.action.args.setdefault("downloads", []).append(entry)
+            self.folder.append_step(step)
+            self.steps.append(step)
+
+    def _observe(self, page, index: int) -> Observation:
+        observation = Observation()
+        try:
+            if self.shots:
+                name = f"{SHOTS}/{index:04d}.jpg"
+                page.screenshot(path=str(self.folder.path / name), type="jpeg", quality=70, timeout=5_000)
+                observation.screenshot = name
+            observation.accessibility = page.locator("body").aria_snapshot(timeout=5_000)
+        except Exception:  # a page mid-navigation: the step stands without its picture
+            pass
+        return observation
+
+    def stop(self, status: str = "complete") -> Trajectory:
+        """Observe and close the last step, store every app's final state and close the trajectory."""
+        self.settle()
+        self._stopping = True
+        self._close_pending()
+        self._flush()
+        (self.folder.path / "state.json").write_text(json.dumps(self.control.states(), sort_keys=True))
+        self.meta.final_state = "state.json"
+        self.meta.end = _now()
+        self.meta.status = status
+        self.folder.write_meta(self.meta)
+        return self.meta
+
+
+def begin(context, out: Path | str, app_urls: dict[str, str], world_id: str, *, scenario: str | None = None,
+          task: str | None = None, trainer: str | None = None, start_pages: tuple[str, ...] = (),
+          shots: bool = True, control_token: str | None = None, reset: bool = True) -> Recorder:
+    """Reset the world, create the trajectory directory, attach a Recorder and open the start pages."""
+    from mock_apps.core.template import source_fingerprint
+    from mock_apps.scenarios import get_scenario
+
+    scenario_name = get_scenario(scenario).name
+    control = ControlClient(app_urls, world_id, token=control_token)
+    if reset:
+        control.reset(scenario_name)
+    context.add_cookies([{"name": "mockworld", "value": world_id, "url": url} for url in app_urls.values()])
+    viewport = (context.pages[0].viewport_size if context.pages else None) or {"width": 1400, "height": 900}
+    meta = Trajectory(id=uuid.uuid4().hex[:12], task=task, scenario=scenario_name, world=world_id,
+                      app_versions={"source": source_fingerprint()}, start_clock=control.clock()["now"],
+                      browser={"name": "chromium", "version": context.browser.version if context.browser else "",
+                               "viewport": viewport},
+                      trainer=trainer, start=_now(), start_pages=list(start_pages))
+    folder = TrajectoryDir(out).create(meta)
+    recorder = Recorder(context, folder, meta, AppUrls(app_urls), control, shots=shots).start()
+    for i, url in enumerate(start_pages):
+        page = context.pages[i] if i < len(context.pages) else context.new_page()
+        recorder.navigate(page, url)
+    return recorder
