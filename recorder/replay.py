@@ -114,7 +114,9 @@ def find(page, target: Target, timeout: float = FIND_TIMEOUT_S):
 class Replayer:
     """Replays one trajectory directory in a browser against a world."""
 
-    def __init__(self, browser, urls: AppUrls, control: ControlClient, folder: Path | str, speed: str = "max"):
+    def __init__(self, browser, urls: AppUrls, control: ControlClient, folder: Path | str, speed: str = "max",
+                 prepare=None):
+        self.prepare = prepare  # called with (context, control) after the reset: tests change the world here
         self.browser = browser
         self.urls = urls
         self.control = control
@@ -131,8 +133,10 @@ class Replayer:
         context = self.browser.new_context(viewport=meta.browser.viewport, accept_downloads=True)
         context.add_cookies([{"name": "mockworld", "value": self.control.world_id, "url": url}
                              for url in self.urls.bases.values()])
+        if self.prepare is not None:
+            self.prepare(context, self.control)
         pages: dict[str, object] = {}
-        last_seq = 0
+        last_seq = self.control.changes()[-1]["seq"] if self.prepare is not None and self.control.changes() else 0
         previous_wall = None
         try:
             for step in steps:

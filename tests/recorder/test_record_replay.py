@@ -39,6 +39,72 @@ def trainer_files_invoice(recorder, page) -> None:
     recorder.settle()
 
 
+@pytest.fixture(scope="module")
+def recorded(browser, sandbox, tmp_path_factory):
+    """One recording of the invoice task, shared by the divergence tests (they only read it)."""
+    from mock_apps.core.settings import APP_NAMES
+
+    urls = {app: sandbox.url(app) for app in APP_NAMES}
+    out = tmp_path_factory.mktemp("recorded") / "traj"
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    recorder = begin(context, out, urls, "recorded-src", start_pages=("mail:/",), shots=False)
+    trainer_files_invoice(recorder, context.pages[0])
+    recorder.stop()
+    context.close()
+    return out, urls
+
+
+def replay(browser, recorded, world_id: str, prepare=None):
+    """Replay the shared recording into a world."""
+    out, urls = recorded
+    return Replayer(browser, AppUrls(urls), ControlClient(urls, world_id), out, prepare=prepare).run()
+
+
+def test_a_removed_test_id_is_recovered_by_the_next_selector(browser, recorded):
+    strip = "document.addEventListener('DOMContentLoaded', () => document.querySelectorAll('[data-testid=save]')" \
+            ".forEach(el => el.removeAttribute('data-testid')))"
+    report = replay(browser, recorded, "replay-recovered", prepare=lambda context, control: context.add_init_script(strip))
+    save = report.steps[-1]
+    assert save.status == "recovered" and "selector 2 of" in save.reason
+    assert report.reproduced, report.summary()
+
+
+def test_a_removed_element_diverges_at_its_step(browser, recorded):
+    remove = "document.addEventListener('DOMContentLoaded', () => document.querySelectorAll('summary')" \
+             ".forEach(el => { if (el.textContent.trim() === '+ New') el.remove(); }))"
+    report = replay(browser, recorded, "replay-removed", prepare=lambda context, control: context.add_init_script(remove))
+    first = report.first_divergence()
+    assert first is not None and first.action == "click"
+    assert "no selector matches exactly one visible element" in first.reason and "+ New" in first.reason
+    assert not report.reproduced and report.steps[-1] is first  # nothing after it was attempted
+
+
+def test_a_renamed_label_diverges_with_the_selectors_tried(browser, recorded):
+    rename = "document.addEventListener('DOMContentLoaded', () => { for (const l of document.querySelectorAll('label'))" \
+             " if (l.textContent.trim() === 'Bill no.') { l.textContent = 'Reference'; } })"
+    report = replay(browser, recorded, "replay-renamed", prepare=lambda context, control: context.add_init_script(rename))
+    step = next(s for s in report.steps if s.status != "ok")
+    # the css path still finds the field: a rescue, reported as such
+    assert step.action == "fill" and step.status == "recovered"
+
+
+def test_an_extra_change_in_the_world_diverges_where_the_changes_differ(browser, recorded):
+    def extra_message(context, control):
+        import requests
+
+        chat = control.app_urls["chat"] + f"/w/{control.world_id}/api"
+        token = {"Authorization": "Bearer xoxp-dana.whitfield"}
+        channel = requests.get(f"{chat}/conversations.list", headers=token, timeout=30).json()["channels"][0]["id"]
+        requests.post(f"{chat}/chat.postMessage", headers=token, json={"channel": channel, "text": "extra"},
+                      timeout=30).raise_for_status()
+
+    report = replay(browser, recorded, "replay-extra", prepare=extra_message)
+    first = report.first_divergence()
+    assert first is not None and first.action == "click" and report.steps[-1] is first
+    assert "time differs" in first.reason, first.reason
+    assert first.expected and first.actual and first.expected[0]["op"] == first.actual[0]["op"] == "books.bill.create"
+
+
 @pytest.mark.slow
 def test_record_then_replay_reproduces_every_step(record_context, browser, app_urls, world, tmp_path):
     out = tmp_path / "traj"
