@@ -237,9 +237,11 @@ class Recorder:
             pass
         return observation
 
-    def stop(self, status: str = "complete") -> Trajectory:
-        """Observe and close the last step, store every app's final state and close the trajectory."""
-        self.settle()
+    def stop(self, status: str = "complete", observe: bool = True) -> Trajectory:
+        """Observe (unless the browser is gone) and close the last step, store every app's final state and
+        close the trajectory."""
+        if observe:
+            self.settle()
         self._stopping = True
         self._close_pending()
         self._flush()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
@@ -10,48 +9,8 @@ from mock_apps.core.control_client import ControlClient
 from recorder.app_url import AppUrls
 from recorder.replay import Replayer
 from recorder.session import begin
+from recording_flows import trainer_files_invoice
 from trajectories.store import load
-
-
-def trainer_files_invoice(recorder, page) -> None:
-    """Mail: find the invoice and download it; Books: enter the bill with it attached; Chat: say so."""
-    search = page.get_by_role("searchbox", name="Search mail")
-    search.click()
-    search.press_sequentially("BL-20931")
-    search.press("Enter")
-    page.wait_for_load_state()
-    page.get_by_role("link", name=re.compile("BL-20931")).first.click()
-    page.wait_for_load_state()
-    with page.expect_download():
-        page.get_by_role("link", name=re.compile("Download")).first.click()
-    page.get_by_role("navigation", name="Apps").get_by_test_id("switch-books").click()
-    page.wait_for_load_state()
-    page.get_by_role("button", name="+ New").click()
-    page.get_by_role("menuitem", name="Bill", exact=True).click()
-    page.wait_for_load_state()
-    page.get_by_label("Vendor").select_option(label="Brightline Logistics")
-    page.get_by_label("Bill date").fill("2026-03-18")
-    page.get_by_label("Bill no.").fill("BL-20931")
-    page.get_by_label("Category, line 1").select_option(label="5100 Freight In")
-    page.get_by_label("Amount, line 1").fill("4249.00")
-    page.get_by_test_id("save").click()
-    page.wait_for_load_state()
-    recorder.settle()
-
-
-@pytest.fixture(scope="module")
-def recorded(browser, sandbox, tmp_path_factory):
-    """One recording of the invoice task, shared by the divergence tests (they only read it)."""
-    from mock_apps.core.settings import APP_NAMES
-
-    urls = {app: sandbox.url(app) for app in APP_NAMES}
-    out = tmp_path_factory.mktemp("recorded") / "traj"
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-    recorder = begin(context, out, urls, "recorded-src", start_pages=("mail:/",), shots=False)
-    trainer_files_invoice(recorder, context.pages[0])
-    recorder.stop()
-    context.close()
-    return out, urls
 
 
 def replay(browser, recorded, world_id: str, prepare=None):

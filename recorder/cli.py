@@ -1,0 +1,104 @@
+"""`mockapps record` and `mockapps replay`."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from mock_apps.core.errors import MockAppsError
+from mock_apps.core.settings import APP_NAMES, Settings
+
+
+def _app_urls(args) -> dict[str, str]:
+    settings = Settings()
+    if args.base_port is not None:
+        settings = replace(settings, base_port=args.base_port)
+    return {app: f"http://127.0.0.1:{settings.port(app)}" for app in APP_NAMES}
+
+
+def cmd_record(args) -> int:
+    """Record a session in a fresh world until the browser is closed (or Ctrl-C)."""
+    from playwright.sync_api import sync_playwright
+
+    from mock_apps.core import browser
+    from recorder.session import begin
+
+    urls = _app_urls(args)
+    out = Path(args.out or f"trajectories/{time.strftime('%Y%m%d-%H%M%S')}")
+    world_id = args.world or f"rec-{int(time.time())}"
+    start_pages = tuple(args.start or ["mail:/"])
+    extra = (f"--remote-debugging-port={args.cdp_port}",) if args.cdp_port else ()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(**browser.launch_args(headless=args.headless, extra_args=extra))
+        context = chromium.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+        recorder = begin(context, out, urls, world_id, scenario=args.scenario, task=args.task,
+                         trainer=args.trainer, start_pages=start_pages, shots=not args.no_shots)
+        print(f"recording into {out} (world {world_id}); close the browser to finish, Ctrl-C to abandon", flush=True)
+        status = "complete"
+        try:
+            while context.pages:
+                recorder.tick()
+                context.pages[0].wait_for_timeout(100)
+        except KeyboardInterrupt:
+            status = "abandoned"
+        except Exception:  # the browser went away under us
+            status = "incomplete"
+        meta = recorder.stop(status, observe=bool(context.pages))
+    print(f"{meta.status}: {len(recorder.steps)} steps in {out}")
+    return 0
+
+
+def cmd_replay(args) -> int:
+    """Replay a trajectory in a fresh world; exit 0 only when it reproduced the recording."""
+    from playwright.sync_api import sync_playwright
+
+    from mock_apps.core import browser
+    from mock_apps.core.control_client import ControlClient
+    from recorder.app_url import AppUrls
+    from recorder.replay import Replayer
+    from trajectories.store import load
+
+    meta, _ = load(args.dir)  # precise errors before anything starts
+    from mock_apps.scenarios import get_scenario
+
+    get_scenario(meta.scenario)
+    urls = _app_urls(args)
+    world_id = args.world or f"replay-{int(time.time() * 1000) % 10**9}"
+    with sync_playwright() as playwright:
+        chromium = browser.launch(playwright, headless=not args.headed)
+        report = Replayer(chromium, AppUrls(urls), ControlClient(urls, world_id), args.dir, speed=args.speed).run()
+        chromium.close()
+    print(report.summary())
+    if args.report:
+        Path(args.report).write_text(json.dumps(report.to_dict(), indent=2, default=str))
+    return 0 if report.reproduced else 1
+
+
+def register(subparsers) -> None:
+    """Add `record` and `replay` to the mockapps command line."""
+    record = subparsers.add_parser("record", help="record a session in a real browser as a trajectory")
+    record.add_argument("task", nargs="?", help="task id (omit for a free session with no checks)")
+    record.add_argument("--out", help="trajectory directory to create (default trajectories/<time>)")
+    record.add_argument("--trainer", help="who is recording")
+    record.add_argument("--world", help="world to record in (default: a new one); it is reset first")
+    record.add_argument("--scenario", help="scenario (default: the task's, else meridian)")
+    record.add_argument("--start", action="append", metavar="APP:/PATH", help="start page(s), e.g. mail:/")
+    record.add_argument("--headless", action="store_true", help="no visible window (automation via --cdp-port)")
+    record.add_argument("--cdp-port", type=int, help="expose the browser over the Chrome DevTools Protocol")
+    record.add_argument("--no-shots", action="store_true", help="no screenshots")
+    record.add_argument("--base-port", type=int, help="where `mockapps serve` runs (default 8000)")
+    record.set_defaults(func=cmd_record)
+
+    replay = subparsers.add_parser("replay", help="replay a trajectory and prove it reproduces")
+    replay.add_argument("dir", help="trajectory directory")
+    replay.add_argument("--headed", action="store_true", help="show the browser")
+    replay.add_argument("--speed", choices=("max", "recorded"), default="max")
+    replay.add_argument("--report", help="write the JSON report here")
+    replay.add_argument("--world", help="world to replay in (default: a new one)")
+    replay.add_argument("--base-port", type=int, help="where `mockapps serve` runs (default 8000)")
+    replay.set_defaults(func=cmd_replay)
+
+
+__all__ = ["register", "MockAppsError"]

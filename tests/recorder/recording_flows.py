@@ -1,0 +1,31 @@
+"""Trainer flows the recorder tests perform in the recorded browser, as a person would."""
+
+from __future__ import annotations
+
+import re
+
+
+def trainer_files_invoice(recorder, page) -> None:
+    """Mail: find the invoice and download it; Books: enter the bill with it attached; Chat: say so."""
+    search = page.get_by_role("searchbox", name="Search mail")
+    search.click()
+    search.press_sequentially("BL-20931")
+    search.press("Enter")
+    page.wait_for_load_state()
+    page.get_by_role("link", name=re.compile("BL-20931")).first.click()
+    page.wait_for_load_state()
+    with page.expect_download():
+        page.get_by_role("link", name=re.compile("Download")).first.click()
+    page.get_by_role("navigation", name="Apps").get_by_test_id("switch-books").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="+ New").click()
+    page.get_by_role("menuitem", name="Bill", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_label("Vendor").select_option(label="Brightline Logistics")
+    page.get_by_label("Bill date").fill("2026-03-18")
+    page.get_by_label("Bill no.").fill("BL-20931")
+    page.get_by_label("Category, line 1").select_option(label="5100 Freight In")
+    page.get_by_label("Amount, line 1").fill("4249.00")
+    page.get_by_test_id("save").click()
+    page.wait_for_load_state()
+    recorder.settle()
