@@ -23,7 +23,7 @@ def cmd_record(args) -> int:
     from playwright.sync_api import sync_playwright
 
     from mock_apps.core import browser
-    from recorder.session import begin
+    from recorder.session import begin, resume
 
     urls = _app_urls(args)
     out = Path(args.out or f"trajectories/{time.strftime('%Y%m%d-%H%M%S')}")
@@ -33,14 +33,23 @@ def cmd_record(args) -> int:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(**browser.launch_args(headless=args.headless, extra_args=extra))
         context = chromium.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-        recorder = begin(context, out, urls, world_id, scenario=args.scenario, task=args.task,
-                         trainer=args.trainer, start_pages=start_pages, shots=not args.no_shots)
+        if args.resume:
+            out = Path(args.resume)
+            recorder = resume(context, out, urls, shots=not args.no_shots)
+            world_id = recorder.meta.world
+        else:
+            recorder = begin(context, out, urls, world_id, scenario=args.scenario, task=args.task,
+                             trainer=args.trainer, start_pages=start_pages, shots=not args.no_shots)
         print(f"recording into {out} (world {world_id}); close the browser to finish, Ctrl-C to abandon", flush=True)
         status = "complete"
         try:
             while context.pages:
                 recorder.tick()
-                context.pages[0].wait_for_timeout(100)
+                try:
+                    context.pages[0].wait_for_timeout(100)
+                except Exception:
+                    if context.pages:  # the last window closing under the wait is the normal end
+                        raise
         except KeyboardInterrupt:
             status = "abandoned"
         except Exception:  # the browser went away under us
@@ -81,6 +90,7 @@ def register(subparsers) -> None:
     record = subparsers.add_parser("record", help="record a session in a real browser as a trajectory")
     record.add_argument("task", nargs="?", help="task id (omit for a free session with no checks)")
     record.add_argument("--out", help="trajectory directory to create (default trajectories/<time>)")
+    record.add_argument("--resume", metavar="DIR", help="continue an incomplete trajectory in its own world")
     record.add_argument("--trainer", help="who is recording")
     record.add_argument("--world", help="world to record in (default: a new one); it is reset first")
     record.add_argument("--scenario", help="scenario (default: the task's, else meridian)")

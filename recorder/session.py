@@ -56,6 +56,8 @@ class Recorder:
         self._page_ids: dict[object, str] = {}
         self._last_page = None
         self._next_index = len(self.steps)
+        # a resumed recording opens new tabs: their ids continue after the ones already recorded
+        self._first_page_number = 1 + max((int(s.page[1:]) for s in self.steps if s.page[1:].isdigit()), default=-1)
         self._download_steps: dict[str, int] = {}
         self._stopping = False
 
@@ -76,7 +78,7 @@ class Recorder:
 
     def _track(self, page) -> str:
         if page not in self._page_ids:
-            self._page_ids[page] = f"p{len(self._page_ids)}"
+            self._page_ids[page] = f"p{self._first_page_number + len(self._page_ids)}"
             page.on("download", lambda download: self._on_download(page, download))
             page.on("close", lambda: self._on_close(page))
         return self._page_ids[page]
@@ -276,4 +278,27 @@ def begin(context, out: Path | str, app_urls: dict[str, str], world_id: str, *, 
     for i, url in enumerate(start_pages):
         page = context.pages[i] if i < len(context.pages) else context.new_page()
         recorder.navigate(page, url)
+    return recorder
+
+
+def resume(context, out: Path | str, app_urls: dict[str, str], *, control_token: str | None = None,
+           shots: bool = True) -> Recorder:
+    """Continue an incomplete trajectory in its own world, from the page its last step left."""
+    from mock_apps.core.errors import MockAppsError
+    from trajectories.store import load
+
+    meta, steps = load(out)
+    if meta.status != "incomplete":
+        raise MockAppsError(f"{out} is {meta.status}; only an incomplete trajectory can be resumed")
+    folder = TrajectoryDir(out)
+    # rewrite steps.jsonl without a torn last line, so that appending continues a valid file
+    folder.steps_path.write_text("".join(step.model_dump_json() + "\n" for step in steps))
+    control = ControlClient(app_urls, meta.world, token=control_token)
+    control.clock()  # the world must still exist: a clear error otherwise
+    context.add_cookies([{"name": "mockworld", "value": meta.world, "url": url} for url in app_urls.values()])
+    recorder = Recorder(context, folder, meta, AppUrls(app_urls), control, shots=shots, steps=steps).start()
+    last_url = next((s.url_after or s.url_before for s in reversed(steps) if (s.url_after or s.url_before)
+                     .split(":", 1)[0] in app_urls), meta.start_pages[0] if meta.start_pages else "mail:/")
+    page = context.pages[0] if context.pages else context.new_page()
+    recorder.navigate(page, last_url)
     return recorder

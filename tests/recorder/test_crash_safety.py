@@ -1,4 +1,5 @@
-"""Crash safety: `mockapps record` killed with SIGKILL mid-task leaves a valid, incomplete trajectory."""
+"""Crash safety: `mockapps record` killed with SIGKILL mid-task leaves a valid, incomplete trajectory;
+`--resume` continues it in the same world."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from test_trajectory_cli import _free_base
 
 
 @pytest.mark.slow
-def test_killed_recorder_leaves_an_incomplete_trajectory_with_its_settled_steps(playwright, tmp_path):
+def test_killed_recorder_leaves_an_incomplete_trajectory_that_resume_finishes(playwright, tmp_path):
     settings = replace(Settings(), data_dir=tmp_path / "data", base_port=_free_base())
     cdp = _free_base()
     out = tmp_path / "traj"
@@ -43,8 +44,29 @@ def test_killed_recorder_leaves_an_incomplete_trajectory_with_its_settled_steps(
         finally:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
-    meta, steps = load(out)
-    assert meta.status == "incomplete" and meta.trainer == "ana"
-    kinds = [s.action.type for s in steps]
-    # everything but at most the step in flight (the last click) is on disk
-    assert kinds[:4] == ["tab_open", "navigate", "fill", "press"], kinds
+        meta, steps = load(out)
+        assert meta.status == "incomplete" and meta.trainer == "ana"
+        kinds = [s.action.type for s in steps]
+        # everything but at most the step in flight (the last click) is on disk
+        assert kinds[:4] == ["tab_open", "navigate", "fill", "press"], kinds
+
+        resumed = subprocess.Popen([sys.executable, "-m", "mock_apps.cli", "record", "--headless",
+                                    "--resume", str(out), "--base-port", str(settings.base_port),
+                                    "--cdp-port", str(cdp)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert "recording into" in resumed.stdout.readline()
+        browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{cdp}")
+        page = browser.contexts[0].pages[0]
+        page.wait_for_load_state()
+        page.get_by_role("navigation", name="Apps").get_by_test_id("switch-books").click()
+        page.wait_for_load_state()
+        time.sleep(0.5)
+        page.close()  # the trainer closes the window: the recording is complete
+        output = resumed.communicate(timeout=60)[0]
+        assert resumed.returncode == 0, output
+    meta, after = load(out)
+    assert meta.status == "complete"
+    assert [s.index for s in after] == list(range(len(after)))
+    resumed_steps = after[len(steps):]
+    assert [s.action.type for s in resumed_steps[:2]] == ["tab_open", "navigate"]
+    assert resumed_steps[1].action.args["url"] in (steps[-1].url_after, steps[-1].url_before)
+    assert any(s.action.type == "click" and s.target and s.target.testid == "switch-books" for s in resumed_steps)
