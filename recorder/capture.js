@@ -132,6 +132,14 @@
       xhr.send(JSON.stringify(event));
     } catch (e) { /* not recording (or stopped): never break the page */ }
   };
+  // A document the person asked for (address bar, reload, back/forward) rather than one an action led to:
+  // the recorder decides which, knowing when the tab's last action was.
+  if (window.top === window && location.href !== "about:blank") {
+    const nav = performance.getEntriesByType("navigation")[0];
+    report({ type: "navigate", args: { url: location.href, via: nav ? nav.type : "navigate" }, target: null,
+             url: location.href });
+  }
+
   const send = (type, el, args) => report({ type, args: args || {}, target: el ? describe(el) : null, url: location.href });
   const editable = (el) => el && (el.isContentEditable || el.tagName === "TEXTAREA" ||
     (el.tagName === "INPUT" && TEXTY.has((el.getAttribute("type") || "").toLowerCase())));

@@ -27,6 +27,7 @@ from trajectories.store import FILES, SHOTS, TrajectoryDir
 CAPTURE_JS = (Path(__file__).with_name("capture.js")).read_text()
 EVENT_URL = "http://mockapps-recorder.invalid/**"
 QUIET_SECONDS = 0.3
+NAVIGATION_GRACE_SECONDS = 3.0  # a new document this soon after an action in its tab is that action's doing
 
 
 def _now() -> datetime:
@@ -60,6 +61,8 @@ class Recorder:
         self._first_page_number = 1 + max((int(s.page[1:]) for s in self.steps if s.page[1:].isdigit()), default=-1)
         self._download_steps: dict[str, int] = {}
         self._stopping = False
+        self._last_action_at: dict[object, float] = {}
+        self._known_urls: dict[object, str] = {}  # each tab's URL as of its last recorded step
 
     # -- wiring -------------------------------------------------------------------------------
 
@@ -120,6 +123,10 @@ class Recorder:
 
     def _record(self, page, event: dict) -> None:
         kind = event["type"]
+        if kind == "navigate":
+            self._record_navigation(page, event)
+            return
+        self._last_action_at[page] = time.monotonic()
         args = dict(event.get("args") or {})
         target = Target.model_validate(event["target"]) if event.get("target") else None
         url = event.get("url") or page.url
@@ -139,13 +146,26 @@ class Recorder:
         self._last_page = page
         self._open_step(page, Action(type=kind, args=args), target, url)
 
-    def _open_step(self, page, action: Action, target: Target | None, url: str) -> None:
+    def _record_navigation(self, page, event: dict) -> None:
+        """A new document: a step of its own unless an action in this tab led to it a moment ago."""
+        since = time.monotonic() - self._last_action_at.get(page, float("-inf"))
+        if since < NAVIGATION_GRACE_SECONDS:
+            return
+        self._last_action_at[page] = time.monotonic()
+        url = self.urls.relative(event["args"]["url"])
+        # The server handled this document's request before the page could report it. When the pending step
+        # was already observed (quiet), whatever changed since is the navigation's doing, not that step's.
+        self._open_step(page, Action(type="navigate", args={"url": url, "via": event["args"].get("via")}), None,
+                        self._known_urls.get(page, "about:blank"), collect=not self._observed)
+
+    def _open_step(self, page, action: Action, target: Target | None, url: str, collect: bool = True) -> None:
         """Close the pending step (its changes are final now) and make this action the pending one."""
-        self._close_pending(next_url=url, next_page=page)
+        self._close_pending(next_url=url, next_page=page, collect=collect)
         self.pending = Step(index=self._next_index, sim_time=self.control.clock()["now"], wall_time=_now(),
                             app=self.urls.app_of(url), page=self._page_ids[page],
                             url_before=self.urls.relative(url), action=action, target=target)
         self._next_index += 1
+        self._known_urls[page] = url
         self._pending_page = page
         self._pending_since = time.monotonic()
         self._observed = False
@@ -158,11 +178,12 @@ class Recorder:
             self.last_seq = entries[-1]["seq"]
             self.pending.changes.extend(ChangeEntry.model_validate(e) for e in entries)
 
-    def _close_pending(self, next_url: str | None = None, next_page=None) -> None:
+    def _close_pending(self, next_url: str | None = None, next_page=None, collect: bool = True) -> None:
         step = self.pending
         if step is None:
             return
-        self._collect_changes()
+        if collect:
+            self._collect_changes()
         if next_page is not None and next_page is self._pending_page and next_url:
             step.url_after = self.urls.relative(next_url)
         elif self._pending_page is not None and not self._pending_page.is_closed():
@@ -185,6 +206,7 @@ class Recorder:
         self._track(page)
         self._open_step(page, Action(type="navigate", args={"url": relative_url}), None, page.url)
         self._last_page = page
+        self._last_action_at[page] = time.monotonic()
         page.goto(self.urls.absolute(relative_url))
 
     def tick(self) -> None:

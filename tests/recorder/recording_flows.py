@@ -28,4 +28,10 @@ def trainer_files_invoice(recorder, page) -> None:
     page.get_by_label("Amount, line 1").fill("4249.00")
     page.get_by_test_id("save").click()
     page.wait_for_load_state()
+    recorder.settle()  # what the recorder's idle tick does once the page is quiet
+    page.wait_for_timeout(3_100)  # past the recorder's grace period: the next document is the trainer's own doing
+    page.goto(recorder.urls.absolute("chat:/"))  # typed into the address bar
+    page.get_by_test_id("composer-input").fill("Entered BL-20931 in Books.")
+    page.get_by_test_id("composer-input").press("Enter")
+    page.wait_for_load_state()
     recorder.settle()

@@ -23,8 +23,11 @@ def test_a_removed_test_id_is_recovered_by_the_next_selector(browser, recorded):
     strip = "document.addEventListener('DOMContentLoaded', () => document.querySelectorAll('[data-testid=save]')" \
             ".forEach(el => el.removeAttribute('data-testid')))"
     report = replay(browser, recorded, "replay-recovered", prepare=lambda context, control: context.add_init_script(strip))
-    save = report.steps[-1]
+    _, steps = load(recorded[0])
+    index = next(s.index for s in steps if s.target and s.target.testid == "save")
+    save = report.steps[index]
     assert save.status == "recovered" and "selector 2 of" in save.reason
+    assert [s.status for s in report.steps if s.index != index] == ["ok"] * (len(steps) - 1)
     assert report.reproduced, report.summary()
 
 
@@ -78,7 +81,13 @@ def test_record_then_replay_reproduces_every_step(record_context, browser, app_u
     kinds = [s.action.type for s in steps]
     assert kinds[:2] == ["tab_open", "navigate"] and "fill" in kinds and "press" in kinds and "select" in kinds
     ops = [c.op for s in steps for c in s.changes]
-    assert "books.bill.create" in ops, ops
+    assert "books.bill.create" in ops and "chat.post" in ops, ops
+    typed = [s for s in steps if s.action.type == "navigate" and s.action.args.get("via")]
+    # the address-bar visit (chat:/ redirects to a channel), not the documents links and buttons led to
+    assert len(typed) == 1 and typed[0].action.args["url"].startswith("chat:/archives/")
+    assert [c.op for c in typed[0].changes] == ["chat.mark"]  # reading the channel is the visit's doing
+    post = next(s for s in steps if any(c.op == "chat.post" for c in s.changes))
+    assert post.action.type == "press" and post.action.args["key"] == "Enter"
     save = next(s for s in steps if any(c.op == "books.bill.create" for c in s.changes))
     assert save.action.type == "click" and save.target.testid == "save"
     fills = [s for s in steps if s.action.type == "fill" and s.target.label == "Bill no."]
