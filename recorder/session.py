@@ -141,10 +141,14 @@ class Recorder:
         if same and kind == "click" and pending.action.type == "click" and args.get("click_count", 1) > 1:
             pending.action.args["click_count"] = args["click_count"]  # a double click replaces its click
             return
-        if self._last_page is not None and page is not self._last_page:
-            self._open_step(page, Action(type="tab_switch"), None, url)
-        self._last_page = page
+        self._switch_to(page, url)
         self._open_step(page, Action(type=kind, args=args), target, url)
+
+    def _switch_to(self, page, url: str, collect: bool = True) -> None:
+        """An action in another tab than the last one: the switch is a step of its own."""
+        if self._last_page is not None and page is not self._last_page:
+            self._open_step(page, Action(type="tab_switch"), None, url, collect=collect)
+        self._last_page = page
 
     def _record_navigation(self, page, event: dict) -> None:
         """A new document: a step of its own unless an action in this tab led to it a moment ago."""
@@ -152,11 +156,14 @@ class Recorder:
         if since < NAVIGATION_GRACE_SECONDS:
             return
         self._last_action_at[page] = time.monotonic()
-        url = self.urls.relative(event["args"]["url"])
         # The server handled this document's request before the page could report it. When the pending step
         # was already observed (quiet), whatever changed since is the navigation's doing, not that step's.
+        if not self._observed:
+            self._collect_changes()
+        self._switch_to(page, self._known_urls.get(page, "about:blank"), collect=False)
+        url = self.urls.relative(event["args"]["url"])
         self._open_step(page, Action(type="navigate", args={"url": url, "via": event["args"].get("via")}), None,
-                        self._known_urls.get(page, "about:blank"), collect=not self._observed)
+                        self._known_urls.get(page, "about:blank"), collect=False)
 
     def _open_step(self, page, action: Action, target: Target | None, url: str, collect: bool = True) -> None:
         """Close the pending step (its changes are final now) and make this action the pending one."""
@@ -188,6 +195,7 @@ class Recorder:
             step.url_after = self.urls.relative(next_url)
         elif self._pending_page is not None and not self._pending_page.is_closed():
             step.url_after = self.urls.relative(self._pending_page.url)
+            self._known_urls[self._pending_page] = self._pending_page.url
         self._closed.append((step, self._downloads_of_pending))
         self.pending, self._downloads_of_pending = None, []
 
@@ -195,9 +203,9 @@ class Recorder:
         data = base64.b64decode(file.pop("base64", "") or b"")
         digest = hashlib.sha256(data).hexdigest()
         (self.folder.path / FILES / digest).write_bytes(data)
-        source = f"download:{self._download_steps[digest]}" if digest in self._download_steps else "local"
+        # "local" until the flush, which knows every earlier download (they are written in step order)
         return {"name": file["name"], "size": len(data), "sha256": digest, "mime": file.get("mime") or None,
-                "source": source}
+                "source": "local"}
 
     # -- the recorder's own time ----------------------------------------------------------------
 
@@ -246,6 +254,9 @@ class Recorder:
                     step.action.args.update(entry)
                 else:
                     step.action.args.setdefault("downloads", []).append(entry)
+            for file in step.action.args.get("files", []) if step.action.type == "upload" else []:
+                if file["sha256"] in self._download_steps:
+                    file["source"] = f"download:{self._download_steps[file['sha256']]}"
             self.folder.append_step(step)
             self.steps.append(step)
 

@@ -14,8 +14,9 @@ def trainer_files_invoice(recorder, page) -> None:
     page.wait_for_load_state()
     page.get_by_role("link", name=re.compile("BL-20931")).first.click()
     page.wait_for_load_state()
-    with page.expect_download():
+    with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download")).first.click()
+    invoice_pdf = download.value.path()
     page.get_by_role("navigation", name="Apps").get_by_test_id("switch-books").click()
     page.wait_for_load_state()
     page.get_by_role("button", name="+ New").click()
@@ -26,8 +27,22 @@ def trainer_files_invoice(recorder, page) -> None:
     page.get_by_label("Bill no.").fill("BL-20931")
     page.get_by_label("Category, line 1").select_option(label="5100 Freight In")
     page.get_by_label("Amount, line 1").fill("4249.00")
+    page.get_by_label("Attachment").set_input_files(
+        files=[{"name": "Invoice_BL-20931.pdf", "mimeType": "application/pdf", "buffer": open(invoice_pdf, "rb").read()}])
     page.get_by_test_id("save").click()
     page.wait_for_load_state()
+
+    # a second tab: the A/P reconciliation workbook, the amount typed into a cell with the keyboard
+    sheets = page.context.new_page()
+    sheets.goto(recorder.urls.absolute("sheets:/"))
+    sheets.get_by_role("link", name="AP Reconciliation March 2026").click()
+    sheets.wait_for_selector("#sheet-page[data-ready='1']")
+    saved = int(sheets.locator("#sheet-page").get_attribute("data-saved") or 0)
+    sheets.get_by_role("gridcell", name="K2", exact=True).click()
+    sheets.keyboard.type("4249")
+    sheets.keyboard.press("Enter")
+    sheets.wait_for_function(f"+document.getElementById('sheet-page').dataset.saved > {saved}")
+    page.bring_to_front()
     recorder.settle()  # what the recorder's idle tick does once the page is quiet
     page.wait_for_timeout(3_100)  # past the recorder's grace period: the next document is the trainer's own doing
     page.goto(recorder.urls.absolute("chat:/"))  # typed into the address bar

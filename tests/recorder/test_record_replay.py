@@ -81,11 +81,18 @@ def test_record_then_replay_reproduces_every_step(record_context, browser, app_u
     kinds = [s.action.type for s in steps]
     assert kinds[:2] == ["tab_open", "navigate"] and "fill" in kinds and "press" in kinds and "select" in kinds
     ops = [c.op for s in steps for c in s.changes]
-    assert "books.bill.create" in ops and "chat.post" in ops, ops
+    assert "books.bill.create" in ops and "chat.post" in ops and any(op.startswith("sheets.") for op in ops), ops
+    upload = next(s for s in steps if s.action.type == "upload")
+    download = next(s for s in steps if s.action.args.get("downloads"))
+    assert upload.action.args["files"][0]["source"] == f"download:{download.index}"
+    assert upload.action.args["files"][0]["sha256"] == download.action.args["downloads"][0]["sha256"]
+    assert "tab_open" in kinds[1:] and "tab_switch" in kinds
+    assert {s.page for s in steps} == {"p0", "p1"}
     typed = [s for s in steps if s.action.type == "navigate" and s.action.args.get("via")]
     # the address-bar visit (chat:/ redirects to a channel), not the documents links and buttons led to
-    assert len(typed) == 1 and typed[0].action.args["url"].startswith("chat:/archives/")
-    assert [c.op for c in typed[0].changes] == ["chat.mark"]  # reading the channel is the visit's doing
+    assert [s.action.args["url"] for s in typed][0] == "sheets:/" and len(typed) == 2
+    assert typed[1].action.args["url"].startswith("chat:/archives/")
+    assert [c.op for c in typed[1].changes] == ["chat.mark"]  # reading the channel is the visit's doing
     post = next(s for s in steps if any(c.op == "chat.post" for c in s.changes))
     assert post.action.type == "press" and post.action.args["key"] == "Enter"
     save = next(s for s in steps if any(c.op == "books.bill.create" for c in s.changes))
