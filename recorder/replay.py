@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import time
@@ -165,9 +166,11 @@ class Replayer:
                     result.expected, result.actual = expected, normalize(actual)
                     break
             else:
-                recorded = self.folder.path / (meta.final_state or "state.json")
+                recorded = self.folder.path / (meta.final_state or "state.json.gz")
                 if recorded.exists():
-                    want = json.loads(recorded.read_text())
+                    opener = gzip.open if recorded.suffix == ".gz" else open
+                    with opener(recorded, "rt", encoding="utf-8") as handle:
+                        want = json.load(handle)
                     have = self.control.states()
                     # the dumps name their world; what must match is the data
                     report.state_differences = sorted(app for app in want if want[app].get("tables")

@@ -12,6 +12,7 @@ replaces its single click.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import time
@@ -280,8 +281,10 @@ class Recorder:
         self._stopping = True
         self._close_pending()
         self._flush()
-        (self.folder.path / "state.json").write_text(json.dumps(self.control.states(), sort_keys=True))
-        self.meta.final_state = "state.json"
+        # compressed: state dumps are large and repetitive (golden trajectories live in the repository)
+        with gzip.open(self.folder.path / "state.json.gz", "wt", encoding="utf-8") as handle:
+            json.dump(self.control.states(), handle, sort_keys=True)
+        self.meta.final_state = "state.json.gz"
         self.meta.end = _now()
         self.meta.status = status
         self.folder.write_meta(self.meta)

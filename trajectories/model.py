@@ -152,5 +152,5 @@ class Trajectory(_Model):
     outcome: Literal["passed", "failed", "unchecked"] | None = None
     score: float | None = Field(default=None, description="Partial credit in [0, 1] from the task's checks.")
     checks: list[CheckResult] = Field(default_factory=list)
-    final_state: str | None = Field(default=None, description="Path of the final state dump (state.json).")
+    final_state: str | None = Field(default=None, description="Path of the final state dump of every app (state.json.gz).")
     start_pages: list[str] = Field(default_factory=list, description="App-relative URLs opened at the start.")

@@ -1,0 +1,136 @@
+"""Scoring a task on a world: each checkpoint against the apps' normalized state and the change log."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+
+from mock_apps.tasks.model import Checkpoint, RowQuery, Task
+
+
+@dataclass
+class CheckpointResult:
+    """One checkpoint's outcome with a human-readable reason when it failed."""
+
+    name: str
+    passed: bool
+    weight: float
+    reason: str | None = None
+
+
+@dataclass
+class Score:
+    """A task's outcome: partial credit, pass/fail and every checkpoint."""
+
+    task: str
+    checkpoints: list[CheckpointResult] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        """Weighted share of passed checkpoints, in [0, 1]."""
+        total = sum(c.weight for c in self.checkpoints)
+        return sum(c.weight for c in self.checkpoints if c.passed) / total if total else 0.0
+
+    @property
+    def passed(self) -> bool:
+        """True when every checkpoint passed."""
+        return all(c.passed for c in self.checkpoints)
+
+    def reasons(self) -> list[str]:
+        """Why the failed checkpoints failed."""
+        return [f"{c.name}: {c.reason}" for c in self.checkpoints if not c.passed]
+
+
+def _matches(value, wanted) -> bool:
+    if isinstance(wanted, dict) and "contains" in wanted:
+        return isinstance(value, str) and wanted["contains"].lower() in value.lower()
+    if isinstance(wanted, dict) and "in" in wanted:
+        return value in wanted["in"]
+    return value == wanted
+
+
+class World:
+    """The data a task is checked on: each app's state tables and the world's change log."""
+
+    def __init__(self, states: dict[str, dict], changes: list[dict]):
+        self.tables = {app: state["tables"] for app, state in states.items()}
+        self.changes = changes
+
+    def rows(self, query: RowQuery) -> list[dict]:
+        """The rows a query selects (refs resolved first)."""
+        where = {column: self._resolve(value) for column, value in query.where.items()}
+        return [row for row in self.tables[query.app][query.table]
+                if all(_matches(row.get(column), wanted) for column, wanted in where.items())]
+
+    def _resolve(self, value):
+        if isinstance(value, dict) and "ref" in value:
+            found = self.rows(RowQuery.model_validate(value["ref"]))
+            return found[0].get("id", found[0].get("pk")) if len(found) == 1 else {"in": []}
+        return value
+
+
+def _describe(query: RowQuery) -> str:
+    shown = ", ".join(f"{k}={v if not isinstance(v, dict) else '…'}" for k, v in query.where.items())
+    return f"{query.app} {query.table} with {shown}" if shown else f"{query.app} {query.table}"
+
+
+def evaluate(checkpoint: Checkpoint, world: World) -> CheckpointResult:
+    """Run one checkpoint."""
+    result = CheckpointResult(checkpoint.name, True, checkpoint.weight)
+
+    def fail(reason: str) -> CheckpointResult:
+        result.passed = False
+        result.reason = reason + (f" ({checkpoint.hint})" if checkpoint.hint else "")
+        return result
+
+    if checkpoint.exists is not None:
+        rows = world.rows(checkpoint.exists)
+        if not rows:
+            return fail(f"no {_describe(checkpoint.exists)}")
+        if checkpoint.count is not None and len(rows) != checkpoint.count:
+            return fail(f"{len(rows)} rows of {_describe(checkpoint.exists)}, expected {checkpoint.count}")
+        for row in rows:
+            wrong = {k: row.get(k) for k, v in checkpoint.expect.items() if not _matches(row.get(k), world._resolve(v))}
+            if wrong:
+                shown = ", ".join(f"{k} is {v!r}, expected {checkpoint.expect[k]!r}" for k, v in wrong.items())
+                return fail(f"{_describe(checkpoint.exists)}: {shown}")
+    elif checkpoint.absent is not None:
+        rows = world.rows(checkpoint.absent)
+        if rows:
+            return fail(f"{len(rows)} unexpected {_describe(checkpoint.absent)}")
+    elif checkpoint.only_ops is not None:
+        for entry in world.changes:
+            if not any(fnmatch.fnmatchcase(entry["op"], pattern) for pattern in checkpoint.only_ops):
+                return fail(f"change {entry['seq']} did {entry['op']} {entry['args']}, which the task does not call for")
+    elif checkpoint.untouched is not None:
+        query = checkpoint.untouched
+        for entry in world.changes:
+            if entry["app"] != query.app:
+                continue
+            for change in entry["changes"]:
+                if change["table"] != query.table or change["kind"] == "insert":
+                    continue
+                row = change["before"] or {}
+                if all(_matches(row.get(k), world._resolve(v)) for k, v in query.where.items()) and not (
+                        checkpoint.unless and all(_matches(row.get(k), v) for k, v in checkpoint.unless.items())):
+                    return fail(f"{entry['op']} (change {entry['seq']}) {change['kind']}d {query.table} "
+                                f"{change['key']} {_label(row)}")
+    return result
+
+
+def _label(row: dict) -> str:
+    for column in ("doc_number", "display_name", "name", "subject", "title"):
+        if row.get(column):
+            return f"({column} {row[column]!r})"
+    return ""
+
+
+def score(task: Task, states: dict[str, dict], changes: list[dict]) -> Score:
+    """Score a task on a world's state dumps (per app) and change log."""
+    world = World(states, changes)
+    return Score(task.id, [evaluate(c, world) for c in task.checks])
+
+
+def score_world(task: Task, control) -> Score:
+    """Score a task on a live world through the control API (a ControlClient)."""
+    return score(task, control.states(), control.changes())
