@@ -19,44 +19,86 @@ def _app_urls(args) -> dict[str, str]:
 
 
 def cmd_record(args) -> int:
-    """Record a session in a fresh world until the browser is closed (or Ctrl-C)."""
+    """Record a session in a fresh world until Submit, Give up, or the last window closes."""
     from playwright.sync_api import sync_playwright
 
     from mock_apps.core import browser
+    from recorder.panel import TaskPanel
     from recorder.session import begin, resume
 
+    task = None
+    if args.task:
+        from mock_apps.tasks import get_task
+
+        task = get_task(args.task)  # an unknown task fails here, before anything starts
     urls = _app_urls(args)
     out = Path(args.out or f"trajectories/{time.strftime('%Y%m%d-%H%M%S')}")
     world_id = args.world or f"rec-{int(time.time())}"
-    start_pages = tuple(args.start or ["mail:/"])
+    start_pages = tuple(args.start or (task.start_pages if task else ["mail:/"]))
     extra = (f"--remote-debugging-port={args.cdp_port}",) if args.cdp_port else ()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(**browser.launch_args(headless=args.headless, extra_args=extra))
         context = chromium.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+        panel = TaskPanel(context, task)
         if args.resume:
             out = Path(args.resume)
-            recorder = resume(context, out, urls, shots=not args.no_shots)
+            recorder = resume(context, out, urls, shots=not args.no_shots, ignore_pages=(panel.page,))
             world_id = recorder.meta.world
         else:
-            recorder = begin(context, out, urls, world_id, scenario=args.scenario, task=args.task,
-                             trainer=args.trainer, start_pages=start_pages, shots=not args.no_shots)
-        print(f"recording into {out} (world {world_id}); close the browser to finish, Ctrl-C to abandon", flush=True)
-        status = "complete"
-        try:
-            while context.pages:
-                recorder.tick()
-                try:
-                    context.pages[0].wait_for_timeout(100)
-                except Exception:
-                    if context.pages:  # the last window closing under the wait is the normal end
-                        raise
-        except KeyboardInterrupt:
-            status = "abandoned"
-        except Exception:  # the browser went away under us
-            status = "incomplete"
-        meta = recorder.stop(status, observe=bool(context.pages))
-    print(f"{meta.status}: {len(recorder.steps)} steps in {out}")
+            recorder = begin(context, out, urls, world_id, scenario=args.scenario or (task.scenario if task else None),
+                             task=task.id if task else None, trainer=args.trainer, start_pages=start_pages,
+                             shots=not args.no_shots, ignore_pages=(panel.page,))
+        print(f"recording into {out} (world {world_id}); Submit or Give up in the task panel, or close the "
+              "browser, to finish", flush=True)
+        status = _record_until_done(context, panel, recorder)
+        working = any(not p.is_closed() for p in context.pages if p is not panel.page)
+        meta = recorder.stop(status, observe=working)
+        if task is not None and status == "complete":
+            meta = _score(recorder, task, panel)
+        if not args.headless and not panel.page.is_closed():
+            panel.page.wait_for_event("close", timeout=0)  # the trainer reads the result, then closes the tab
+    outcome = f", {meta.outcome} (score {meta.score:.2f})" if meta.outcome else ""
+    print(f"{meta.status}{outcome}: {len(recorder.steps)} steps in {out}")
     return 0
+
+
+def _record_until_done(context, panel, recorder) -> str:
+    """Keep the recorder ticking until the trainer decides; the status the trajectory ends with."""
+    try:
+        while panel.choice is None:
+            working = [p for p in context.pages if p is not panel.page and not p.is_closed()]
+            if not working:
+                return "complete"  # the trainer closed the apps' windows
+            recorder.tick()
+            try:
+                working[0].wait_for_timeout(100)
+            except Exception:
+                if any(not p.is_closed() for p in context.pages if p is not panel.page):
+                    raise  # not a window closing under the wait
+    except KeyboardInterrupt:
+        return "abandoned"
+    except Exception:  # the browser went away under us
+        return "incomplete"
+    return "complete" if panel.choice == "submit" else "abandoned"
+
+
+def _score(recorder, task, panel):
+    """Run the task's checks on the world, store the outcome in the trajectory, show it in the panel."""
+    from mock_apps.tasks.checks import score_world
+    from trajectories.model import CheckResult
+
+    result = score_world(task, recorder.control)
+    meta = recorder.meta
+    meta.outcome = "passed" if result.passed else "failed"
+    meta.score = result.score
+    meta.checks = [CheckResult(name=c.name, passed=c.passed, weight=c.weight, reason=c.reason)
+                   for c in result.checkpoints]
+    recorder.folder.write_meta(meta)
+    headline = (f"Passed: all {len(result.checkpoints)} checks." if result.passed else
+                f"Not yet: score {result.score:.0%}.") + f" Saved in {recorder.folder.path}."
+    panel.show(result.passed, headline, [f"{'✓' if c.passed else '✗'} {c.name}" + (f": {c.reason}" if c.reason else "")
+                                         for c in result.checkpoints])
+    return meta
 
 
 def cmd_replay(args) -> int:
@@ -80,9 +122,20 @@ def cmd_replay(args) -> int:
         report = Replayer(chromium, AppUrls(urls), ControlClient(urls, world_id), args.dir, speed=args.speed).run()
         chromium.close()
     print(report.summary())
+    checks_ok = True
+    result_dict = None
+    if meta.task and report.reproduced:
+        from mock_apps.tasks import get_task
+        from mock_apps.tasks.checks import score_world
+
+        result = score_world(get_task(meta.task), ControlClient(urls, world_id))
+        checks_ok = result.passed or meta.outcome != "passed"
+        result_dict = {"passed": result.passed, "score": result.score, "reasons": result.reasons()}
+        print(f"task checks: {'passed' if result.passed else 'failed'} (score {result.score:.2f})"
+              + "".join(f"\n  {r}" for r in result.reasons()))
     if args.report:
-        Path(args.report).write_text(json.dumps(report.to_dict(), indent=2, default=str))
-    return 0 if report.reproduced else 1
+        Path(args.report).write_text(json.dumps({**report.to_dict(), "checks": result_dict}, indent=2, default=str))
+    return 0 if report.reproduced and checks_ok else 1
 
 
 def register(subparsers) -> None:

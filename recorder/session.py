@@ -26,7 +26,7 @@ from trajectories.model import Action, ChangeEntry, Observation, Step, Target, T
 from trajectories.store import FILES, SHOTS, TrajectoryDir
 
 CAPTURE_JS = (Path(__file__).with_name("capture.js")).read_text()
-EVENT_URL = "http://mockapps-recorder.invalid/**"
+EVENT_URL = "http://mockapps-recorder.invalid/event"
 QUIET_SECONDS = 0.3
 NAVIGATION_GRACE_SECONDS = 3.0  # a new document this soon after an action in its tab is that action's doing
 
@@ -39,7 +39,8 @@ class Recorder:
     """Records the actions taken in one browser context into a trajectory directory."""
 
     def __init__(self, context, folder: TrajectoryDir, meta: Trajectory, urls: AppUrls, control: ControlClient,
-                 shots: bool = True, steps: list[Step] | None = None):
+                 shots: bool = True, steps: list[Step] | None = None, ignore_pages: tuple = ()):
+        self.ignored = set(ignore_pages)  # tabs that are not the trainer's work (the task panel)
         self.context = context
         self.folder = folder
         self.meta = meta
@@ -73,7 +74,8 @@ class Recorder:
         self.context.add_init_script(CAPTURE_JS)
         self.context.on("page", self._on_page)
         for page in self.context.pages:
-            self._track(page)
+            if page not in self.ignored:
+                self._track(page)
         return self
 
     def page_id(self, page) -> str:
@@ -92,6 +94,9 @@ class Recorder:
     def _on_event(self, route) -> None:
         try:
             page = route.request.frame.page
+            if page in self.ignored:
+                route.fulfill(status=204, headers={"Access-Control-Allow-Origin": "*"})
+                return
             self._track(page)
             self._record(page, json.loads(route.request.post_data or "{}"))
         except Exception as error:  # one bad event must not stop the recording or the page
@@ -99,6 +104,8 @@ class Recorder:
         route.fulfill(status=204, headers={"Access-Control-Allow-Origin": "*"})
 
     def _on_page(self, page) -> None:
+        if page in self.ignored:
+            return
         opener = page.opener()
         self._track(page)
         if opener is not None and self.pending is not None and self.pending.page == self._page_ids.get(opener):
@@ -293,7 +300,8 @@ class Recorder:
 
 def begin(context, out: Path | str, app_urls: dict[str, str], world_id: str, *, scenario: str | None = None,
           task: str | None = None, trainer: str | None = None, start_pages: tuple[str, ...] = (),
-          shots: bool = True, control_token: str | None = None, reset: bool = True) -> Recorder:
+          shots: bool = True, control_token: str | None = None, reset: bool = True,
+          ignore_pages: tuple = ()) -> Recorder:
     """Reset the world, create the trajectory directory, attach a Recorder and open the start pages."""
     from mock_apps.core.template import source_fingerprint
     from mock_apps.scenarios import get_scenario
@@ -310,15 +318,17 @@ def begin(context, out: Path | str, app_urls: dict[str, str], world_id: str, *, 
                                "viewport": viewport},
                       trainer=trainer, start=_now(), start_pages=list(start_pages))
     folder = TrajectoryDir(out).create(meta)
-    recorder = Recorder(context, folder, meta, AppUrls(app_urls), control, shots=shots).start()
+    recorder = Recorder(context, folder, meta, AppUrls(app_urls), control, shots=shots,
+                        ignore_pages=ignore_pages).start()
+    work_pages = [p for p in context.pages if p not in recorder.ignored]
     for i, url in enumerate(start_pages):
-        page = context.pages[i] if i < len(context.pages) else context.new_page()
+        page = work_pages[i] if i < len(work_pages) else context.new_page()
         recorder.navigate(page, url)
     return recorder
 
 
 def resume(context, out: Path | str, app_urls: dict[str, str], *, control_token: str | None = None,
-           shots: bool = True) -> Recorder:
+           shots: bool = True, ignore_pages: tuple = ()) -> Recorder:
     """Continue an incomplete trajectory in its own world, from the page its last step left."""
     from mock_apps.core.errors import MockAppsError
     from trajectories.store import load
@@ -332,9 +342,11 @@ def resume(context, out: Path | str, app_urls: dict[str, str], *, control_token:
     control = ControlClient(app_urls, meta.world, token=control_token)
     control.clock()  # the world must still exist: a clear error otherwise
     context.add_cookies([{"name": "mockworld", "value": meta.world, "url": url} for url in app_urls.values()])
-    recorder = Recorder(context, folder, meta, AppUrls(app_urls), control, shots=shots, steps=steps).start()
+    recorder = Recorder(context, folder, meta, AppUrls(app_urls), control, shots=shots, steps=steps,
+                        ignore_pages=ignore_pages).start()
     last_url = next((s.url_after or s.url_before for s in reversed(steps) if (s.url_after or s.url_before)
                      .split(":", 1)[0] in app_urls), meta.start_pages[0] if meta.start_pages else "mail:/")
-    page = context.pages[0] if context.pages else context.new_page()
+    work_pages = [p for p in context.pages if p not in recorder.ignored]
+    page = work_pages[0] if work_pages else context.new_page()
     recorder.navigate(page, last_url)
     return recorder

@@ -16,7 +16,13 @@ from mock_apps.core.server import Sandbox
 from mock_apps.core.settings import Settings
 from trajectories.store import load
 
+from recorder.panel import PANEL_URL
 from test_trajectory_cli import _free_base
+
+
+def work_page(browser):
+    """The recorded browser's first app tab (not the task panel)."""
+    return next(p for p in browser.contexts[0].pages if not p.url.startswith(PANEL_URL))
 
 
 @pytest.mark.slow
@@ -32,7 +38,7 @@ def test_killed_recorder_leaves_an_incomplete_trajectory_that_resume_finishes(pl
         try:
             assert "recording into" in proc.stdout.readline()
             browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{cdp}")
-            page = browser.contexts[0].pages[0]
+            page = work_page(browser)
             page.wait_for_load_state()
             search = page.get_by_role("searchbox", name="Search mail")
             search.fill("invoice")
@@ -55,12 +61,12 @@ def test_killed_recorder_leaves_an_incomplete_trajectory_that_resume_finishes(pl
                                     "--cdp-port", str(cdp)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert "recording into" in resumed.stdout.readline()
         browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{cdp}")
-        page = browser.contexts[0].pages[0]
+        page = work_page(browser)
         page.wait_for_load_state()
         page.get_by_role("navigation", name="Apps").get_by_test_id("switch-books").click()
         page.wait_for_load_state()
         time.sleep(0.5)
-        page.close()  # the trainer closes the window: the recording is complete
+        page.close()  # the trainer closes the apps' window: the recording is complete
         output = resumed.communicate(timeout=60)[0]
         assert resumed.returncode == 0, output
     meta, after = load(out)
