@@ -22,6 +22,8 @@ def cmd_tasks(args) -> int:
     if args.tasks_command == "docs":
         print(docs())
         return 0
+    if args.tasks_command == "record-golden":
+        return record_golden_trajectories(args.tasks)
     task = get_task(args.task)
     if args.tasks_command == "show":
         if args.json:
@@ -43,6 +45,33 @@ def cmd_tasks(args) -> int:
         print(f"  {'PASS' if c.passed else 'FAIL'} [{c.weight:g}] {c.name}" + (f": {c.reason}" if c.reason else ""))
     print(f"{task.id} in world {args.world}: score {result.score:.2f}, {'passed' if result.passed else 'failed'}")
     return 0 if result.passed else 1
+
+
+def record_golden_trajectories(task_ids: list[str]) -> int:
+    """Re-record the golden trajectories (all, or the named tasks) on a private sandbox."""
+    import shutil
+    import tempfile
+    from dataclasses import replace
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from mock_apps.core import browser
+    from mock_apps.core.server import Sandbox
+    from mock_apps.core.settings import APP_NAMES, Settings
+    from mock_apps.tasks.demos import GOLDEN, record_golden
+
+    tasks = [get_task(t) for t in task_ids] if task_ids else all_tasks()
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright, \
+            Sandbox(replace(Settings(), data_dir=Path(tmp)), ephemeral=True) as sandbox:
+        chromium = browser.launch(playwright, headless=True)
+        urls = {app: sandbox.url(app) for app in APP_NAMES}
+        for i, task in enumerate(tasks):
+            out = GOLDEN / task.id
+            shutil.rmtree(out, ignore_errors=True)
+            record_golden(task, chromium, urls, f"golden-{i}", out)
+            print(f"recorded {task.id} into {out}")
+    return 0
 
 
 def docs() -> str:
@@ -69,4 +98,6 @@ def register(subparsers) -> None:
     check.add_argument("--world", default="default")
     check.add_argument("--base-port", type=int)
     sub.add_parser("docs", help="print the task documentation page (Markdown)")
+    golden = sub.add_parser("record-golden", help="re-record the reference demonstrations as golden trajectories")
+    golden.add_argument("tasks", nargs="*", help="task ids (default: all)")
     parser.set_defaults(func=cmd_tasks)

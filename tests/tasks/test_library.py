@@ -96,3 +96,12 @@ def test_duplicate_task_id_names_both_files(tmp_path):
 def test_unknown_task_suggests_the_closest():
     with pytest.raises(TaskError, match="did you mean 'enter-summit-invoice-once'"):
         get_task("enter-sumit-invoice-once")
+
+
+def test_task_docs_page_is_current():
+    from pathlib import Path
+
+    from mock_apps.tasks.cli import docs
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "TASKS.md"
+    assert page.read_text() == docs() + "\n", "regenerate with: mockapps tasks docs > docs/TASKS.md"
