@@ -32,14 +32,22 @@ def trainer_files_invoice(recorder, page) -> None:
     page.get_by_test_id("save").click()
     page.wait_for_load_state()
 
-    # a second tab: the A/P reconciliation workbook, the amount typed into a cell with the keyboard
+    # the bill's balance copied with the keyboard, for the workbook
+    page.get_by_test_id("balance").select_text()
+    page.keyboard.press("Control+C")
+
+    # a second tab: the A/P reconciliation workbook; the amount pasted into K2, a note typed into K3
     sheets = page.context.new_page()
     sheets.goto(recorder.urls.absolute("sheets:/"))
     sheets.get_by_role("link", name="AP Reconciliation March 2026").click()
     sheets.wait_for_selector("#sheet-page[data-ready='1']")
     saved = int(sheets.locator("#sheet-page").get_attribute("data-saved") or 0)
     sheets.get_by_role("gridcell", name="K2", exact=True).click()
-    sheets.keyboard.type("4249")
+    sheets.keyboard.press("Control+V")
+    sheets.wait_for_function(f"+document.getElementById('sheet-page').dataset.saved > {saved}")
+    saved = int(sheets.locator("#sheet-page").get_attribute("data-saved") or 0)
+    sheets.get_by_role("gridcell", name="K3", exact=True).click()
+    sheets.keyboard.type("BL-20931")
     sheets.keyboard.press("Enter")
     sheets.wait_for_function(f"+document.getElementById('sheet-page').dataset.saved > {saved}")
     page.bring_to_front()

@@ -87,6 +87,10 @@ def test_record_then_replay_reproduces_every_step(record_context, browser, app_u
     assert upload.action.args["files"][0]["source"] == f"download:{download.index}"
     assert upload.action.args["files"][0]["sha256"] == download.action.args["downloads"][0]["sha256"]
     assert "tab_open" in kinds[1:] and "tab_switch" in kinds
+    copy = next(s for s in steps if s.action.type == "copy")
+    paste = next(s for s in steps if s.action.type == "paste")
+    assert copy.action.args["text"] == paste.action.args["text"] == "$4,249.00"
+    assert paste.page != copy.page and any(c.op.startswith("sheets.") for c in paste.changes)
     assert {s.page for s in steps} == {"p0", "p1"}
     typed = [s for s in steps if s.action.type == "navigate" and s.action.args.get("via")]
     # the address-bar visit (chat:/ redirects to a channel), not the documents links and buttons led to
