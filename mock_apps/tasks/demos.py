@@ -14,6 +14,8 @@ BILL_TASKS = {  # task id -> (invoice, vendor, date, account, amount as typed, v
                                         "2040.00", True),
     "enter-summit-invoice-once": ("SP-88412", "Summit Packaging Co.", "2026-03-20", "Inventory Asset", "1555.50",
                                   False),
+    "enter-bill-track-and-report": ("BL-20931", "Brightline Logistics", "2026-03-18", "Freight In", "4249.00",
+                                    False),
 }
 
 
@@ -59,6 +61,37 @@ def enter_bill_from_mail(page, task: Task) -> None:
     page.wait_for_load_state()
 
 
+def _type_cell(page, a1: str, text: str) -> None:
+    saved = int(page.locator("#sheet-page").get_attribute("data-saved") or 0)
+    page.get_by_role("gridcell", name=a1, exact=True).click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"+document.getElementById('sheet-page').dataset.saved > {saved}")
+
+
+def enter_track_and_report(page, task: Task) -> None:
+    """The bill from the mail into Books, a new row on the Open Bills sheet, a word in #finance."""
+    enter_bill_from_mail(page, task)
+    switcher = page.get_by_role("navigation", name="Apps")
+    switcher.get_by_test_id("switch-sheets").click()
+    page.get_by_role("link", name="AP Reconciliation March 2026").click()
+    page.wait_for_selector("#sheet-page[data-ready='1']")
+    row = 2
+    while page.get_by_role("gridcell", name=f"A{row}", exact=True).inner_text().strip():
+        row += 1  # the first empty row under the open bills
+    _type_cell(page, f"A{row}", "Brightline Logistics")
+    _type_cell(page, f"B{row}", "BL-20931")
+    _type_cell(page, f"E{row}", "4249")
+    switcher.get_by_test_id("switch-chat").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("side-finance").click()
+    page.wait_for_load_state()
+    composer = page.get_by_test_id("composer-input")
+    composer.fill("BL-20931 from Brightline Logistics ($4,249.00) is entered in Books and on the Open Bills sheet.")
+    composer.press("Enter")
+    page.wait_for_load_state()
+
+
 def announce_in_channel(page, task: Task) -> None:
     """Open the channel from the sidebar and post the message with Enter."""
     page.get_by_test_id(f"side-{task.params['channel']}").click()
@@ -71,6 +104,8 @@ def announce_in_channel(page, task: Task) -> None:
 
 def demo_for(task: Task):
     """The reference demonstration of a task, or None."""
+    if task.id == "enter-bill-track-and-report":
+        return enter_track_and_report
     if task.template == "enter-mailed-bill" or task.id in BILL_TASKS:
         return enter_bill_from_mail
     if task.template == "announce-in-channel":
