@@ -5,17 +5,9 @@ from email.message import EmailMessage
 
 import pytest
 import requests
-from google.oauth2.credentials import Credentials
-from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from mock_apps.mail import mime
-
-
-@pytest.fixture
-def gmail(world):
-    return build("gmail", "v1", static_discovery=True, credentials=Credentials("any-token"),
-                 client_options={"api_endpoint": world.api_url("mail") + "/"})
 
 
 def test_list_with_query_and_get_full_raw_and_attachment(gmail):
