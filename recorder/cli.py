@@ -83,17 +83,10 @@ def _record_until_done(context, panel, recorder) -> str:
 
 
 def _score(recorder, task, panel):
-    """Run the task's checks on the world, store the outcome in the trajectory, show it in the panel."""
-    from mock_apps.tasks.checks import score_world
-    from trajectories.model import CheckResult
+    """Score the recording, store the outcome, and tell the trainer in the panel."""
+    from recorder.session import score_recording
 
-    result = score_world(task, recorder.control)
-    meta = recorder.meta
-    meta.outcome = "passed" if result.passed else "failed"
-    meta.score = result.score
-    meta.checks = [CheckResult(name=c.name, passed=c.passed, weight=c.weight, reason=c.reason)
-                   for c in result.checkpoints]
-    recorder.folder.write_meta(meta)
+    meta, result = score_recording(recorder, task)
     headline = (f"Passed: all {len(result.checkpoints)} checks." if result.passed else
                 f"Not yet: score {result.score:.0%}.") + f" Saved in {recorder.folder.path}."
     panel.show(result.passed, headline, [f"{'✓' if c.passed else '✗'} {c.name}" + (f": {c.reason}" if c.reason else "")

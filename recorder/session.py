@@ -327,6 +327,21 @@ def begin(context, out: Path | str, app_urls: dict[str, str], world_id: str, *, 
     return recorder
 
 
+def score_recording(recorder: Recorder, task):
+    """Run a task's checks on the recorded world and store outcome, score and checkpoints in trajectory.json."""
+    from mock_apps.tasks.checks import score_world
+    from trajectories.model import CheckResult
+
+    result = score_world(task, recorder.control)
+    meta = recorder.meta
+    meta.outcome = "passed" if result.passed else "failed"
+    meta.score = result.score
+    meta.checks = [CheckResult(name=c.name, passed=c.passed, weight=c.weight, reason=c.reason)
+                   for c in result.checkpoints]
+    recorder.folder.write_meta(meta)
+    return meta, result
+
+
 def resume(context, out: Path | str, app_urls: dict[str, str], *, control_token: str | None = None,
            shots: bool = True, ignore_pages: tuple = ()) -> Recorder:
     """Continue an incomplete trajectory in its own world, from the page its last step left."""

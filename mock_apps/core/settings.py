@@ -24,6 +24,9 @@ class Settings:
     public_urls: dict[str, str] = field(default_factory=dict)
     # the port each app actually listens on (tests bind ephemeral ports)
     ports: dict[str, int] = field(default_factory=dict)
+    # where the portal looks for trajectories (recordings and agent runs): $MOCKAPPS_TRAJECTORIES
+    # (os.pathsep-separated), else ./trajectories, plus the tasks' golden trajectories
+    trajectory_dirs: tuple[Path, ...] = field(default_factory=lambda: _trajectory_dirs())
 
     def port(self, app: str) -> int:
         """The port an app listens on."""
@@ -47,6 +50,13 @@ class Settings:
     def worlds_dir(self) -> Path:
         """Where each world's databases live."""
         return self.data_dir / "worlds"
+
+
+def _trajectory_dirs() -> tuple[Path, ...]:
+    configured = os.environ.get("MOCKAPPS_TRAJECTORIES")
+    folders = [Path(p) for p in configured.split(os.pathsep) if p] if configured else [Path("trajectories")]
+    golden = Path(__file__).resolve().parent.parent / "tasks" / "golden"
+    return tuple(dict.fromkeys([*(f.resolve() for f in folders), golden]))
 
 
 def is_loopback(host: str) -> bool:

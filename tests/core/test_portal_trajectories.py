@@ -1,0 +1,93 @@
+"""The portal's tasks page, trajectories page and viewer in Chromium, on a real recording and broken ones."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+
+import pytest
+
+from mock_apps.core.server import Sandbox
+from mock_apps.core.settings import APP_NAMES
+from mock_apps.tasks import all_tasks, get_task
+from mock_apps.tasks.demos import GOLDEN, announce_in_channel
+from recorder.session import begin, score_recording
+
+
+@pytest.fixture(scope="module")
+def portal(browser, sandbox, tmp_path_factory):
+    """A recording with screenshots, a broken and a damaged trajectory, and a portal that lists them."""
+    folder = tmp_path_factory.mktemp("trajectories")
+    urls = {app: sandbox.url(app) for app in APP_NAMES}
+    task = get_task("announce-close-start-in-finance")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    recorder = begin(context, folder / "ana-finance", urls, "portal-rec", task=task.id, trainer="ana",
+                     start_pages=tuple(task.start_pages), shots=True)
+    announce_in_channel(context.pages[0], task)
+    recorder.settle()
+    recorder.stop()
+    score_recording(recorder, task)
+    context.close()
+    (folder / "garbage").mkdir()
+    (folder / "garbage" / "trajectory.json").write_text("{not json")
+    shutil.copytree(folder / "ana-finance", folder / "no-shots")
+    meta = json.loads((folder / "no-shots" / "trajectory.json").read_text())
+    meta["id"], meta["trainer"] = "noshots00001", "ben"
+    (folder / "no-shots" / "trajectory.json").write_text(json.dumps(meta))
+    shutil.rmtree(folder / "no-shots" / "shots")
+    settings = replace(sandbox.settings, trajectory_dirs=(folder, GOLDEN), ports={})
+    with Sandbox(settings, ("portal",), ephemeral=True) as running:
+        yield running.url("portal"), folder
+
+
+def test_tasks_page_lists_every_task_with_its_record_command(page, portal, tmp_path):
+    url, _ = portal
+    page.goto(f"{url}/tasks")
+    rows = page.get_by_test_id("tasks").locator("tbody tr")
+    assert rows.count() == len(all_tasks())
+    row = page.locator("tr[data-task=announce-close-start-in-finance]")
+    assert "mockapps record announce-close-start-in-finance" in row.inner_text()
+    # the recording made above, its copy, and the golden demonstration
+    assert row.locator("td").nth(3).inner_text() == "3"
+    page.screenshot(path=str(tmp_path / "tasks.png"), full_page=True)
+    assert (tmp_path / "tasks.png").stat().st_size > 10_000
+
+
+def test_trajectories_page_filters_and_marks_broken_ones(page, portal, tmp_path):
+    url, _ = portal
+    page.goto(f"{url}/trajectories")
+    listing = page.get_by_test_id("trajectories")
+    assert "ana-finance" in listing.inner_text() and "no-shots" in listing.inner_text()
+    assert "unreadable" in listing.get_by_role("row", name="garbage").inner_text()
+    assert listing.get_by_role("link", name="enter-bill-brightline-bl-20931").count() == 1  # golden ones too
+    page.get_by_label("Trainer").select_option("ana")
+    page.get_by_role("button", name="Apply").click()
+    assert page.get_by_test_id("counts").inner_text().startswith("1 of ")
+    page.screenshot(path=str(tmp_path / "trajectories.png"), full_page=True)
+
+
+def test_viewer_shows_steps_in_words_with_screenshots_and_highlights(page, portal, tmp_path):
+    url, _ = portal
+    page.goto(f"{url}/trajectories")
+    page.get_by_role("link", name="ana-finance").click()
+    steps = page.get_by_test_id("step")
+    assert steps.count() >= 4
+    words = page.locator(".step-words").all_inner_texts()
+    assert any(w.startswith("Typed 'Heads up: that the March close starts on Monday") for w in words), words
+    assert any(w.startswith("Pressed Enter in the textbox 'Message #finance' in Chat") for w in words), words
+    assert page.locator(".shot img").first.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert page.get_by_test_id("highlight").count() >= 1
+    assert "chat.post" in page.get_by_test_id("timeline").inner_text()
+    assert "✓ message posted in #finance" in page.locator(".checks").inner_text()
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert page.evaluate("location.hash") == "#step-1"
+    page.screenshot(path=str(tmp_path / "viewer.png"))
+
+    page.goto(f"{url}/trajectories")
+    page.get_by_role("link", name="no-shots").click()
+    assert page.get_by_text("screenshot missing").count() >= 1  # marked, not an error page
+    page.goto(f"{url}/trajectories")
+    page.get_by_role("link", name="garbage").click()
+    assert "damaged" in page.get_by_role("alert").inner_text()
