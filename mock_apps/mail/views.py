@@ -191,7 +191,7 @@ def actions():
         action = request.form.get("action", "")
     if not thread_ids:
         return _redirect_with_toast(back, "Select at least one conversation first.")
-    if action in ("label", "unlabel", "move"):
+    if action in ("label", "unlabel", "move", "unmove"):
         label_id = request.form.get("label_id", "")
         if not label_id:
             return _redirect_with_toast(back, "Choose a label first.")
@@ -202,7 +202,12 @@ def actions():
                                         {"action": "unlabel", "t": thread_ids, "label_id": label_id})
         if action == "move":
             service.modify_threads(db(), thread_ids, add={label_id}, remove={"INBOX"})
-            return _redirect_with_toast(back, f"Conversation moved to \"{label.name}\"")
+            return _redirect_with_toast(back, f"Conversation moved to \"{label.name}\"",
+                                        {"action": "unmove", "t": thread_ids, "label_id": label_id})
+        if action == "unmove":  # Undo of "Move to": back in the Inbox, without the label
+            service.modify_threads(db(), thread_ids, add={"INBOX"}, remove={label_id})
+            return _redirect_with_toast(back, "Conversation moved to Inbox",
+                                        {"action": "move", "t": thread_ids, "label_id": label_id})
         service.modify_threads(db(), thread_ids, remove={label_id})
         return _redirect_with_toast(back, f"Conversation removed from \"{label.name}\"",
                                     {"action": "label", "t": thread_ids, "label_id": label_id})

@@ -77,3 +77,23 @@ def test_compose_rejects_a_bad_recipient_then_sends_an_upload(world_page, world)
     page.get_by_role("link", name="View message").click()
     page.get_by_role("link", name="Preview").click()
     expect(page.get_by_role("table").first).to_contain_text("3398.85")
+
+
+def test_move_to_label_archives_and_undo_returns_to_inbox(world_page, world):
+    page = world_page
+    page.goto(world.url("mail") + "/")
+    thread_id = page.locator("[data-thread-id]").nth(3).get_attribute("data-thread-id")
+    page.get_by_test_id(f"thread-{thread_id}").get_by_role("checkbox").check()
+    page.get_by_label("Label", exact=True).select_option(label="Vendors")
+    page.get_by_test_id("move-to-label").click()
+    expect(page.get_by_test_id("toast")).to_contain_text('Conversation moved to "Vendors"')
+    expect(page.get_by_test_id(f"thread-{thread_id}")).to_have_count(0)
+    vendors = next(l["id"] for l in world.state("mail")["tables"]["mail_label"] if l["name"] == "Vendors")
+    labels = _thread_labels(world, thread_id)
+    assert vendors in labels and "INBOX" not in labels
+    assert [c["op"] for c in world.changes(after=0, app="mail")] == ["mail.label.move"]
+
+    page.get_by_test_id("undo").click()
+    expect(page.get_by_test_id(f"thread-{thread_id}")).to_have_count(1)
+    labels = _thread_labels(world, thread_id)
+    assert vendors not in labels and "INBOX" in labels
