@@ -1,6 +1,8 @@
 """List pages and compose in a real browser: pagination, bulk selection with Undo, form errors, upload."""
 
+import base64
 import re
+from email.message import EmailMessage
 
 import pytest
 from playwright.sync_api import expect
@@ -97,3 +99,35 @@ def test_move_to_label_archives_and_undo_returns_to_inbox(world_page, world):
     expect(page.get_by_test_id(f"thread-{thread_id}")).to_have_count(1)
     labels = _thread_labels(world, thread_id)
     assert vendors not in labels and "INBOX" in labels
+
+
+def test_reply_all_addresses_everyone_but_me_and_stays_in_the_thread(world_page, world, gmail):
+    incoming = EmailMessage()
+    incoming["From"] = "Marcus Reyes <marcus.reyes@meridiansupply.com>"
+    incoming["To"] = "Dana Whitfield <dana.whitfield@meridiansupply.com>, Priya Nair <priya.nair@meridiansupply.com>"
+    incoming["Cc"] = "Raj Patel <raj@example.com>"
+    incoming["Subject"] = "Freight accrual"
+    incoming["Message-ID"] = "<accrual-1@meridiansupply.com>"
+    incoming.set_content("Can someone confirm the March freight accrual?")
+    inserted = gmail.users().messages().insert(userId="me", body={
+        "raw": base64.urlsafe_b64encode(incoming.as_bytes()).decode(), "labelIds": ["INBOX", "UNREAD"]}).execute()
+
+    page = world_page
+    page.goto(world.url("mail") + f"/thread/{inserted['threadId']}")
+    page.get_by_test_id("reply-all").click()
+    expect(page.get_by_role("combobox", name="To")).to_have_value("Marcus Reyes <marcus.reyes@meridiansupply.com>")
+    cc = page.get_by_role("combobox", name="Cc", exact=True).input_value()
+    assert "priya.nair@meridiansupply.com" in cc and "raj@example.com" in cc and "dana.whitfield" not in cc
+    expect(page.get_by_test_id("compose-subject")).to_have_value("Re: Freight accrual")
+    page.get_by_test_id("compose-body").press("Control+Home")
+    page.get_by_test_id("compose-body").press_sequentially("Confirmed: $3,398.85. ")
+    page.get_by_test_id("send").click()
+    expect(page.get_by_test_id("toast")).to_contain_text("Message sent")
+
+    thread = gmail.users().threads().get(userId="me", id=inserted["threadId"]).execute()
+    assert len(thread["messages"]) == 2
+    reply = thread["messages"][1]
+    headers = {h["name"]: h["value"] for h in reply["payload"]["headers"]}
+    assert headers["In-Reply-To"] == "<accrual-1@meridiansupply.com>"
+    assert "priya.nair@meridiansupply.com" in headers["Cc"] and "SENT" in reply["labelIds"]
+    assert reply["snippet"].startswith("Confirmed: $3,398.85.")
