@@ -31,6 +31,7 @@ from mock_apps.mail.search import compile_query
 
 # labels a user (or API client) may not add or remove through modify, as in Gmail
 _IMMUTABLE = {"DRAFT", "SENT"}
+UNDO_SEND_SECONDS = 30  # Gmail's longest "Undo send" cancellation period
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 _LABEL_NAME = re.compile(r"^[^\x00-\x1f]{1,225}$")
 LABEL_COLORS = ("#fad165", "#a4c2f4", "#b6cff5", "#98d7e4", "#e3d7ff", "#fbd3e0", "#f2b2a8", "#c2c2c2",
@@ -709,6 +710,10 @@ def _delete_draft_rows(db: WorldSession, draft_id: str) -> None:
     msg = db.get(Message, draft.message_pk)
     db.delete(draft)
     db.flush()
+    _delete_message_rows(db, msg)
+
+
+def _delete_message_rows(db: WorldSession, msg: Message) -> None:
     for row in db.exec(select(MessageLabel).where(MessageLabel.message_pk == msg.pk)).all():
         db.delete(row)
     for row in db.exec(select(Attachment).where(Attachment.message_pk == msg.pk)).all():
@@ -733,6 +738,27 @@ def send_draft(db: WorldSession, draft_id: str) -> Message:
                                              _message_id(db, when, "mail")), when, None if own_thread else thread_id)
         _delete_draft_rows(db, draft_id)
     return sent
+
+
+def unsend(db: WorldSession, message_id: str) -> Draft:
+    """Undo send: within UNDO_SEND_SECONDS of world time a sent message goes back to Drafts, unreceived."""
+    msg = get_message(db, message_id)
+    if "SENT" not in message_labels(db, [msg.pk]).get(msg.pk, set()):
+        raise BadRequest(f"Message {message_id!r} was not sent from this mailbox", code="not_sent")
+    sent_at = datetime.fromtimestamp(msg.internal_ms / 1000, tz=timezone.utc)
+    if (db.now() - sent_at).total_seconds() > UNDO_SEND_SECONDS:
+        raise BadRequest(f"Too late to undo: the message was sent more than {UNDO_SEND_SECONDS} seconds ago",
+                         code="undo_expired")
+    parsed = mime.parse_message(msg.raw)
+    with db.operation("mail.unsend", message_id=message_id, subject=parsed.subject):
+        raw, thread_id, own_thread = msg.raw, msg.thread_id, msg.thread_id == msg.id
+        _delete_message_rows(db, msg)
+        draft_msg = store_message(db, raw, label_ids={"DRAFT"}, internal_ms=int(db.now().timestamp() * 1000),
+                                  thread_id=None if own_thread else thread_id)
+        draft = Draft(id=f"r-{draft_msg.id}", message_pk=draft_msg.pk)
+        db.add(draft)
+        db.flush()
+        return draft
 
 
 def _strip_date(raw: bytes) -> bytes:

@@ -189,6 +189,12 @@ def actions():
         action, thread_ids = ("unstar" if starred else "star"), [single]
     else:
         action = request.form.get("action", "")
+    if action == "unsend":  # the "Message sent" toast's Undo: reopen the message as a draft
+        try:
+            draft = service.unsend(db(), request.form.get("m", ""))
+        except BadRequest as exc:
+            return _redirect_with_toast(back, exc.message)
+        return _redirect_with_toast(url_for("mail.compose", draft=draft.id, next=back), "Sending undone.")
     if not thread_ids:
         return _redirect_with_toast(back, "Select at least one conversation first.")
     if action in ("label", "unlabel", "move", "unmove"):
@@ -472,7 +478,7 @@ def compose_submit():
         field = exc.details.get("field", "form")
         return _page("mail/compose.html", status=422, title="New message", form=form_values,
                      errors={field: exc.message}, back=back)
-    return _redirect_with_toast(back, "Message sent",
+    return _redirect_with_toast(back, "Message sent", {"action": "unsend", "m": msg.id, "t": []},
                                 link={"text": "View message", "href": url_for("mail.thread", thread_id=msg.thread_id)})
 
 

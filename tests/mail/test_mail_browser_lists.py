@@ -131,3 +131,23 @@ def test_reply_all_addresses_everyone_but_me_and_stays_in_the_thread(world_page,
     assert headers["In-Reply-To"] == "<accrual-1@meridiansupply.com>"
     assert "priya.nair@meridiansupply.com" in headers["Cc"] and "SENT" in reply["labelIds"]
     assert reply["snippet"].startswith("Confirmed: $3,398.85.")
+
+
+def test_undo_send_reopens_the_message_as_a_draft(world_page, world):
+    page = world_page
+    page.goto(world.url("mail") + "/compose")
+    page.get_by_role("combobox", name="To").fill("marcus.reyes@meridiansupply.com")
+    page.get_by_test_id("compose-subject").fill("Wrong numbers")
+    page.get_by_test_id("compose-body").fill("The accrual is $3,398.85.")
+    page.get_by_test_id("send").click()
+    expect(page.get_by_test_id("toast")).to_contain_text("Message sent")
+    page.get_by_test_id("undo").click()
+    expect(page.get_by_test_id("toast")).to_contain_text("Sending undone.")
+    expect(page.get_by_test_id("compose-subject")).to_have_value("Wrong numbers")
+    expect(page.get_by_test_id("compose-body")).to_have_value(re.compile(r"^The accrual is \$3,398\.85\."))
+    ops = [c["op"] for c in world.changes(after=0, app="mail") if c["op"] != "mail.draft.save"]
+    assert ops == ["mail.send", "mail.unsend"]
+    tables = world.state("mail")["tables"]
+    assert [m["subject"] for m in tables["mail_message"] if m["subject"] == "Wrong numbers"] == ["Wrong numbers"]
+    page.goto(world.url("mail") + "/box/sent")
+    expect(page.get_by_role("row").filter(has_text="Wrong numbers")).to_have_count(0)

@@ -130,3 +130,33 @@ def test_send_raw_forces_from_and_keeps_attachments(box):
     assert parsed.sender_email == "dana@meridian.test" and parsed.attachments[0].filename == "s.pdf"
     [(op, args, _)] = changes(session)
     assert op == "mail.send" and args["kind"] == "forward"
+
+
+def test_undo_send_reopens_a_reply_as_a_draft_in_its_thread(box):
+    session, ids = box
+    out = service.Outgoing(to=["priya@meridian.test"], subject="Re: Invoice NP-100 from Northwind",
+                           body="Entering it today.", reply_to=ids["a"],
+                           attachments=[mime.OutgoingAttachment("notes.csv", "text/csv", b"a,b\n1,2\n")])
+    sent = service.send(session, out)
+    draft = service.unsend(session, sent.id)
+    with pytest.raises(NotFound):
+        service.get_message(session, sent.id)
+    _, msg = service.get_draft(session, draft.id)
+    parsed = mime.parse_message(msg.raw)
+    assert msg.thread_id == service.get_message(session, ids["a"]).thread_id
+    assert labels_of(session, msg.id) == {"DRAFT"}
+    assert parsed.text.strip() == "Entering it today." and [a.filename for a in parsed.attachments] == ["notes.csv"]
+    assert [op for op, _, _ in changes(session)] == ["mail.send", "mail.unsend"]
+
+
+def test_undo_send_refused_for_received_or_old_messages(box):
+    session, ids = box
+    with pytest.raises(BadRequest, match="was not sent"):
+        service.unsend(session, ids["a"])
+    sent = service.send(session, service.Outgoing(to=["priya@meridian.test"], subject="Hi", body="x"))
+    session.execute(text("UPDATE world.clock SET now_us = now_us + :step WHERE id = 1"),
+                    {"step": (service.UNDO_SEND_SECONDS + 1) * 1_000_000})
+    with pytest.raises(BadRequest, match="Too late to undo"):
+        service.unsend(session, sent.id)
+    assert labels_of(session, sent.id) == {"SENT"}
+    assert [op for op, _, _ in changes(session)] == ["mail.send"]
