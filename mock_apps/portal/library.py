@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,33 +29,62 @@ class Entry:
 
 
 class TrajectoryLibrary:
-    """An index of trajectory.json files, re-read only when a file changes."""
+    """An index of trajectory.json files: re-read only when a file changes, re-scanned in the background at
+    most every RESCAN_SECONDS, so a request never waits for a scan except the very first (a page may be that
+    much behind the disk; with 10,000 trajectories a scan costs more than a page's whole budget)."""
+
+    RESCAN_SECONDS = 2.0
 
     def __init__(self, folders: tuple[Path, ...]):
         self.folders = folders
         self._cache: dict[Path, tuple[float, Entry]] = {}
         self._lock = threading.Lock()
+        self._sorted: list[Entry] = []
+        self._by_key: dict[str, Entry] = {}
+        self._scanned_at = float("-inf")
 
     def entries(self) -> list[Entry]:
         """Every trajectory directory, newest first; unreadable ones carry their problem."""
-        found: list[Entry] = []
+        if self._scanned_at == float("-inf"):
+            with self._lock:
+                if self._scanned_at == float("-inf"):
+                    self._scan()
+        elif time.monotonic() - self._scanned_at > self.RESCAN_SECONDS and self._lock.acquire(blocking=False):
+            self._scanned_at = time.monotonic()  # one background scan at a time
+            threading.Thread(target=self._scan_in_background, daemon=True).start()
+        return self._sorted
+
+    def _scan_in_background(self) -> None:
+        try:
+            self._scan()
+        finally:
+            self._lock.release()
+
+    def _scan(self) -> None:
+        seen = set()
+        for folder in self.folders:
+            for meta_path in folder.glob("*/trajectory.json") if folder.is_dir() else ():
+                seen.add(meta_path)
+                mtime = meta_path.stat().st_mtime
+                cached = self._cache.get(meta_path)
+                if cached is None or cached[0] != mtime:
+                    self._cache[meta_path] = (mtime, _read(meta_path.parent))
+        for gone in set(self._cache) - seen:
+            del self._cache[gone]
+        found = [entry for _, entry in self._cache.values()]
+        self._sorted = sorted(found, key=lambda e: (e.meta.start.isoformat() if e.meta else ""), reverse=True)
+        self._by_key = {e.key: e for e in self._sorted}
+        self._scanned_at = time.monotonic()
+
+    def refresh(self) -> None:
+        """Re-scan now (after the portal itself changed something, or to see a new recording at once)."""
         with self._lock:
-            seen = set()
-            for folder in self.folders:
-                for meta_path in folder.glob("*/trajectory.json") if folder.is_dir() else ():
-                    seen.add(meta_path)
-                    mtime = meta_path.stat().st_mtime
-                    cached = self._cache.get(meta_path)
-                    if cached is None or cached[0] != mtime:
-                        cached = self._cache[meta_path] = (mtime, _read(meta_path.parent))
-                    found.append(cached[1])
-            for gone in set(self._cache) - seen:
-                del self._cache[gone]
-        return sorted(found, key=lambda e: (e.meta.start.isoformat() if e.meta else ""), reverse=True)
+            self._scan()
 
     def get(self, key: str) -> Entry | None:
         """A trajectory by its key."""
-        return next((e for e in self.entries() if e.key == key), None)
+        self.entries()
+        return self._by_key.get(key)
 
 
 def _read(path: Path) -> Entry:

@@ -76,7 +76,9 @@ def test_viewer_shows_steps_in_words_with_screenshots_and_highlights(page, porta
     words = page.locator(".step-words").all_inner_texts()
     assert any(w.startswith("Typed 'Heads up: that the March close starts on Monday") for w in words), words
     assert any(w.startswith("Pressed Enter in the textbox 'Message #finance' in Chat") for w in words), words
-    assert page.locator(".shot img").first.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.locator(".shot img").first.scroll_into_view_if_needed()  # they load lazily
+    page.wait_for_function("() => { const i = document.querySelector('.shot img'); "
+                           "return i && i.complete && i.naturalWidth > 0; }")
     assert page.get_by_test_id("highlight").count() >= 1
     assert "chat.post" in page.get_by_test_id("timeline").inner_text()
     assert "✓ message posted in #finance" in page.locator(".checks").inner_text()
