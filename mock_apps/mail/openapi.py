@@ -41,6 +41,8 @@ def openapi_document() -> dict:
         f"{base}/messages/send": {"post": _op("users.messages.send", "Send a raw RFC 822 message", body="Message", result="Message")},
         f"/upload{base}/messages/send": {"post": _op("users.messages.send.media", "Send by media upload (uploadType=media|multipart)",
                                                      [_p("uploadType")], result="Message")},
+        f"/upload{base}/messages": {"post": _op("users.messages.insert.media", "Insert by media upload (uploadType=media|multipart)",
+                                                [_p("uploadType")], result="Message")},
         f"{base}/messages/{{id}}/modify": {"post": _op("users.messages.modify", "Add or remove labels", [_ID], body="ModifyRequest", result="Message")},
         f"{base}/messages/batchModify": {"post": _op("users.messages.batchModify", "Modify many messages", body="BatchModifyRequest", status="204")},
         f"{base}/messages/{{id}}/trash": {"post": _op("users.messages.trash", "Move to Trash", [_ID], result="Message")},
@@ -61,6 +63,10 @@ def openapi_document() -> dict:
         f"{base}/drafts/{{id}}": {"get": _op("users.drafts.get", "Get a draft", [_ID, _FORMAT], result="Draft"),
                                   "delete": _op("users.drafts.delete", "Discard a draft", [_ID], status="204")},
         f"{base}/drafts/send": {"post": _op("users.drafts.send", "Send a draft", body="Draft", result="Message")},
+        f"/upload{base}/drafts": {"post": _op("users.drafts.create.media", "Create a draft by media upload",
+                                              [_p("uploadType")], result="Draft")},
+        f"/upload{base}/drafts/send": {"post": _op("users.drafts.send.media", "Send a draft by media upload",
+                                                   [_p("uploadType")], result="Message")},
     }
     schemas = {
         "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {

@@ -1,6 +1,7 @@
 """The official google-api-python-client drives the mock Gmail API unchanged."""
 
 import base64
+import re
 from email.message import EmailMessage
 
 import pytest
@@ -134,3 +135,20 @@ def test_media_upload_send_and_openapi(world):
     assert resp.status_code == 200 and resp.json()["labelIds"] == ["SENT"]
     doc = requests.get(base + "/gmail/v1/openapi.json").json()
     assert doc["openapi"].startswith("3.") and "/gmail/v1/users/{userId}/messages/send" in doc["paths"]
+
+
+def test_openapi_document_lists_every_api_route(sandbox):
+    from mock_apps.mail import create_app
+
+    app = create_app({"settings": sandbox.settings, "TESTING": True})
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if "/gmail/v1/users/" not in rule.rule or rule.rule.startswith("/w/"):
+            continue
+        path = re.sub(r"<(?:\w+:)?user_id>", "{userId}", rule.rule)
+        path = re.sub(r"<(?:\w+:)?message_id>", "{messageId}" if "attachments" in path else "{id}", path)
+        path = re.sub(r"<(?:\w+:)?(\w+)_id>", "{id}", path)
+        served |= {(path, method.lower()) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    doc = app.test_client().get("/gmail/v1/openapi.json").get_json()
+    documented = {(path, method) for path, ops in doc["paths"].items() for method in ops}
+    assert served and served == documented
