@@ -13,7 +13,7 @@ import pytest
 from mock_apps.core.server import Sandbox
 from mock_apps.core.settings import Settings
 from mock_apps.tasks import get_task
-from mock_apps.tasks.demos import announce_in_channel
+from mock_apps.tasks.demos.chat import announce_in_channel
 from recorder.panel import PANEL_URL
 from trajectories.store import load
 

@@ -1,0 +1,55 @@
+"""Reference demonstrations: each task done through the UI as a trainer would, recorded into golden
+trajectories (`mockapps tasks record-golden`) that CI replays and checks.
+
+A demonstration is a function `(page, task)` registered with `@demo("<template or task id>", ...)` in a module
+of this package; modules are imported on first lookup, so adding a module is all it takes."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+from typing import Callable
+
+from mock_apps.tasks.model import Task
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+Demo = Callable[[object, Task], None]
+_DEMOS: dict[str, Demo] = {}
+
+
+def demo(*keys: str) -> Callable[[Demo], Demo]:
+    """Register a demonstration for tasks of these templates or ids (an id wins over its template)."""
+    def register(function: Demo) -> Demo:
+        for key in keys:
+            if key in _DEMOS and _DEMOS[key] is not function:
+                raise ValueError(f"two demonstrations registered for {key!r}")
+            _DEMOS[key] = function
+        return function
+    return register
+
+
+def demo_for(task: Task) -> Demo | None:
+    """The reference demonstration of a task, or None."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+    return _DEMOS.get(task.id) or (_DEMOS.get(task.template) if task.template else None)
+
+
+def record_golden(task: Task, browser, app_urls: dict[str, str], world_id: str, out: Path) -> Path:
+    """Perform a task's demonstration through the recorder into `out` (no screenshots: it lives in git)."""
+    from recorder.session import begin
+
+    perform = demo_for(task)
+    if perform is None:
+        raise ValueError(f"task {task.id!r} has no reference demonstration")
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    try:
+        recorder = begin(context, out, app_urls, world_id, scenario=task.scenario, task=task.id,
+                         trainer="reference", start_pages=tuple(task.start_pages[:1]), shots=False)
+        perform(context.pages[0], task)
+        recorder.settle()
+        recorder.stop()
+    finally:
+        context.close()
+    return out
