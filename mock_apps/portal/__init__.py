@@ -18,6 +18,20 @@ APP_DESCRIPTIONS = {
 }
 
 
+@bp.app_template_filter("duration")
+def _duration(seconds):
+    from mock_apps.portal.statistics import duration_words
+
+    return duration_words(seconds)
+
+
+@bp.app_template_filter("percent")
+def _percent(rate):
+    from mock_apps.portal.statistics import percent
+
+    return percent(rate)
+
+
 def _registry():
     return current_app.extensions["mockapps.worlds"]
 
@@ -95,14 +109,18 @@ def _library():
 
 @bp.get("/tasks")
 def tasks():
-    """Every task with its instruction, apps, difficulty, recordings and how to record it."""
+    """Every task with its instruction, apps, difficulty, recordings (accepted ones apart) and how to record it."""
     from mock_apps.tasks import all_tasks
 
+    verdicts = _reviews().verdicts()
     recordings: dict[str, int] = {}
+    accepted: dict[str, int] = {}
     for entry in _library().entries():
         if entry.meta and entry.meta.task and entry.meta.status == "complete":
             recordings[entry.meta.task] = recordings.get(entry.meta.task, 0) + 1
-    return render_template("portal/tasks.html", tasks=all_tasks(), recordings=recordings,
+            if verdicts.get(entry.meta.id) == "accepted":
+                accepted[entry.meta.task] = accepted.get(entry.meta.task, 0) + 1
+    return render_template("portal/tasks.html", tasks=all_tasks(), recordings=recordings, accepted=accepted,
                            base_port=current_app.config["MOCKAPPS_SETTINGS"].base_port)
 
 
@@ -123,51 +141,212 @@ def try_task(task_id: str):
     return response
 
 
+FILTERS = ("task", "trainer", "status", "outcome", "review")
+SORTS = ("start", "task", "trainer", "status", "outcome", "review")
+
+
+def _reviews():
+    from mock_apps.portal.reviews import ReviewStore
+
+    return ReviewStore.for_settings(current_app.config["MOCKAPPS_SETTINGS"])
+
+
+def _replays():
+    return current_app.extensions["mockapps.replays"]
+
+
+def _review_state(entry, verdicts: dict[str, str]) -> str:
+    return verdicts.get(entry.meta.id, "unreviewed") if entry.meta else ""
+
+
+def selection(args) -> dict:
+    """The trajectories a filter form selects (the trajectories page, and any action on "these trajectories"):
+    every entry, the matching ones in order, the filters as understood, the verdicts and a message for a filter
+    value that means nothing."""
+    from mock_apps.portal.reviews import REVIEW_STATES
+
+    entries = _library().entries()
+    verdicts = _reviews().verdicts()
+    filters = {k: args.get(k, "") for k in FILTERS}
+    problem = None
+    if filters["review"] and filters["review"] not in REVIEW_STATES:
+        problem = f"unknown review state {filters['review']!r}; choose one of {', '.join(REVIEW_STATES)}"
+        filters["review"] = ""
+
+    def value(entry, name: str) -> str:
+        if name == "review":
+            return _review_state(entry, verdicts)
+        return str(getattr(entry.meta, name) or "") if entry.meta else ""
+
+    shown = [e for e in entries if all(not v or (e.meta and value(e, k) == v) for k, v in filters.items())]
+    sort = args.get("sort", "start")
+    if sort in SORTS[1:]:
+        shown.sort(key=lambda e: value(e, sort) if e.meta else "~")
+    else:
+        sort = "start"
+    return {"entries": entries, "shown": shown, "filters": filters, "sort": sort, "verdicts": verdicts,
+            "problem": problem}
+
+
 @bp.get("/trajectories")
 def trajectories():
-    """Every trajectory under the configured folders: filters, sorting, pages, counts."""
-    entries = _library().entries()
-    filters = {k: request.args.get(k, "") for k in ("task", "trainer", "status", "outcome")}
-    shown = [e for e in entries if all(not v or (e.meta and str(getattr(e.meta, k) or "") == v)
-                                       for k, v in filters.items())]
-    sort = request.args.get("sort", "start")
-    if sort in ("task", "trainer", "status", "outcome"):
-        shown.sort(key=lambda e: str(getattr(e.meta, sort) or "") if e.meta else "~")
+    """Every trajectory under the configured folders: filters (review state too), sorting, pages, counts."""
+    from mock_apps.portal.reviews import REVIEW_STATES
+
+    chosen = selection(request.args)
+    entries, shown, filters, verdicts = chosen["entries"], chosen["shown"], chosen["filters"], chosen["verdicts"]
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     options = {k: sorted({str(getattr(e.meta, k)) for e in entries if e.meta and getattr(e.meta, k)})
-               for k in filters}
+               for k in FILTERS if k != "review"}
+    options["review"] = list(REVIEW_STATES)
+    review_counts = dict.fromkeys(REVIEW_STATES, 0)
+    for entry in entries:
+        if entry.meta:
+            review_counts[_review_state(entry, verdicts)] += 1
     return render_template("portal/trajectories.html", entries=shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE],
                            total=len(entries), matching=len(shown), page=page, pages=pages, filters=filters,
-                           options=options, sort=sort)
+                           options=options, sort=chosen["sort"], sorts=SORTS, verdicts=verdicts,
+                           review_counts=review_counts, problem=chosen["problem"],
+                           active={k: v for k, v in filters.items() if v},
+                           without_review={k: v for k, v in filters.items() if v and k != "review"})
+
+
+REVIEWER_COOKIE = "mockapps_reviewer"
+
+
+def _load_steps(entry):
+    """The entry's steps, the names of missing files, and why the steps could not be read (if so)."""
+    from trajectories.store import TrajectoryDir
+
+    if entry.meta is None:
+        return [], set(), entry.problem
+    folder = TrajectoryDir(entry.path)
+    try:
+        steps = folder.load_steps(tolerate_torn_tail=True)
+    except MockAppsError as error:
+        return [], set(), error.message
+    return steps, set(folder.missing_files(steps)), None
+
+
+def _viewer_page(entry, form_error: str | None = None, form: dict | None = None, status: int = 200):
+    from mock_apps.portal.library import action_words, change_lines
+    from mock_apps.portal.replays import replay_problem
+    from mock_apps.portal.reviews import VERDICTS
+
+    steps, missing, problem = _load_steps(entry)
+    history = _reviews().history(entry.meta.id) if entry.meta else []
+    step_reviews: dict[int, list] = {}
+    for review in history:
+        if review.step is not None:
+            step_reviews.setdefault(review.step, []).append(review)
+    latest = next((r for r in history if r.step is None), None)
+    replay = _replays().store.last(entry.meta.id) if entry.meta else None
+    replay_steps = replay.step_status() if replay else {}
+    viewport = entry.meta.browser.viewport if entry.meta else {"width": 1400, "height": 900}
+    step_field = (form or {}).get("step", "")
+    # a step form's error shows in that step; an error about a step that does not exist, in the main form
+    error_step = int(step_field) if step_field.isdigit() and int(step_field) < len(steps) else None
+    return render_template(
+        "portal/viewer.html", entry=entry, problem=entry.problem or problem, viewport=viewport,
+        steps=[{"step": s, "words": action_words(s), "changes": change_lines(s),
+                "shot_missing": s.observation.screenshot in missing, "reviews": step_reviews.get(s.index, []),
+                "replay": replay_steps.get(s.index)} for s in steps],
+        history=history, latest=latest, verdicts=VERDICTS, reviewer=request.cookies.get(REVIEWER_COOKIE, ""),
+        form_error=form_error, form=form or {}, error_step=error_step, replay=replay,
+        cannot_replay=replay_problem(entry.meta, problem, len(steps))), status
+
+
+def _entry_or_404(key: str):
+    entry = _library().get(key)
+    if entry is None:
+        raise NotFound(f"no trajectory {key!r} under the configured folders", code="unknown_trajectory")
+    return entry
 
 
 @bp.get("/trajectories/<key>")
 def viewer(key: str):
-    """One trajectory as a timeline of steps with screenshots, actions in words and the changes they caused."""
-    from mock_apps.portal.library import action_words, change_lines
-    from trajectories.store import TrajectoryDir
+    """One trajectory as a timeline of steps with screenshots, actions in words and the changes they caused,
+    beside its review (verdict, history, a form) and its last replay (with a button to replay now)."""
+    return _viewer_page(_entry_or_404(key))
 
+
+@bp.post("/trajectories/<key>/reviews")
+def review(key: str):
+    """Store a review of the trajectory or of one step; bad input re-shows the viewer with the error."""
+    form = {k: request.form.get(k, "").strip() for k in ("reviewer", "verdict", "comment", "step")}
     entry = _library().get(key)
     if entry is None:
-        raise NotFound(f"no trajectory {key!r} under the configured folders", code="unknown_trajectory")
-    steps, problem = [], entry.problem
-    if entry.meta is not None:
-        folder = TrajectoryDir(entry.path)
-        try:
-            steps = folder.load_steps(tolerate_torn_tail=True)
-        except MockAppsError as error:
-            problem = error.message
-        missing = set(folder.missing_files(steps))
-    else:
-        missing = set()
-    viewport = entry.meta.browser.viewport if entry.meta else {"width": 1400, "height": 900}
-    return render_template("portal/viewer.html", entry=entry, problem=problem, viewport=viewport,
-                           steps=[{"step": s, "words": action_words(s), "changes": change_lines(s),
-                                   "shot_missing": s.observation.screenshot in missing} for s in steps])
+        raise NotFound(f"no trajectory {key!r} under the configured folders, so nothing to review",
+                       code="unknown_trajectory")
+    anchor = "review"
+    try:
+        if entry.meta is None:
+            raise MockAppsError("this trajectory cannot be read, so it cannot be reviewed; fix or remove its folder")
+        step = None
+        if form["step"]:
+            steps, _, problem = _load_steps(entry)
+            if not form["step"].isdigit() or int(form["step"]) >= len(steps):
+                raise MockAppsError(f"there is no step {form['step']!r}: this trajectory has steps 0 to "
+                                    f"{len(steps) - 1}" if steps else "this trajectory has no steps to comment on")
+            step = int(form["step"])
+            anchor = f"step-{step}"
+        _reviews().review(entry.meta.id, form["verdict"] or None, form["reviewer"], form["comment"], step=step)
+    except MockAppsError as error:
+        return _viewer_page(entry, form_error=error.message, form=form, status=400)
+    flash("Review saved." if step is None else f"Comment on step {step} saved.", "info")
+    response = redirect(url_for("portal.viewer", key=key) + f"#{anchor}")
+    response.set_cookie(REVIEWER_COOKIE, " ".join(form["reviewer"].split()), max_age=365 * 24 * 3600,
+                        samesite="Lax")
+    return response
+
+
+@bp.post("/reviewer/forget")
+def forget_reviewer():
+    """Forget the remembered reviewer name (someone else reviews on this browser)."""
+    back = request.form.get("back", "")
+    response = redirect(back if back.startswith("/") and not back.startswith("//") else url_for("portal.home"))
+    response.delete_cookie(REVIEWER_COOKIE)
+    return response
+
+
+@bp.post("/trajectories/<key>/replay")
+def replay_now(key: str):
+    """Replay the trajectory headless on a fresh world of this sandbox, in the background."""
+    from mock_apps.portal.replays import replay_problem
+
+    entry = _entry_or_404(key)
+    steps, _, problem = _load_steps(entry)
+    reason = replay_problem(entry.meta, problem, len(steps))
+    if reason:
+        flash(f"Cannot replay: {reason}.", "error")
+    elif _replays().start(entry.meta.id, entry.path) is None:
+        flash("A replay of this trajectory is already under way.", "info")
+    return redirect(url_for("portal.viewer", key=key) + "#replay")
+
+
+@bp.get("/trajectories/<key>/replay")
+def replay_status(key: str):
+    """The last replay of the trajectory as JSON (the viewer polls it while a replay runs)."""
+    from flask import jsonify
+
+    entry = _entry_or_404(key)
+    last = _replays().store.last(entry.meta.id) if entry.meta else None
+    return jsonify(last.to_dict() if last else {"state": None})
+
+
+@bp.get("/statistics")
+def statistics():
+    """Per task and per trainer: recordings, acceptance rate, median duration, replay success, as tables and
+    bars."""
+    from mock_apps.portal.statistics import compute
+
+    stats = compute([e.meta for e in _library().entries() if e.meta], _reviews().verdicts(),
+                    _replays().store.last_finished())
+    return render_template("portal/statistics.html", stats=stats)
 
 
 @bp.get("/trajectories/<key>/files/<path:name>")
@@ -194,4 +373,9 @@ def create_app(config: dict | None = None):
     app.config.update(config)
     app.secret_key = "mockapps-portal"  # flash messages only; nothing secret is kept in the session
     app.register_blueprint(bp)
+    from mock_apps.portal.replays import ReplayRunner, ReplayStore
+
+    replays = ReplayStore.for_settings(app.config["MOCKAPPS_SETTINGS"])
+    replays.interrupt_unfinished()  # a replay left running belonged to a portal that stopped
+    app.extensions["mockapps.replays"] = ReplayRunner(replays, app.config["MOCKAPPS_SETTINGS"])
     return app

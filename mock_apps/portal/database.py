@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS replays (
     started TEXT NOT NULL,
     finished TEXT,
     report TEXT,
-    error TEXT
+    error TEXT,
+    owner TEXT
 );
 CREATE INDEX IF NOT EXISTS replays_by_trajectory ON replays (trajectory_id, id);
 """
