@@ -94,8 +94,8 @@ class Sandbox:
             raise
         ports = {name: server.server_address[1] for name, server in self._servers.items()}
         if self.ephemeral:
-            # apps not served here still need a port to link to; give them ones that are unused
-            ports.update({name: _free_port() for name in SERVED if name not in ports})
+            # apps not served here link to the port the settings name (another sandbox's), else to an unused one
+            ports.update({name: self.settings.ports.get(name) or _free_port() for name in SERVED if name not in ports})
         self.settings = self.settings.with_ports({**self.settings.ports, **ports})
         for name, server in self._servers.items():
             server.app = create_app(name, self.settings)

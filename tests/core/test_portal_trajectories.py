@@ -11,7 +11,8 @@ import pytest
 from mock_apps.core.server import Sandbox
 from mock_apps.core.settings import APP_NAMES
 from mock_apps.tasks import all_tasks, get_task
-from mock_apps.tasks.demos import GOLDEN, announce_in_channel
+from mock_apps.tasks.demos import GOLDEN
+from mock_apps.tasks.demos.chat import announce_in_channel
 from recorder.session import begin, score_recording
 
 
@@ -36,7 +37,8 @@ def portal(browser, sandbox, tmp_path_factory):
     meta["id"], meta["trainer"] = "noshots00001", "ben"
     (folder / "no-shots" / "trajectory.json").write_text(json.dumps(meta))
     shutil.rmtree(folder / "no-shots" / "shots")
-    settings = replace(sandbox.settings, trajectory_dirs=(folder, GOLDEN), ports={})
+    settings = replace(sandbox.settings, trajectory_dirs=(folder, GOLDEN),
+                       ports={app: port for app, port in sandbox.settings.ports.items() if app != "portal"})
     with Sandbox(settings, ("portal",), ephemeral=True) as running:
         yield running.url("portal"), folder
 
@@ -52,6 +54,10 @@ def test_tasks_page_lists_every_task_with_its_record_command(page, portal, tmp_p
     assert row.locator("td").nth(3).inner_text() == "3"
     page.screenshot(path=str(tmp_path / "tasks.png"), full_page=True)
     assert (tmp_path / "tasks.png").stat().st_size > 10_000
+    row.get_by_role("button", name="Try announce-close-start-in-finance").click()
+    page.wait_for_url(lambda address: not address.startswith(url))  # the app is on its own port
+    assert page.get_by_test_id("world-id").inner_text() == "try-announce-close-start-in-finance-1"
+    assert page.get_by_test_id("switch-chat").get_attribute("aria-current") == "page"  # the task's start page
 
 
 def test_trajectories_page_filters_and_marks_broken_ones(page, portal, tmp_path):
