@@ -12,7 +12,8 @@ from mock_apps.core.errors import MockAppsError
 from mock_apps.core.settings import DEFAULT_BASE_PORT, Settings
 
 # Other packages add their own subcommands through a `register(subparsers)` function.
-PLUGIN_MODULES = ("recorder.cli", "trajectories.cli", "mock_apps.tasks.cli", "mock_apps.evaluation.cli")
+PLUGIN_MODULES = ("recorder.cli", "trajectories.cli", "mock_apps.tasks.cli", "mock_apps.evaluation.cli",
+                  "mock_apps.export.cli")
 
 
 def _settings(args) -> Settings:

@@ -74,6 +74,19 @@ class Divergence(Exception):
     """A step could not be performed as recorded."""
 
 
+def read_state(path: Path) -> dict:
+    """A recorded final state dump (state.json.gz, or plain JSON)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def state_differences(want: dict, have: dict) -> list[str]:
+    """The apps whose data differs between a recorded state dump and a live one."""
+    # the dumps name their world; what must match is the data
+    return sorted(app for app in want if want[app].get("tables") != (have.get(app) or {}).get("tables"))
+
+
 def normalize(entries: list[dict]) -> list[dict]:
     """Change entries without their sequence numbers (a replay's log restarts with the world)."""
     return [{k: v for k, v in e.items() if k != "seq"} for e in entries]
@@ -168,13 +181,7 @@ class Replayer:
             else:
                 recorded = self.folder.path / (meta.final_state or "state.json.gz")
                 if recorded.exists():
-                    opener = gzip.open if recorded.suffix == ".gz" else open
-                    with opener(recorded, "rt", encoding="utf-8") as handle:
-                        want = json.load(handle)
-                    have = self.control.states()
-                    # the dumps name their world; what must match is the data
-                    report.state_differences = sorted(app for app in want if want[app].get("tables")
-                                                      != (have.get(app) or {}).get("tables"))
+                    report.state_differences = state_differences(read_state(recorded), self.control.states())
                     report.final_state_equal = not report.state_differences
         finally:
             context.close()
