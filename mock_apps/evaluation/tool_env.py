@@ -94,6 +94,7 @@ class ToolEnv:
         self.world_id = f"tool-{os.getpid()}-{next(_world_numbers)}-{uuid.uuid4().hex[:6]}"
         self.control = ControlClient(self.app_urls, self.world_id, token=sandbox.settings.control_token)
         self._toolbox: Toolbox | None = None
+        self._tools: list[dict] = []
         self.steps = 0
         self.done = True
         self.messages: list[dict] = []
@@ -112,6 +113,7 @@ class ToolEnv:
             owner = get_scenario(self.task.scenario).facts.owner.key
             self._toolbox = Toolbox({app: f"{self.app_urls[app]}/w/{self.world_id}" for app in self.apps},
                                     token=f"xoxp-{owner}")
+            self._tools = [*self._toolbox.openai_tools(), *FINAL_TOOLS]
         self.steps, self.done, self._seq = 0, False, self._last_seq()
         self.messages = [{"role": "user", "message": self.task.instruction.strip()}]
         self._episode_dir = None
@@ -123,7 +125,7 @@ class ToolEnv:
     def tools(self) -> list[dict]:
         """Every tool in OpenAI's function-tool format: the apps' API operations and the two final tools."""
         self._require_toolbox()
-        return [*self._toolbox.openai_tools(), *FINAL_TOOLS]
+        return self._tools
 
     def call(self, name: str, arguments: dict | str | None = None) -> dict:
         """Run one tool: {"status", "body"}; the API's own error body when the call fails, never an exception."""
@@ -201,8 +203,9 @@ class ToolEnv:
         if last_result is not None and (last_result["status"] >= 400 or last_result["status"] == 0):
             body = last_result["body"]
             error = json.dumps(body)[:2000] if not isinstance(body, str) else body[:2000]
-        return {"goal": self.task.instruction.strip(), "apps": list(self.apps), "chat_messages": list(self.messages),
-                "last_result": last_result, "last_action_error": error, "step": self.steps}
+        return {"goal": self.task.instruction.strip(), "apps": list(self.apps), "tools": self._tools,
+                "chat_messages": list(self.messages), "last_result": last_result, "last_action_error": error,
+                "step": self.steps}
 
     def _finish(self, status: str) -> dict:
         outcome = self.score()
