@@ -13,7 +13,7 @@ from typing import Iterator
 from mock_apps.export.source import ExportError
 
 # A folder holding this file was made by an export, so a new export may replace it; any other folder is left alone.
-MARKER = ".mockapps-export.json"
+MARKER = ".mockapps-export"  # JSON: format, time, trajectories
 
 
 def _problem(error: OSError) -> str:
