@@ -62,6 +62,16 @@ class World:
         return [row for row in self.tables[query.app][query.table]
                 if all(_matches(row.get(column), wanted) for column, wanted in where.items())]
 
+    def full_before(self, app: str, change: dict) -> dict:
+        """A changed row as it was, for `where` and `unless`: an update's diff holds only the columns it changed,
+        so the row's other columns are taken from the final state."""
+        before = change["before"] or {}
+        if change["kind"] != "update":
+            return before
+        current = next((row for row in self.tables.get(app, {}).get(change["table"], [])
+                        if row.get("id", row.get("pk")) == change["key"]), {})
+        return {**current, **before}
+
     def _resolve(self, value):
         if isinstance(value, dict) and "ref" in value:
             found = self.rows(RowQuery.model_validate(value["ref"]))
@@ -110,7 +120,7 @@ def evaluate(checkpoint: Checkpoint, world: World) -> CheckpointResult:
             for change in entry["changes"]:
                 if change["table"] != query.table or change["kind"] == "insert":
                     continue
-                row = change["before"] or {}
+                row = world.full_before(query.app, change)
                 if all(_matches(row.get(k), world._resolve(v)) for k, v in query.where.items()) and not (
                         checkpoint.unless and all(_matches(row.get(k), v) for k, v in checkpoint.unless.items())):
                     return fail(f"{entry['op']} (change {entry['seq']}) {change['kind']}d {query.table} "
