@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import inspect
+from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 CHANGE_DDL = (
     "CREATE TABLE IF NOT EXISTS {schema}change (seq INTEGER PRIMARY KEY, time_us INTEGER NOT NULL, "
@@ -58,7 +59,8 @@ class Operation:
 
     def record(self, table: str, key: Any, kind: str, before: dict | None, after: dict | None) -> None:
         """Merge one row change into the operation's diff."""
-        slot = (table, dumps(key))
+        # str() of an int is its JSON: the common integer key skips the encoder (big recalculations record thousands)
+        slot = (table, str(key) if type(key) is int else dumps(key))
         prev = self.rows.get(slot)
         if prev is None:
             self.rows[slot] = {"table": table, "key": jsonable(key), "kind": kind, "before": before, "after": after}
@@ -90,8 +92,14 @@ def row_or_empty(row: dict | None) -> dict:
     return row or {}
 
 
+_COLUMNS: dict[Any, list[tuple[str, str]]] = {}
+
+
 def _columns(mapper):
-    return [(attr.key, attr.columns[0].name) for attr in mapper.column_attrs]
+    cols = _COLUMNS.get(mapper)
+    if cols is None:
+        cols = _COLUMNS[mapper] = [(attr.key, attr.columns[0].name) for attr in mapper.column_attrs]
+    return cols
 
 
 def _key(mapper, obj):
@@ -111,9 +119,12 @@ def capture_flush(session, operation: Operation) -> None:
     for obj in session.dirty:
         state = inspect(obj)
         mapper = state.mapper
+        committed = state.committed_state
         before, after = {}, {}
         for key, col in _columns(mapper):
-            history = state.attrs[key].history
+            if key not in committed:  # SQLAlchemy keeps no history for attributes not set since loading
+                continue
+            history = state.get_history(key, PASSIVE_NO_INITIALIZE)
             if not history.has_changes():
                 continue
             old = jsonable(history.deleted[0]) if history.deleted else None
