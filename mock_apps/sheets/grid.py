@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+from html import escape as _esc  # stdlib's str-to-str escape: the grid escapes thousands of strings
+from typing import Any
 
 from markupsafe import Markup, escape
 
 from mock_apps.sheets.display import effective_format, formatted
 from mock_apps.sheets.formula import index_to_col
-from mock_apps.sheets.models import Cell, Sheet
+from mock_apps.sheets.models import Sheet
 
 ROW_HEIGHT = 24
 DEFAULT_WIDTH = 100
 HEADER_WIDTH = 46
 
 
-def cell_payload(cell: Cell | None, a1: str) -> dict:
+def cell_payload(cell, a1: str) -> dict:
     """What the page's script needs to update one cell in place."""
     if cell is None:
         return {"a1": a1, "display": "", "input": "", "bold": False, "fill": None, "kind": "empty", "format": None,
@@ -24,32 +26,26 @@ def cell_payload(cell: Cell | None, a1: str) -> dict:
             "kind": cell.kind, "format": effective_format(cell), "note": cell.note}
 
 
-def _td(cell: Cell | None, r: int, c: int, a1: str, frozen: bool) -> str:
-    cls = ["cell"]
-    style = ""
-    title = ""
+def _td(cell, r: int, c: int, a1: str, frozen: bool) -> str:
     if cell is None:
         return (f'<td role="gridcell" id="c-{a1}" aria-label="{a1}" data-r="{r}" data-c="{c}"'
                 f'{" class=frozen" if frozen else ""}></td>')
-    if cell.kind == "number":
-        cls.append("n")
-    elif cell.kind == "bool":
-        cls.append("b")
-    elif cell.kind == "error":
-        cls.append("err")
-        title = f' title="{escape(cell.note or cell.text or "")}"'
+    kind = cell.kind
+    cls = "cell n" if kind == "number" else "cell b" if kind == "bool" else "cell err" if kind == "error" else "cell"
+    title = f' title="{_esc(cell.note or cell.text or "")}"' if kind == "error" else ""
     if cell.bold:
-        cls.append("bold")
+        cls += " bold"
     if frozen:
-        cls.append("frozen")
-    if cell.fill:
-        style = f' style="background:{escape(cell.fill)}"'
-    data_input = f' data-input="{escape(cell.input)}"' if cell.input else ""
-    return (f'<td role="gridcell" id="c-{a1}" aria-label="{a1}" data-r="{r}" data-c="{c}" class="{" ".join(cls)}"'
-            f'{style}{title}{data_input}>{escape(formatted(cell))}</td>')
+        cls += " frozen"
+    fill = cell.fill
+    style = f' style="background:{_esc(fill)}"' if fill else ""
+    raw = cell.input
+    data_input = f' data-input="{_esc(raw)}"' if raw else ""
+    return (f'<td role="gridcell" id="c-{a1}" aria-label="{a1}" data-r="{r}" data-c="{c}" class="{cls}"'
+            f'{style}{title}{data_input}>{_esc(formatted(cell))}</td>')
 
 
-def render(sheet: Sheet, cells: dict[tuple[int, int], Cell], rows: int, cols: int, hidden: set[int]) -> Markup:
+def render(sheet: Sheet, cells: dict[tuple[int, int], Any], rows: int, cols: int, hidden: set[int]) -> Markup:
     """The grid's HTML: column headers, row headers and every cell up to rows x cols."""
     widths = {int(k): int(v) for k, v in json.loads(sheet.col_widths or "{}").items()}
     frozen = sheet.frozen_rows

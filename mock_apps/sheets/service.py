@@ -86,10 +86,19 @@ def resolve_range(db, wb: Workbook, a1: str) -> tuple[Sheet, int, int, int, int]
     return sheet, r1, c1, r2, c2
 
 
-def cells_in(db, sheet: Sheet, r1: int, c1: int, r2: int, c2: int) -> dict[tuple[int, int], Cell]:
-    """Stored cells of a rectangle, by (row, col)."""
-    rows = db.exec(select(Cell).where(Cell.sheet_pk == sheet.id, Cell.row >= r1, Cell.row <= r2,
-                                      Cell.col >= c1, Cell.col <= c2)).all()
+# What reading a cell needs; read paths get plain rows with these names (no ORM objects to build and track).
+_CELL_READ = (Cell.row, Cell.col, Cell.input, Cell.kind, Cell.num, Cell.text, Cell.note, Cell.number_format,
+              Cell.bold, Cell.fill)
+
+
+def cells_in(db, sheet: Sheet, r1: int, c1: int, r2: int, c2: int) -> dict[tuple[int, int], Any]:
+    """Stored cells of a rectangle by (row, col), as read-only rows with Cell's column names.
+
+    Rendering a grid reads thousands of cells: rows skip the ORM's identity map and change tracking,
+    which cost more than the rendering itself. The session flushes pending changes first, as for any query.
+    """
+    rows = db.execute(select(*_CELL_READ).where(Cell.sheet_pk == sheet.id, Cell.row >= r1, Cell.row <= r2,
+                                                Cell.col >= c1, Cell.col <= c2)).all()
     return {(c.row, c.col): c for c in rows}
 
 
