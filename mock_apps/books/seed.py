@@ -157,6 +157,22 @@ def seed(db: WorldSession, scenario) -> None:
     comp.next_invoice_number = 1001 + len(facts.invoices)
     db.add(comp)
     db.flush()
+    _expense_reports(db, facts, accounts)
+
+
+def _expense_reports(db: WorldSession, facts, accounts: dict[str, Account]) -> None:
+    """Employees' card charges from their mailed expense reports, written last so no earlier id moves."""
+    for fact in facts.expense_reports:
+        payee = db.exec(select(Contact).where(Contact.display_name == fact.payee)).first()
+        if payee is None:
+            payee = Contact(kind="vendor", key="", display_name=fact.payee, company_name=fact.payee, terms_days=0,
+                            default_account_id=accounts[fact.account].id, created_at=db.now(), updated_at=db.now())
+            db.add(payee)
+            db.flush()
+        service.create_txn(db, "Purchase", source="seed", pay_account_id=accounts[fact.paid_from].id,
+                           payee_id=payee.id, txn_date=fact.date, memo=fact.memo,
+                           lines=[LineInput(account_id=accounts[fact.account].id, amount_cents=fact.amount_cents,
+                                            description=fact.memo)])
 
 
 def _bank_feed(db: WorldSession, facts, accounts: dict[str, Account], sources: dict[str, int],

@@ -188,6 +188,7 @@ def seed(db, scenario) -> None:
 
     _filler(ws)
     _narrative(ws)
+    _later_narrative(ws)
     _read_markers(ws)
 
 
@@ -550,6 +551,60 @@ def _narrative(ws: _Workspace) -> None:
         ws.at(date(2026, 3, 31), 15, 12))
     ws.post("general", "grace.kim", ws.t("Quarter-end lunch tomorrow at noon, on the company :pizza:"),
             ws.at(date(2026, 3, 31), 13, 30))
+
+
+def _later_narrative(ws: _Workspace) -> None:
+    """The expense policy and review request, vendor setup requests with their approval or hold."""
+    facts = ws.facts
+    ev = {e.key: e for e in facts.events}
+    local = lambda e: e.at.astimezone(ws.tz)  # noqa: E731
+    owner = facts.mailbox_owner
+    limit = money(facts.expense_meal_limit_cents)
+
+    e = ev["ev-expense-policy"]
+    ws.post("finance", e.actor, ws.t(
+        f":memo: Expense policy reminder for 2026: meals are reimbursable up to {limit} per person (say who "
+        "attended), every charge needs an itemized receipt, and no alcohol-only charges. Anything over the "
+        "limit gets flagged in the monthly review and goes back to the employee."), local(e), pin_by=e.actor,
+        reactions={"+1": [owner, "priya.nair"]})
+    e = ev["ev-expense-review"]
+    names = sorted({facts.person(x.submitted_by).first_name for x in facts.expense_reports})
+    review = ws.post("finance", e.actor, ws.u(owner) + ws.t(
+        f" can you review the March expense reports ({', '.join(names)} mailed theirs)? They are listed on the "
+        "Expense Review March 2026 workbook. Check them against the card charges in Books and the policy "
+        f"({limit} per person for meals), put \"Out of policy\" in the Flag column for anything that breaks it, "
+        "and reply here in the thread with what you flagged."), local(e))
+    ws.post("finance", owner, ws.t("Will do."), local(e) + timedelta(minutes=9), thread=review)
+
+    for onboarding in facts.onboardings:
+        vendor = onboarding.vendor
+        asker = onboarding.requested_by
+        text = (f"New vendor setup request: *{vendor.name}* ({vendor.category.lower()}, {vendor.contact_name}, "
+                f"Net {vendor.terms_days}). Their details are in Dana's mail. ")
+        similar = [v.name for v in facts.vendors if v.name.split()[0] == vendor.name.split()[0]]
+        if similar:
+            text += f"Not to be confused with {', '.join(similar)}: a different company. "
+        if onboarding.first_invoice:
+            bill = onboarding.first_invoice
+            text += f"Their first invoice {bill.vendor_invoice_number} ({money(bill.total_cents)}) is in the mail too. "
+        request = ws.post("ap-approvals", asker, ws.t(text) + ws.u("marcus.reyes") + ws.t(" OK to set them up?"),
+                          onboarding.requested_at.astimezone(ws.tz))
+        if onboarding.approved_by:
+            reply = (f"Approved :white_check_mark: Set up {vendor.name} in Books (Net {vendor.terms_days}, "
+                     f"default account {vendor.expense_account})")
+            if onboarding.first_invoice:
+                bill = onboarding.first_invoice
+                reply += f", then enter {bill.vendor_invoice_number} for {money(bill.total_cents)}"
+            ws.post("ap-approvals", onboarding.approved_by, ws.t(reply + "."),
+                    onboarding.approved_at.astimezone(ws.tz), thread=request,
+                    reactions={"white_check_mark": [owner]})
+            ws.db.add(Reaction(message_pk=request.pk, name="white_check_mark",
+                               user_id=ws.users[onboarding.approved_by].id, seq=1))
+        else:
+            ws.post("ap-approvals", "marcus.reyes", ws.t(
+                f"Hold off on {vendor.name}: {onboarding.hold_reason}. Do not set them up in Books yet."),
+                onboarding.requested_at.astimezone(ws.tz) + timedelta(minutes=47), thread=request,
+                reactions={"+1": [asker]})
 
 
 def _read_markers(ws: _Workspace) -> None:

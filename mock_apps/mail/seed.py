@@ -22,7 +22,7 @@ from mock_apps.mail import mime
 from mock_apps.mail.invoice_document import InvoiceDocument, InvoiceLine, dollars
 from mock_apps.mail.models import SYSTEM_LABELS, Contact, Draft, Label, Mailbox
 from mock_apps.mail.service import LABEL_COLORS, store_message
-from mock_apps.scenarios.facts import Bill, Facts
+from mock_apps.scenarios.facts import Bill, CustomerPayment, Facts, Vendor, VendorOnboarding
 
 USER_LABELS = ("Finance", "Finance/Invoices", "Finance/Receipts", "Finance/Statements", "Customers",
                "Payroll", "Vendors", "Newsletters")
@@ -96,6 +96,7 @@ def seed(db, scenario) -> None:
     _newsletters(b, label_ids)
     _spam(b)
     _draft(b)
+    _later_narrative(b, label_ids)
     _store(db, b)
 
 
@@ -138,8 +139,8 @@ def _store(db, b: _Builder) -> None:
 
 # ---- vendor invoices -------------------------------------------------------------------------
 
-def _vendor_document(facts: Facts, bill: Bill) -> InvoiceDocument:
-    vendor = facts.vendor(bill.vendor_key)
+def _vendor_document(facts: Facts, bill: Bill, vendor: Vendor | None = None) -> InvoiceDocument:
+    vendor = vendor or facts.vendor(bill.vendor_key)
     lines = [InvoiceLine(l.description, l.quantity, l.unit_cents, l.amount_cents) for l in bill.lines]
     total = bill.total_cents
     if bill.mailed_total_cents is not None and bill.mailed_total_cents != total:
@@ -244,16 +245,22 @@ def _customer_invoices(b: _Builder, label_ids: dict[str, str]) -> None:
                     documents={filename: doc.to_json()}))
 
 
+def _remittance_body(facts: Facts, pmt: CustomerPayment, note: str = "") -> str:
+    """A customer's remittance advice: amount, method, reference, date and the invoices it pays."""
+    customer = facts.customer(pmt.customer_key)
+    lines = "\n".join(f"  {n}: {dollars(c)}" for n, c in pmt.applications)
+    return (f"Hello,\n\nThis is to let you know that a payment of {dollars(pmt.amount_cents)} was sent by "
+            f"{pmt.method} (reference {pmt.reference}) on {pmt.date:%B %-d, %Y}.{note}\n\nApplied to:\n{lines}\n\n"
+            f"{customer.contact_name}\n{customer.name}")
+
+
 def _remittances(b: _Builder, label_ids: dict[str, str]) -> None:
     facts, rnd = b.facts, b.rnd
     for pmt in facts.customer_payments:
         customer = facts.customer(pmt.customer_key)
         invoices = ", ".join(n for n, _ in pmt.applications)
         when = b.at(pmt.date, rnd.randint(8, 16))
-        lines = "\n".join(f"  {n}: {dollars(c)}" for n, c in pmt.applications)
-        body = (f"Hello,\n\nThis is to let you know that a payment of {dollars(pmt.amount_cents)} was sent by "
-                f"{pmt.method} (reference {pmt.reference}) on {pmt.date:%B %-d, %Y}.\n\nApplied to:\n{lines}\n\n"
-                f"{customer.contact_name}\n{customer.name}")
+        body = _remittance_body(facts, pmt)
         attachments = []
         if pmt.method == "ACH" and rnd.random() < 0.5:
             buf = io.StringIO()
@@ -535,3 +542,120 @@ def _draft(b: _Builder) -> None:
     b.add(_Mail(kickoff.at + timedelta(hours=2), b.me, [(boss.name, boss.email)], "Re: March close - what is left",
                 "Marcus,\n\nI will start with the bills in mail, then the bank reconciliation.", {"DRAFT"},
                 "draft-kickoff", reply_to=f"event-{kickoff.key}", draft=True))
+
+
+# ---- onboarding, expense reports, pending remittances, vendor queries ------------------------
+# Rendered last with their own random generator, so the mail generated before them stays identical.
+
+def _later_narrative(b: _Builder, label_ids: dict[str, str]) -> None:
+    facts = b.facts
+    rnd = random.Random(f"{facts.company.realm_id}-later-narrative")
+    for onboarding in facts.onboardings:
+        _onboarding_mails(b, label_ids, onboarding, rnd)
+    by_person: dict[str, list] = {}
+    for expense in facts.expense_reports:
+        by_person.setdefault(expense.submitted_by, []).append(expense)
+    for key, expenses in by_person.items():
+        _expense_report_mail(b, label_ids, key, expenses, rnd)
+    for pmt in facts.pending_remittances:
+        customer = facts.customer(pmt.customer_key)
+        when = b.at(pmt.date, rnd.randint(8, 14), rnd.randint(0, 59))
+        b.add(_Mail(when, (customer.contact_name, customer.email), [b.me],
+                    f"Remittance advice - {', '.join(n for n, _ in pmt.applications)}",
+                    _remittance_body(facts, pmt, " The check is in the mail to your remit-to address."),
+                    {"INBOX", "UNREAD", label_ids["Customers"]}, f"remit-{pmt.key}"))
+    for ev in facts.events:
+        if ev.kind == "vendor_payment_query":
+            vendor = facts.vendor(ev.actor)
+            bill = facts.bill(ev.refs[0])
+            sender = vendor.contact_name if vendor.contact_name.split()[0] not in {"Customer", "Billing", "Accounts"} \
+                else f"{vendor.name} {vendor.contact_name}"
+            b.add(_Mail(ev.at, (sender, vendor.email), [b.me], f"Payment status - our {bill.date:%B} invoice",
+                        f"Hi {facts.owner.first_name},\n\nOur records still show invoice {bill.vendor_invoice_number} "
+                        f"({dollars(bill.total_cents)}, dated {bill.date:%B %-d, %Y}) as open. Could you confirm "
+                        f"whether it was paid, and if so on what date and with which check or ACH reference?\n\n"
+                        f"Thank you,\n{sender}\n{vendor.name}\n{vendor.phone}",
+                        {"INBOX", "UNREAD", label_ids["Vendors"]}, f"event-{ev.key}"))
+
+
+def _onboarding_mails(b: _Builder, label_ids: dict[str, str], onboarding: VendorOnboarding, rnd: random.Random) -> None:
+    """The new vendor's introduction with its details (and W-9 when signed), then its first invoice."""
+    facts, vendor = b.facts, onboarding.vendor
+    w9 = onboarding.approved_by is not None
+    when = onboarding.requested_at - timedelta(hours=rnd.randint(15, 20))
+    details = (f"Legal name: {vendor.name}\nContact: {vendor.contact_name}\nEmail: {vendor.email}\n"
+               f"Phone: {vendor.phone}\nRemit-to address: {vendor.address}\nPayment terms: Net {vendor.terms_days}\n"
+               f"Bank for ACH: {vendor.bank_name}, account ending {vendor.bank_account_last4}\n"
+               + (f"Tax ID (EIN): {onboarding.tax_id}\n" if w9 else ""))
+    body = (f"Hello {facts.owner.first_name},\n\n{facts.person(onboarding.requested_by).name} asked us to send our "
+            f"details so you can set us up as a vendor. Here they are:\n\n{details}\n"
+            + ("Our signed W-9 is attached.\n\n" if w9 else "The signed W-9 will follow next week.\n\n")
+            + f"Best regards,\n{vendor.contact_name}\n{vendor.name}")
+    attachments = [mime.OutgoingAttachment(f"W-9_{vendor.name.replace(' ', '_')}.pdf", "application/pdf",
+                                           _w9_pdf(vendor, onboarding.tax_id, when.date()))] if w9 else []
+    b.add(_Mail(when, (vendor.contact_name, vendor.email), [b.me], f"New vendor setup - {vendor.name}", body,
+                {"INBOX", label_ids["Vendors"]}, f"onboard-{vendor.key}", attachments=attachments))
+    bill = onboarding.first_invoice
+    if bill is None:
+        return
+    doc = _vendor_document(facts, bill, vendor)
+    filename = f"Invoice_{bill.vendor_invoice_number}.pdf"
+    when = b.at(bill.date, rnd.randint(9, 15), rnd.randint(0, 59))
+    b.add(_Mail(when, (vendor.contact_name, vendor.email), [b.me],
+                f"Invoice {bill.vendor_invoice_number} from {vendor.name}",
+                f"Hi {facts.owner.first_name},\n\nAttached is our first invoice, {bill.vendor_invoice_number}, for "
+                f"{dollars(bill.total_cents)}, dated {bill.date:%B %-d, %Y} and due {bill.due_date:%B %-d, %Y}.\n\n"
+                f"Thank you for the order!\n\n{vendor.contact_name}\n{vendor.name}\n{vendor.phone}",
+                {"INBOX", "UNREAD", "CATEGORY_UPDATES"}, f"bill-mail-{bill.key}",
+                attachments=[mime.OutgoingAttachment(filename, "application/pdf", doc.to_pdf())],
+                documents={filename: doc.to_json()}))
+
+
+def _w9_pdf(vendor: Vendor, tax_id: str, signed: date) -> bytes:
+    """A one-page W-9 summary (name, address, classification, EIN, signature date)."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=letter, pageCompression=1, invariant=1)
+    pdf.setTitle(f"Form W-9 {vendor.name}")
+    pdf.setAuthor(vendor.name)
+    y = letter[1] - 60
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(50, y, "Form W-9  Request for Taxpayer Identification Number and Certification")
+    pdf.setFont("Helvetica", 11)
+    rows = [("1 Name (as shown on your income tax return)", vendor.name),
+            ("2 Business name", vendor.name),
+            ("3 Federal tax classification", "Limited liability company (S corporation)"),
+            ("5 Address", vendor.address),
+            ("Part I Employer identification number", tax_id),
+            ("Part II Signature of U.S. person", vendor.contact_name),
+            ("Date", signed.strftime("%m/%d/%Y"))]
+    for label, value in rows:
+        y -= 34
+        pdf.setFont("Helvetica", 8)
+        pdf.drawString(50, y + 12, label)
+        pdf.setFont("Helvetica-Bold", 12)
+        pdf.drawString(50, y, value)
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def _expense_report_mail(b: _Builder, label_ids: dict[str, str], person_key: str, expenses: list,
+                         rnd: random.Random) -> None:
+    """An employee's March expense report: one line per card charge, each receipt attached."""
+    facts = b.facts
+    person = facts.person(person_key)
+    lines = []
+    for e in expenses:
+        people = f", {e.attendees} people" if e.attendees else ""
+        lines.append(f"  {e.date:%m/%d} {e.payee}: {dollars(e.amount_cents)} on the Company Visa ({e.memo}{people})")
+    when = b.at(max(e.date for e in expenses) + timedelta(days=1), rnd.randint(8, 17), rnd.randint(0, 59))
+    b.add(_Mail(when, (person.name, person.email), [b.me], f"Expense report - March 2026 - {person.name}",
+                f"Hi {facts.owner.first_name},\n\nHere are my March card charges with the receipts attached:\n\n"
+                + "\n".join(lines) + f"\n\nThanks,\n{person.first_name}",
+                {"INBOX", label_ids["Finance/Receipts"]}, f"expense-report-{person_key}",
+                attachments=[mime.OutgoingAttachment(f"receipt_{e.date:%Y%m%d}_{i}.png", "image/png",
+                                                     _receipt_png(e.payee, dollars(e.amount_cents), e.date))
+                             for i, e in enumerate(expenses, start=1)]))

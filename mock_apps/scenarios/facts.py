@@ -204,6 +204,27 @@ class Expense:
     amount_cents: int
     paid_from: str  # bank or credit-card account name
     memo: str
+    submitted_by: str | None = None  # person key when an employee mailed the receipt in an expense report
+    attendees: int = 0  # people a meal was for (expense reports only)
+    policy_issue: str | None = None  # why an expense breaks the expense policy (None: within policy)
+
+
+@dataclass(frozen=True)
+class VendorOnboarding:
+    """A new vendor known so far only from its mail (details, W-9) and a request in chat, not in the books.
+
+    `approved_by` is None while the setup is on hold. `first_invoice` is a bill the vendor already mailed
+    (never in `Facts.bills`: it cannot be entered before the vendor exists).
+    """
+
+    vendor: Vendor
+    tax_id: str  # the EIN on the W-9
+    requested_by: str  # person key
+    requested_at: datetime
+    approved_by: str | None
+    approved_at: datetime | None
+    hold_reason: str = ""
+    first_invoice: Bill | None = None
 
 
 @dataclass(frozen=True)
@@ -259,7 +280,8 @@ class Event:
     """A narrative event that apps render (a chat approval, a correction, a suspicious request).
 
     kind: "bill_approval", "amount_correction", "bank_change_request", "duplicate_invoice",
-    "partial_payment_note", "collections_reminder", "close_kickoff".
+    "partial_payment_note", "collections_reminder", "close_kickoff", "expense_policy",
+    "expense_review_request", "vendor_payment_query".
     `refs` names the facts it is about (bill keys, invoice numbers, vendor keys ...).
     """
 
@@ -294,6 +316,10 @@ class Facts:
     bank_lines: tuple[BankLine, ...]
     statements: tuple[Statement, ...]
     events: tuple[Event, ...]
+    onboardings: tuple[VendorOnboarding, ...] = ()
+    expense_reports: tuple[Expense, ...] = ()  # employees' card charges, mailed as receipts, in the books
+    pending_remittances: tuple[CustomerPayment, ...] = ()  # remittance advices mailed, payment not in the books
+    expense_meal_limit_cents: int = 0  # the expense policy's limit per person for a meal
 
     def person(self, key: str) -> Person:
         """The person with this key."""

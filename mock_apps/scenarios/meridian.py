@@ -28,6 +28,7 @@ from mock_apps.scenarios.facts import (
     Product,
     Statement,
     Vendor,
+    VendorOnboarding,
 )
 
 SEED = 20260331
@@ -199,13 +200,18 @@ def build() -> Facts:
     expenses = _expenses(rnd)
     payroll = _payroll()
     bank_lines, statements = _bank(payments, bill_payments, expenses, payroll)
-    events = _events(bills, invoices, payments, vendors)
+    onboardings = _onboardings()
+    expense_reports = _expense_reports()
+    pending = _pending_remittances(invoices, payments)
+    events = tuple(sorted(_events(bills, invoices, payments, vendors) + _later_events(bills, bill_payments),
+                          key=lambda e: e.at))
     return Facts(
         company=COMPANY, now=NOW, opening_date=OPENING, people=people,
         mailbox_owner="dana.whitfield", accounts=ACCOUNTS, products=products, vendors=vendors,
         customers=customers, invoices=invoices, bills=bills, customer_payments=payments,
         bill_payments=bill_payments, expenses=expenses, payroll_runs=payroll,
-        bank_lines=bank_lines, statements=statements, events=events,
+        bank_lines=bank_lines, statements=statements, events=events, onboardings=onboardings,
+        expense_reports=expense_reports, pending_remittances=pending, expense_meal_limit_cents=MEAL_LIMIT_CENTS,
     )
 
 
@@ -516,3 +522,115 @@ def _events(bills, invoices, payments, vendors) -> tuple[Event, ...]:
         events.append(Event(f"ev-collect-{number}", "collections_reminder", _at(date(2026, 3, 16), 10, 0), "marcus.reyes",
                             (number,), f"Marcus asks Dana to chase {number}, which is past due."))
     return tuple(sorted(events, key=lambda e: e.at))
+
+
+# ---- narrative added for onboarding, expense review, remittances and vendor queries ----------------
+# These facts sit beside the seeded ones (never inside their random streams), so adding them changes
+# nothing that was generated before.
+
+MEAL_LIMIT_CENTS = 7_500  # the expense policy: meals up to $75.00 per person
+
+
+def _onboardings() -> tuple[VendorOnboarding, ...]:
+    """Two vendors asking to be set up: one approved (with a first invoice), one on hold."""
+    crestview = Vendor(
+        key="crestview-packaging", name="Crestview Packaging Solutions", contact_name="Marisol Vega",
+        email="marisol@crestviewpackaging.com", phone="(614) 555-7310", address="880 Fisher Rd, Columbus, OH 43228",
+        terms_days=30, expense_account="Inventory Asset", category="Inventory", bank_name="Huntington National Bank",
+        bank_account_last4="6620", routing_last4="0418",
+    )
+    first = Bill(
+        key="bill-onboard-cps", vendor_key=crestview.key, vendor_invoice_number="CPS-0412", date=date(2026, 3, 27),
+        due_date=date(2026, 4, 26),
+        lines=(Line("Custom printed shipping boxes 18x18x18", 40, 3_150, "Inventory Asset"),),
+        in_books=False, approved_by="marcus.reyes", memo="First invoice of a vendor not set up yet",
+    )
+    lakeshore = Vendor(
+        key="lakeshore-janitorial", name="Lakeshore Janitorial Wholesale", contact_name="Derrick Osei",
+        email="derrick@lakeshorejanitorial.com", phone="(216) 555-4478", address="41 Harbor St, Cleveland, OH 44114",
+        terms_days=15, expense_account="Cost of Goods Sold", category="Inventory", bank_name="KeyBank",
+        bank_account_last4="3307", routing_last4="1120",
+    )
+    return (
+        VendorOnboarding(crestview, tax_id="31-4827719", requested_by="emily.chen",
+                         requested_at=_at(date(2026, 3, 26), 9, 40), approved_by="marcus.reyes",
+                         approved_at=_at(date(2026, 3, 26), 11, 5), first_invoice=first),
+        VendorOnboarding(lakeshore, tax_id="34-2210958", requested_by="emily.chen",
+                         requested_at=_at(date(2026, 3, 27), 14, 15), approved_by=None, approved_at=None,
+                         hold_reason="no signed W-9 yet and pricing still under review"),
+    )
+
+
+def _expense_reports() -> tuple[Expense, ...]:
+    """March card charges employees mailed receipts for; one meal is over the per-person limit."""
+    rows = [  # key, date, merchant, account, cents, employee, attendees, memo
+        ("exr-01", date(2026, 3, 12), "Delta Air Lines", "Travel", 38_720, "lena.ortiz", 0,
+         "Flight to the Chicago janitorial trade show"),
+        ("exr-02", date(2026, 3, 17), "Marriott Columbus", "Travel", 18_940, "jamal.carter", 0,
+         "Hotel for the Riverbend University visit"),
+        ("exr-03", date(2026, 3, 17), "Panera Bread", "Meals", 4_260, "jamal.carter", 2,
+         "Lunch with Karen Liu, Riverbend University"),
+        ("exr-04", date(2026, 3, 19), "Columbus Chophouse", "Meals", 41_280, "sophie.lindqvist", 3,
+         "Dinner with Coastal Dental Group"),
+        ("exr-05", date(2026, 3, 20), "Shell Oil", "Travel", 6_115, "sophie.lindqvist", 0,
+         "Fuel for client visits"),
+        ("exr-06", date(2026, 3, 24), "Amazon Business", "Office Supplies", 12_999, "tom.becker", 0,
+         "Label printer for dock B"),
+        ("exr-07", date(2026, 3, 25), "Panera Bread", "Meals", 28_400, "lena.ortiz", 5,
+         "Sales team lunch, Q1 pipeline review"),
+    ]
+    reports = []
+    for key, day, merchant, account, cents, who, attendees, memo in rows:
+        issue = None
+        if account == "Meals" and cents > MEAL_LIMIT_CENTS * max(attendees, 1):
+            issue = (f"meal of ${cents / 100:,.2f} for {attendees} is ${cents / attendees / 100:,.2f} per person, "
+                     f"over the ${MEAL_LIMIT_CENTS / 100:,.2f} limit")
+        reports.append(Expense(key=key, date=day, payee=merchant, account=account, amount_cents=cents,
+                               paid_from="Company Visa", memo=memo, submitted_by=who, attendees=attendees,
+                               policy_issue=issue))
+    return tuple(reports)
+
+
+def _pending_remittances(invoices, payments) -> tuple[CustomerPayment, ...]:
+    """Checks customers mailed at the end of March: the advice is in the mailbox, the money not in the books."""
+    by_number = {inv.number: inv for inv in invoices}
+    recorded = {n for p in payments for n, _ in p.applications}
+    rows = [  # key, customer, date, check, invoice numbers (each paid in full)
+        ("rem-pinecrest", "pinecrest-clinic", date(2026, 3, 30), "CHK 40417", ("INV-1036", "INV-1039")),
+        ("rem-union-station", "union-station-cafe", date(2026, 3, 30), "CHK 2291", ("INV-1046",)),
+        ("rem-hilltop", "hilltop-schools", date(2026, 3, 31), "CHK 118734", ("INV-1038", "INV-1041")),
+        ("rem-coastal", "coastal-dental", date(2026, 3, 31), "CHK 77012", ("INV-1034",)),
+    ]
+    pending = []
+    for key, customer, day, check, numbers in rows:
+        for number in numbers:  # the narrative only works on invoices that are open and the customer's
+            if number in recorded or by_number[number].customer_key != customer:
+                raise AssertionError(f"{key}: {number} is not an open invoice of {customer}")
+        applications = tuple((n, by_number[n].total_cents) for n in numbers)
+        pending.append(CustomerPayment(key=key, customer_key=customer, date=day,
+                                       amount_cents=sum(c for _, c in applications), method="Check",
+                                       reference=check, applications=applications))
+    return tuple(pending)
+
+
+def _later_events(bills, bill_payments) -> tuple[Event, ...]:
+    """The expense policy, the expense-review request and two vendors asking whether we paid them."""
+    events = [
+        Event("ev-expense-policy", "expense_policy", _at(date(2026, 1, 6), 9, 30), "marcus.reyes", (),
+              "Marcus posts the expense policy in #finance: meals up to $75.00 per person, itemized receipts, "
+              "no alcohol-only charges.", {"meal_limit_cents": MEAL_LIMIT_CENTS}),
+        Event("ev-expense-review", "expense_review_request", _at(date(2026, 3, 30), 10, 20), "marcus.reyes", (),
+              "Marcus asks Dana in #finance to review the March expense reports on the Expense Review sheet, "
+              "flag anything out of policy and reply in the thread."),
+    ]
+    paid = {k: p for p in bill_payments for k, _ in p.applications}
+    for n, vendor_key in enumerate(("pioneer-freight", "hale-cpa")):
+        bill = next(b for b in bills if b.vendor_key == vendor_key and b.date.month == 2 and b.key in paid)
+        payment = paid[bill.key]
+        events.append(Event(
+            f"ev-query-{vendor_key}", "vendor_payment_query", _at(date(2026, 3, 30), 9 + 4 * n, 25), vendor_key,
+            (bill.key,), f"{vendor_key} asks whether invoice {bill.vendor_invoice_number} was paid; the books show "
+            f"{payment.method} {payment.reference} on {payment.date.isoformat()}.",
+            {"invoice": bill.vendor_invoice_number, "paid_on": payment.date.isoformat(), "method": payment.method,
+             "reference": payment.reference, "amount_cents": payment.amount_cents}))
+    return tuple(events)

@@ -23,6 +23,7 @@ def seed(db, scenario) -> None:
     _budget_vs_actuals(db, facts, rng)
     _ap_reconciliation(db, facts, today)
     _close_checklist(db, facts, today)
+    _expense_review(db, facts)
 
 
 def _iso(d: date) -> str:
@@ -204,3 +205,14 @@ def _close_checklist(db, facts, today: date) -> None:
     _fill(db, wb, sheet, rows, {3: DATE, 5: DATE}, {1: 360, 2: 150, 4: 110})
     service.set_format(db, wb, sheet, last + 4, 2, last + 4, 2, number_format="0%")
     service.set_format(db, wb, sheet, last + 2, 1, last + 6, 1, bold=True)
+
+
+def _expense_review(db, facts) -> None:
+    """The employees' March expense reports, one row per charge, with an empty Flag column to review."""
+    wb = service.create_workbook(db, "Expense Review March 2026", ["March"])
+    sheet = service.sheets_of(db, wb)[0]
+    people = {p.key: p.name for p in facts.people}
+    rows: list[list] = [["Employee", "Date", "Merchant", "Amount", "Purpose", "Flag"]]
+    for e in sorted(facts.expense_reports, key=lambda e: (e.date, e.key)):
+        rows.append([people[e.submitted_by], _iso(e.date), e.payee, _money(e.amount_cents), e.memo, ""])
+    _fill(db, wb, sheet, rows, {2: DATE, 4: MONEY}, {1: 160, 3: 170, 5: 320, 6: 120})
