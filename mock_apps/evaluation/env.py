@@ -1,0 +1,588 @@
+"""The Gymnasium browser environment: one task, a fresh world per episode, actions in the action language, reward
+from the task's checks when the episode ends.
+
+An episode: `reset()` resets a new world (its own id) to the task's scenario, opens the task's start pages in a
+new browser context carrying the world cookie, and returns the first observation. Each `step(text)` parses the
+action (a bad one becomes `last_action_error`, the page untouched), performs it, waits for the page to settle
+(load event, then no request in flight for a moment) and observes. `send_msg_to_user` or `report_infeasible`
+ends the episode (terminated); reaching `max_steps` truncates it. At the end the reward is the task's score and
+`info` carries the checkpoints. With `record_dir` the episode is recorded by the recorder as a trajectory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import gymnasium
+import numpy as np
+from gymnasium import spaces
+
+from mock_apps.core.control_client import ControlClient
+from mock_apps.core.settings import APP_NAMES, Settings
+from mock_apps.evaluation.actions import Action, ActionError, parse_action
+from mock_apps.evaluation.observation import ID_ATTRIBUTE, PageObserver, PageView, screenshot_array, set_of_marks
+from mock_apps.tasks import get_task
+from mock_apps.tasks.checks import Score, score_world
+from recorder.app_url import AppUrls
+
+MAX_TABS = 16
+MAX_TEXT = 2_000_000
+ACTION_TIMEOUT_MS = 5_000
+SETTLE_TIMEOUT_S = 15.0
+QUIET_S = 0.15  # no request in flight for this long: the page has done what the action started
+MUST_NOT_KINDS = ("absent", "only_ops", "untouched")  # checkpoints that name damage beyond the task
+
+
+class AnyText(spaces.Text):
+    """Any Unicode string up to max_length (Gymnasium's Text only admits its sampling alphabet)."""
+
+    def contains(self, x: Any) -> bool:
+        """Strings of an admissible length."""
+        return isinstance(x, str) and self.min_length <= len(x) <= self.max_length
+
+
+class AnyValue(spaces.Space):
+    """A JSON-like value without a fixed shape (per-element properties keyed by element id)."""
+
+    def __init__(self):
+        super().__init__(shape=None, dtype=None)
+
+    def contains(self, x: Any) -> bool:
+        """Any dict."""
+        return isinstance(x, dict)
+
+    def sample(self, mask=None, probability=None):
+        """An empty mapping."""
+        return {}
+
+    @property
+    def is_np_flattenable(self) -> bool:
+        """Not flattenable."""
+        return False
+
+
+def _text(max_length: int = MAX_TEXT) -> AnyText:
+    return AnyText(max_length=max_length, min_length=0)
+
+
+class MockAppsEnv(gymnasium.Env):
+    """A browser environment over the mock apps for one task (see the module docstring)."""
+
+    metadata = {"render_modes": ["rgb_array"]}
+
+    def __init__(self, task_id: str, *, sandbox=None, headless: bool = True, screenshot: bool = False,
+                 record_dir: Path | str | None = None, max_steps: int = 50, browser=None,
+                 set_of_marks: bool = False, viewport: tuple[int, int] = (1400, 900), render_mode: str | None = None,
+                 record_screenshots: bool = True, data_dir: Path | str | None = None):
+        self.task = get_task(task_id)
+        if max_steps < 1:
+            raise ValueError("max_steps must be at least 1")
+        self.max_steps = max_steps
+        self.headless = headless
+        self.screenshot = screenshot or set_of_marks
+        self.set_of_marks = set_of_marks
+        self.record_dir = Path(record_dir) if record_dir is not None else None
+        self.record_screenshots = record_screenshots
+        self.viewport = {"width": viewport[0], "height": viewport[1]}
+        self.render_mode = render_mode
+        self._data_dir = Path(data_dir) if data_dir is not None else None
+        self._sandbox, self._owns_sandbox = sandbox, sandbox is None
+        self._browser, self._owns_browser = browser, browser is None
+        self._playwright = None
+        self._tmp: Path | None = None
+        self._downloads_dir: Path | None = None
+        self.world_id: str | None = None
+        self.context = None
+        self.pages: list = []
+        self.active = 0
+        self.chat: list[dict] = []
+        self.steps_taken = 0
+        self.done = False
+        self.server_errors: list[str] = []  # responses >= 500 the apps gave this episode (must stay empty)
+        self.downloads: list[str] = []
+        self.recorder = None
+        self.trajectory_dir: Path | None = None
+        self.episodes = 0
+        self._final_info: dict = {}
+        self._inflight: set = set()
+        self._pending_downloads: list = []
+        self._last_view: PageView | None = None
+        self._token = secrets.token_hex(3)
+        self.observation_space = self._observation_space()
+        self.action_space = _text(20_000)
+
+    # -- spaces ------------------------------------------------------------------------------------
+
+    def _observation_space(self) -> spaces.Dict:
+        chat_message = spaces.Dict({"role": _text(64), "message": _text()})
+        fields = {
+            "goal": _text(), "chat_messages": spaces.Sequence(chat_message), "url": _text(8192),
+            "open_pages_urls": spaces.Sequence(_text(8192)), "active_page_index": spaces.Discrete(MAX_TABS),
+            "axtree": _text(), "elements": AnyValue(), "focused_element_id": _text(64), "last_action": _text(),
+            "last_action_error": _text(), "downloads": spaces.Sequence(_text(4096)),
+        }
+        shape = (self.viewport["height"], self.viewport["width"], 3)
+        if self.screenshot:
+            fields["screenshot"] = spaces.Box(0, 255, shape, np.uint8)
+        if self.set_of_marks:
+            fields["set_of_marks"] = spaces.Box(0, 255, shape, np.uint8)
+        return spaces.Dict(fields)
+
+    # -- what the environment owns -----------------------------------------------------------------
+
+    def _ensure_started(self) -> None:
+        if self._tmp is None:
+            self._tmp = Path(tempfile.mkdtemp(prefix="mockapps-env-"))
+            self._downloads_dir = self._tmp / "downloads"
+            self._downloads_dir.mkdir()
+        if self._sandbox is None:
+            from mock_apps.core.server import Sandbox
+
+            data_dir = self._data_dir or self._tmp / "data"
+            self._sandbox = Sandbox(replace(Settings(), data_dir=data_dir, host="127.0.0.1", control_token=None),
+                                    ephemeral=True).start()
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+
+            from mock_apps.core import browser as chromium
+
+            self._playwright = sync_playwright().start()
+            self._browser = chromium.launch(self._playwright, headless=self.headless)
+        self.app_urls = {app: self._sandbox.url(app) for app in APP_NAMES}
+        self.urls = AppUrls(self.app_urls)
+        self.control = None
+
+    @property
+    def sandbox(self):
+        """The sandbox this environment talks to (started on the first reset when it owns it)."""
+        return self._sandbox
+
+    def _registry(self):
+        from mock_apps.core.world import WorldRegistry
+
+        return WorldRegistry.for_settings(self._sandbox.settings)
+
+    # -- episodes ----------------------------------------------------------------------------------
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        """Start an episode in a fresh world; options: agent (the trainer name of a recording), record_dir."""
+        super().reset(seed=seed)
+        options = dict(options or {})
+        self._ensure_started()
+        self._end_episode(status="abandoned")
+        self.episodes += 1
+        # unique among live worlds (this environment's token), yet reproducible for a seed: the apps show the
+        # world id in their header, so it shapes the page layout an agent observes
+        self.world_id = f"ep{os.getpid()}-{self._token}-{int(self.np_random.integers(0, 2**32)):08x}"
+        self._registry().reset(self.world_id, self.task.scenario)
+        self.control = ControlClient(self.app_urls, self.world_id)
+        self.chat = [{"role": "user", "message": self.task.instruction.strip()}]
+        self.steps_taken, self.done, self._final_info = 0, False, {}
+        self.server_errors, self.downloads, self.pages, self.active = [], [], [], 0
+        self._inflight, self._pending_downloads = set(), []
+        for leftover in self._downloads_dir.iterdir():
+            leftover.unlink()
+        self.context = self._browser.new_context(viewport=self.viewport, accept_downloads=True)
+        self.context.set_default_timeout(ACTION_TIMEOUT_MS)
+        self._guard(self.context)
+        self.context.on("page", self._on_page)
+        self.context.on("request", lambda request: self._inflight.add(request))
+        self.context.on("requestfinished", lambda request: self._inflight.discard(request))
+        self.context.on("requestfailed", lambda request: self._inflight.discard(request))
+        self.context.on("response", self._on_response)
+        self.observer = PageObserver(self.context, self.urls.relative)
+        trainer = options.get("agent") or options.get("trainer") or "agent"
+        out = options.get("record_dir") or self._default_record_dir()
+        self.trajectory_dir = Path(out) if out else None
+        if self.trajectory_dir is not None:
+            from recorder.session import begin
+
+            self.recorder = begin(self.context, self.trajectory_dir, self.app_urls, self.world_id,
+                                  scenario=self.task.scenario, task=self.task.id, trainer=str(trainer),
+                                  start_pages=tuple(self.task.start_pages), shots=self.record_screenshots,
+                                  reset=False)
+        else:
+            self.context.add_cookies(self._cookies())
+            for url in self.task.start_pages:
+                self.context.new_page().goto(self.urls.absolute(url))
+        self.active = 0
+        self.pages[0].bring_to_front()
+        self._settle()
+        info = {"task_id": self.task.id, "world_id": self.world_id,
+                "trajectory_dir": str(self.trajectory_dir) if self.trajectory_dir else None}
+        return self._observe("", None), info
+
+    def _default_record_dir(self) -> Path | None:
+        if self.record_dir is None:
+            return None
+        if self.episodes == 1:
+            return self.record_dir
+        return self.record_dir.with_name(f"{self.record_dir.name}-{self.episodes}")
+
+    def _cookies(self) -> list[dict]:
+        return [{"name": "mockworld", "value": self.world_id, "url": url} for url in self.app_urls.values()]
+
+    def _guard(self, context) -> None:
+        """Agents reach the four apps only: never the control API, nor the portal (it manages worlds)."""
+        portal = self._sandbox.url("portal") if "portal" in self._sandbox.names else None
+
+        def refuse(route) -> None:
+            route.abort("blockedbyclient")
+
+        context.route(re.compile(r"^https?://[^/]+/_control(/|$)"), refuse)
+        if portal:
+            context.route(re.compile("^" + re.escape(portal) + "(/|$)"), refuse)
+
+    def _on_page(self, page) -> None:
+        # bookkeeping only: Playwright delivers this while a call of ours waits
+        self.pages.append(page)
+        self.active = len(self.pages) - 1  # a new tab (or a popup) takes the focus, as in a browser
+        page.on("download", lambda download: self._pending_downloads.append(download))
+        page.on("close", self._on_close)
+
+    def _on_close(self, page) -> None:
+        if page in self.pages:
+            index = self.pages.index(page)
+            self.pages.remove(page)
+            if self.active >= index:
+                self.active = max(0, self.active - 1)
+
+    def _on_response(self, response) -> None:
+        if response.status >= 500:
+            self.server_errors.append(f"{response.status} {response.request.method} "
+                                      f"{self.urls.relative(response.url)}")
+
+    @property
+    def page(self):
+        """The active tab."""
+        return self.pages[self.active]
+
+    # -- steps -------------------------------------------------------------------------------------
+
+    def step(self, action: str):
+        """Perform one action text; return (observation, reward, terminated, truncated, info)."""
+        if self.context is None:
+            raise gymnasium.error.ResetNeeded("call reset() before step()")
+        if self.done:
+            return (self._observe(str(action), "the episode has ended; call reset() to start another"), 0.0,
+                    True, False, dict(self._final_info))
+        self.steps_taken += 1
+        error, parsed = None, None
+        try:
+            parsed = parse_action(action)
+            self._perform(parsed)
+        except ActionError as problem:
+            error = problem.message
+        except Exception as problem:  # Playwright's errors: the page refused the action
+            error = _playwright_message(problem)
+        if parsed is None or not parsed.ends_episode:
+            self._settle()
+        if self.recorder is not None:
+            self.recorder.tick()
+        terminated = parsed is not None and parsed.ends_episode and error is None
+        truncated = not terminated and self.steps_taken >= self.max_steps
+        reward, info = 0.0, {"steps": self.steps_taken}
+        if terminated or truncated:
+            reward, info = self._finish(truncated)
+        observation = self._observe(action if isinstance(action, str) else repr(action), error)
+        return observation, reward, terminated, truncated, info
+
+    def _element(self, element_id: str):
+        locator = self.page.locator(f'[{ID_ATTRIBUTE}="{element_id}"]')
+        if locator.count() == 0:
+            raise ActionError(f"unknown element id {element_id!r}: nothing on the current page "
+                              f"({self.urls.relative(self.page.url)}) has it; use an id from the latest axtree")
+        return locator.first
+
+    def _perform(self, action: Action) -> None:
+        name, args = action.name, action.args
+        elements = [self._element(i) for i in action.element_ids()]  # all resolved before anything is done
+        target = elements[0] if elements else None
+        if name == "click":
+            target.click(button=args["button"])
+        elif name == "dblclick":
+            target.dblclick()
+        elif name == "fill":
+            target.fill(args["text"])
+        elif name == "press":
+            target.press(args["key"])
+        elif name == "keyboard_press":
+            self.page.keyboard.press(args["key"])
+        elif name == "keyboard_type":
+            self.page.keyboard.type(args["text"])
+        elif name == "select_option":
+            self._select(target, args["element"], args["options"])
+        elif name == "check":
+            target.check()
+        elif name == "uncheck":
+            target.uncheck()
+        elif name == "hover":
+            target.hover()
+        elif name == "drag_and_drop":
+            target.drag_to(elements[1])
+        elif name == "upload_file":
+            paths = [args["paths"]] if isinstance(args["paths"], str) else args["paths"]
+            missing = [p for p in paths if not Path(p).is_file()]
+            if missing:
+                raise ActionError(f"upload_file: no such file {missing[0]!r}" +
+                                  (f"; downloads are {', '.join(self.downloads)}" if self.downloads else ""))
+            kind = target.evaluate("el => el.tagName.toLowerCase() + ':' + (el.type || '')")
+            if kind != "input:file":
+                raise ActionError(f"upload_file: element {args['element']!r} is not a file input ({kind})")
+            target.set_input_files(paths)
+        elif name == "scroll":
+            self.page.mouse.move(self.viewport["width"] / 2, self.viewport["height"] / 2)
+            self.page.mouse.wheel(args["dx"], args["dy"])
+        elif name == "goto":
+            self._goto(args["url"])
+        elif name == "go_back":
+            if self.page.go_back() is None:
+                raise ActionError("go_back: this tab has no earlier page")
+        elif name == "go_forward":
+            if self.page.go_forward() is None:
+                raise ActionError("go_forward: this tab has no later page")
+        elif name == "new_tab":
+            if len(self.pages) >= MAX_TABS:
+                raise ActionError(f"new_tab: at most {MAX_TABS} tabs may be open; close one first")
+            self.context.new_page()
+        elif name == "tab_focus":
+            index = args["index"]
+            if not 0 <= index < len(self.pages):
+                raise ActionError(f"tab_focus: no tab {index}; open tabs are 0 to {len(self.pages) - 1}")
+            self.active = index
+            self.page.bring_to_front()
+        elif name == "tab_close":
+            self.page.close()
+            if not self.pages:
+                self.context.new_page()
+            self.page.bring_to_front()
+        elif name == "send_msg_to_user":
+            self.chat.append({"role": "assistant", "message": args["text"]})
+        elif name == "report_infeasible":
+            self.chat.append({"role": "infeasible", "message": args["reason"]})
+        elif name == "noop":
+            if args["wait_ms"]:
+                self.page.wait_for_timeout(args["wait_ms"])
+        else:  # pragma: no cover - SPECS and this dispatch are kept in step
+            raise ActionError(f"{name} is not implemented")
+
+    def _select(self, target, element_id: str, wanted) -> None:
+        options = target.evaluate("el => el.tagName === 'SELECT' ? [...el.options].map(o => [o.value, o.label]) "
+                                  ": el.tagName.toLowerCase()")
+        if isinstance(options, str):
+            raise ActionError(f"select_option: element {element_id!r} is a <{options}>, not a <select>")
+        values = []
+        for choice in [wanted] if isinstance(wanted, str) else wanted:
+            match = next((v for v, label in options if label.strip() == choice.strip()), None)
+            match = match if match is not None else next((v for v, _ in options if v == choice), None)
+            if match is None:
+                shown = ", ".join(repr(label) for _, label in options[:30])
+                raise ActionError(f"select_option: {element_id!r} has no option {choice!r}; options: {shown}")
+            values.append(match)
+        target.select_option(values)
+
+    def _goto(self, url: str) -> None:
+        if url != "about:blank":
+            try:
+                absolute = self.urls.absolute(url)
+            except Exception:
+                absolute = None
+            if absolute is None or self.urls.app_of(absolute) is None:
+                raise ActionError(f"goto: {url!r} is not a page of the apps; use an app-relative URL such as "
+                                  f"\"mail:/\" (apps: {', '.join(APP_NAMES)}) or an app's absolute URL")
+            if re.match(r"^https?://[^/]+/_control(/|$)", absolute):
+                raise ActionError("goto: the control API is not for agents")
+            url = absolute
+        if self.recorder is not None and url != "about:blank":
+            self.recorder.navigate(self.page, self.urls.relative(url))
+        else:
+            self.page.goto(url)
+
+    def _settle(self) -> None:
+        """Wait until the active page has loaded and no request has been in flight for QUIET_S."""
+        page = self.page
+        deadline = time.monotonic() + SETTLE_TIMEOUT_S
+        quiet_since = None
+        while time.monotonic() < deadline:
+            if page.is_closed():
+                if not self.pages:
+                    return
+                page = self.page
+            try:
+                page.wait_for_load_state("load", timeout=max(1, (deadline - time.monotonic()) * 1000))
+            except Exception:
+                pass  # navigating or closing: look again
+            if self._inflight:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= QUIET_S:
+                break
+            try:
+                page.wait_for_timeout(25)  # lets Playwright deliver its events
+            except Exception:
+                pass
+        self._save_downloads()
+
+    def _save_downloads(self) -> None:
+        while self._pending_downloads:
+            download = self._pending_downloads.pop(0)
+            name = Path(download.suggested_filename).name or "download"
+            target = self._downloads_dir / name
+            stem, suffix, n = target.stem, target.suffix, 1
+            while target.exists():
+                n += 1
+                target = self._downloads_dir / f"{stem} ({n}){suffix}"
+            try:
+                download.save_as(target)
+                self.downloads.append(str(target))
+            except Exception:
+                pass  # a cancelled download leaves nothing to save
+
+    # -- ending ------------------------------------------------------------------------------------
+
+    def _finish(self, truncated: bool) -> tuple[float, dict]:
+        """Score the world, close the recording; the reward and the info of the last step."""
+        self.done = True
+        if self.recorder is not None:
+            from recorder.session import score_recording
+
+            self.recorder.settle()
+            _, result = score_recording(self.recorder, self.task)
+            self._write_chat()
+            self.recorder.stop(status="complete", observe=False)
+            self.recorder = None
+        else:
+            result = score_world(self.task, self.control)
+        self._final_info = _score_info(self.task, result) | {
+            "steps": self.steps_taken, "truncated": truncated, "server_errors": list(self.server_errors)}
+        return float(result.score), dict(self._final_info)
+
+    def _write_chat(self) -> None:
+        (self.trajectory_dir / "chat.json").write_text(json.dumps(self.chat, indent=2, ensure_ascii=False))
+
+    def _end_episode(self, status: str) -> None:
+        """Close the episode's context (an unfinished recording is kept, marked) and delete its world."""
+        if self.recorder is not None:
+            try:
+                self._write_chat()
+                self.recorder.stop(status=status, observe=False)
+            except Exception:
+                pass  # the browser may be gone; the steps on disk stand
+            self.recorder = None
+        if self.context is not None:
+            try:
+                self.context.close()
+            except Exception:
+                pass
+            self.context = None
+        if self.world_id is not None and self._sandbox is not None:
+            try:
+                self._registry().delete(self.world_id)
+            except Exception:
+                pass
+            self.world_id = None
+        self.pages = []
+
+    # -- observing ---------------------------------------------------------------------------------
+
+    def _observe(self, last_action: str, error: str | None) -> dict:
+        page = self.page
+        try:
+            view = self.observer.observe(page)
+        except Exception:  # the page is mid-navigation: settle and look again once
+            self._settle()
+            page = self.page
+            view = self.observer.observe(page)
+        self._last_view = view
+        if self.world_id:
+            view = _mask(view, self.world_id)
+        observation = {
+            "goal": self.task.instruction.strip(),
+            "chat_messages": tuple(dict(m) for m in self.chat),
+            "url": page.url,
+            "open_pages_urls": tuple(p.url for p in self.pages),
+            "active_page_index": self.active,
+            "axtree": view.axtree,
+            "elements": {k: dict(v) for k, v in view.elements.items()},
+            "focused_element_id": view.focused or "",
+            "last_action": last_action,
+            "last_action_error": error or "",
+            "downloads": tuple(self.downloads),
+        }
+        if self.screenshot:
+            image = screenshot_array(page)
+            observation["screenshot"] = image
+            if self.set_of_marks:
+                observation["set_of_marks"] = set_of_marks(image, view)
+        return observation
+
+    def render(self):
+        """The active page as an RGB array (render_mode "rgb_array")."""
+        if self.context is None or not self.pages:
+            return None
+        return screenshot_array(self.page)
+
+    def close(self) -> None:
+        """End the episode and stop what this environment started (browser, Playwright, sandbox, temp files)."""
+        self._end_episode(status="abandoned")
+        if self._owns_browser and self._browser is not None:
+            try:
+                self._browser.close()
+            except Exception:
+                pass
+            self._browser = None
+        if self._playwright is not None:
+            self._playwright.stop()
+            self._playwright = None
+        if self._owns_sandbox and self._sandbox is not None:
+            self._sandbox.stop()
+            self._sandbox = None
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+        super().close()
+
+
+def _score_info(task, result: Score) -> dict:
+    kinds = {c.name: next(k for k in ("exists", "absent", "only_ops", "untouched") if getattr(c, k) is not None)
+             for c in task.checks}
+    checks = [{"name": c.name, "passed": c.passed, "weight": c.weight, "reason": c.reason}
+              for c in result.checkpoints]
+    collateral = [c for c in checks if not c["passed"] and kinds.get(c["name"]) in MUST_NOT_KINDS]
+    return {"score": float(result.score), "passed": bool(result.passed), "checks": checks, "collateral": collateral}
+
+
+WORLD_MASK = "episode"
+
+
+def _mask(view: PageView, world_id: str) -> PageView:
+    """The view with the episode's world id (which the apps' shell shows) replaced by a constant, so that
+    observations of equal states are equal from one episode to the next."""
+    def clean(value):
+        return value.replace(world_id, WORLD_MASK) if isinstance(value, str) else value
+
+    elements = {k: {name: clean(v) for name, v in e.items()} for k, e in view.elements.items()}
+    return PageView(axtree=clean(view.axtree), elements=elements, focused=view.focused, scroll=view.scroll)
+
+
+def _playwright_message(error: Exception) -> str:
+    """The first meaningful line of a Playwright error (no call log, no stack)."""
+    text = str(error).strip()
+    first = text.splitlines()[0] if text else type(error).__name__
+    first = re.sub(r"^(Locator|Page|Keyboard|Mouse)\.\w+: ", "", first)
+    if "Timeout" in first and "exceeded" in first:
+        detail = next((line.strip(" -") for line in text.splitlines()[1:] if "element is" in line
+                       or "not visible" in line or "not enabled" in line or "intercepts" in line), None)
+        first = f"the element did not become actionable in {ACTION_TIMEOUT_MS / 1000:g} s" + \
+                (f" ({detail})" if detail else "")
+    return first
