@@ -86,6 +86,7 @@ def _score(recorder, task, panel):
     """Score the recording, store the outcome, and tell the trainer in the panel."""
     from recorder.session import score_recording
 
+    recorder.meta.final_answer = panel.answer
     meta, result = score_recording(recorder, task)
     headline = (f"Passed: all {len(result.checkpoints)} checks." if result.passed else
                 f"Not yet: score {result.score:.0%}.") + f" Saved in {recorder.folder.path}."
@@ -121,7 +122,7 @@ def cmd_replay(args) -> int:
         from mock_apps.tasks import get_task
         from mock_apps.tasks.checks import score_world
 
-        result = score_world(get_task(meta.task), ControlClient(urls, world_id))
+        result = score_world(get_task(meta.task), ControlClient(urls, world_id), answer=meta.final_answer)
         checks_ok = result.passed or meta.outcome != "passed"
         result_dict = {"passed": result.passed, "score": result.score, "reasons": result.reasons()}
         print(f"task checks: {'passed' if result.passed else 'failed'} (score {result.score:.2f})"

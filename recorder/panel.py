@@ -19,11 +19,14 @@ h1 {{ font-size: 20px; margin: 0 0 4px; }} .meta {{ color: #5f6368; margin-botto
 .bar {{ display: flex; gap: 12px; align-items: center; margin-top: 20px; }}
 button {{ font: inherit; padding: 8px 18px; border-radius: 6px; border: 1px solid #dadce0; background: #fff; cursor: pointer; }}
 button.primary {{ background: #1a73e8; color: #fff; border-color: #1a73e8; }}
-#result {{ margin-top: 20px; }} .pass {{ color: #137333; }} .fail {{ color: #a50e0e; }}
+#result {{ margin-top: 20px; }} label {{ display: block; margin-top: 18px; font-weight: 600; }}
+textarea {{ font: inherit; width: 100%; box-sizing: border-box; margin-top: 6px; padding: 8px; }}
+.hint {{ color: #5f6368; font-size: 13px; }} .pass {{ color: #137333; }} .fail {{ color: #a50e0e; }}
 </style></head><body>
 <main><h1>{title}</h1><div class="meta">Task <code>{task_id}</code> · {apps} · {difficulty} ·
 elapsed <span id="elapsed" role="timer">0:00</span></div>
 <div class="instruction" data-testid="instruction">{instruction}</div>
+{answer_field}
 <div class="bar"><button class="primary" id="submit">Submit</button><button id="give-up">Give up</button></div>
 <div id="result" role="status" aria-live="polite"></div></main>
 <script>
@@ -31,9 +34,19 @@ const started = Date.now();
 setInterval(() => {{ const s = Math.floor((Date.now() - started) / 1000);
   document.getElementById("elapsed").textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0"); }}, 1000);
 function send(what) {{
+  const field = document.getElementById("answer");
+  const answer = field ? field.value : null;
+  if (what === "submit" && field && !answer.trim()) {{
+    document.getElementById("result").textContent = "Type your answer before you submit.";
+    field.focus(); return;
+  }}
   for (const b of document.querySelectorAll("button")) b.disabled = true;
   document.getElementById("result").textContent = what === "submit" ? "Checking your work…" : "Stopping…";
-  const xhr = new XMLHttpRequest(); xhr.open("POST", "{url}/" + what, true); xhr.send("{{}}");
+  const xhr = new XMLHttpRequest(); xhr.open("POST", "{url}/" + what, true);
+  xhr.onload = () => {{ if (xhr.status >= 400) {{
+    for (const b of document.querySelectorAll("button")) b.disabled = false;
+    document.getElementById("result").textContent = xhr.responseText; }} }};
+  xhr.send(JSON.stringify({{answer: answer}}));
 }}
 document.getElementById("submit").onclick = () => send("submit");
 document.getElementById("give-up").onclick = () => {{ if (confirm("Give up this task?")) send("give-up"); }};
@@ -46,6 +59,21 @@ window.showResult = (r) => {{ const el = document.getElementById("result");
 </script></body></html>"""
 
 
+_ANSWER_FIELD = """<label for="answer">Your answer</label>
+<textarea id="answer" rows="2" aria-describedby="answer-hint"></textarea>
+<div class="hint" id="answer-hint">The value alone: an amount like $1,234.56, a date like 2026-03-11, a name or
+reference, or several separated by commas.</div>"""
+
+
+def _posted_answer(body: str | None) -> str | None:
+    """The answer field of a Submit post (None when absent or unreadable)."""
+    try:
+        answer = json.loads(body or "{}").get("answer")
+    except (ValueError, AttributeError):
+        return None
+    return answer if isinstance(answer, str) else None
+
+
 class TaskPanel:
     """The panel tab of one recording; `choice` becomes "submit" or "give-up" when the trainer decides."""
 
@@ -53,6 +81,7 @@ class TaskPanel:
         self.context = context
         self.task = task
         self.choice: str | None = None
+        self.answer: str | None = None  # the final answer typed on Submit, for tasks that ask a question
         context.route(f"{PANEL_URL}**", self._serve)
         self.page = context.new_page()
         self.page.goto(PANEL_URL)
@@ -60,6 +89,11 @@ class TaskPanel:
     def _serve(self, route) -> None:
         path = route.request.url[len(PANEL_URL):]
         if route.request.method == "POST" and path in ("/submit", "/give-up"):
+            answer = _posted_answer(route.request.post_data)
+            if path == "/submit" and self.task is not None and self.task.needs_answer and not (answer or "").strip():
+                route.fulfill(status=400, content_type="text/plain", body="Type your answer before you submit.")
+                return
+            self.answer = answer if self.task is not None and self.task.needs_answer else None
             self.choice = path[1:]
             route.fulfill(status=204)
             return
@@ -70,7 +104,7 @@ class TaskPanel:
                             difficulty=html.escape(task.difficulty if task else "-"),
                             instruction=html.escape(task.instruction.strip() if task else
                                                     "Work in the apps as you like; Submit when you are done."),
-                            url=PANEL_URL)
+                            answer_field=_ANSWER_FIELD if task and task.needs_answer else "", url=PANEL_URL)
         route.fulfill(status=200, content_type="text/html; charset=utf-8", body=body)
 
     def show(self, passed: bool, headline: str, lines: list[str]) -> None:

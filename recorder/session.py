@@ -332,8 +332,8 @@ def score_recording(recorder: Recorder, task):
     from mock_apps.tasks.checks import score_world
     from trajectories.model import CheckResult
 
-    result = score_world(task, recorder.control)
     meta = recorder.meta
+    result = score_world(task, recorder.control, answer=meta.final_answer)
     meta.outcome = "passed" if result.passed else "failed"
     meta.score = result.score
     meta.checks = [CheckResult(name=c.name, passed=c.passed, weight=c.weight, reason=c.reason)

@@ -152,5 +152,7 @@ class Trajectory(_Model):
     outcome: Literal["passed", "failed", "unchecked"] | None = None
     score: float | None = Field(default=None, description="Partial credit in [0, 1] from the task's checks.")
     checks: list[CheckResult] = Field(default_factory=list)
+    final_answer: str | None = Field(default=None, description="The final answer the trainer or agent gave "
+                                     "(send_msg_to_user), for tasks that ask a question; None when none was given.")
     final_state: str | None = Field(default=None, description="Path of the final state dump of every app (state.json.gz).")
     start_pages: list[str] = Field(default_factory=list, description="App-relative URLs opened at the start.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 
+from mock_apps.tasks.answers import compare
 from mock_apps.tasks.model import Checkpoint, RowQuery, Task
 
 
@@ -50,11 +51,12 @@ def _matches(value, wanted) -> bool:
 
 
 class World:
-    """The data a task is checked on: each app's state tables and the world's change log."""
+    """The data a task is checked on: each app's state tables, the world's change log and the final answer."""
 
-    def __init__(self, states: dict[str, dict], changes: list[dict]):
+    def __init__(self, states: dict[str, dict], changes: list[dict], answer: str | None = None):
         self.tables = {app: state["tables"] for app, state in states.items()}
         self.changes = changes
+        self.answer = answer
 
     def rows(self, query: RowQuery) -> list[dict]:
         """The rows a query selects (refs resolved first)."""
@@ -112,6 +114,10 @@ def evaluate(checkpoint: Checkpoint, world: World) -> CheckpointResult:
         for entry in world.changes:
             if not any(fnmatch.fnmatchcase(entry["op"], pattern) for pattern in checkpoint.only_ops):
                 return fail(f"change {entry['seq']} did {entry['op']} {entry['args']}, which the task does not call for")
+    elif checkpoint.answer is not None:
+        wrong = compare(checkpoint.answer.type, checkpoint.answer.value, world.answer)
+        if wrong:
+            return fail(wrong)
     elif checkpoint.untouched is not None:
         query = checkpoint.untouched
         for entry in world.changes:
@@ -135,12 +141,12 @@ def _label(row: dict) -> str:
     return ""
 
 
-def score(task: Task, states: dict[str, dict], changes: list[dict]) -> Score:
-    """Score a task on a world's state dumps (per app) and change log."""
-    world = World(states, changes)
+def score(task: Task, states: dict[str, dict], changes: list[dict], answer: str | None = None) -> Score:
+    """Score a task on a world's state dumps (per app), change log and final answer (send_msg_to_user text)."""
+    world = World(states, changes, answer)
     return Score(task.id, [evaluate(c, world) for c in task.checks])
 
 
-def score_world(task: Task, control) -> Score:
-    """Score a task on a live world through the control API (a ControlClient)."""
-    return score(task, control.states(), control.changes())
+def score_world(task: Task, control, answer: str | None = None) -> Score:
+    """Score a task on a live world through the control API (a ControlClient) and the final answer given."""
+    return score(task, control.states(), control.changes(), answer)

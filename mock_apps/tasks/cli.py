@@ -31,6 +31,9 @@ def cmd_tasks(args) -> int:
             return 0
         print(f"{task.id}: {task.title}\n  difficulty {task.difficulty}, apps {', '.join(task.apps)}, "
               f"scenario {task.scenario}, starts at {', '.join(task.start_pages)}\n\n{task.instruction.strip()}\n")
+        if task.needs_answer:
+            print("  This task asks for a final answer (send_msg_to_user): "
+                  + ", ".join(c.answer.type for c in task.checks if c.answer) + ".\n")
         for check in task.checks:
             print(f"  [{check.weight:g}] {check.name}")
         return 0
@@ -40,7 +43,10 @@ def cmd_tasks(args) -> int:
 
     settings = Settings() if args.base_port is None else Settings(base_port=args.base_port)
     control = ControlClient({app: f"http://127.0.0.1:{settings.port(app)}" for app in APP_NAMES}, args.world)
-    result = score_world(task, control)
+    if args.answer is not None and not task.needs_answer:
+        print(f"error: {task.id} does not ask for a final answer; drop --answer")
+        return 2
+    result = score_world(task, control, answer=args.answer)
     for c in result.checkpoints:
         print(f"  {'PASS' if c.passed else 'FAIL'} [{c.weight:g}] {c.name}" + (f": {c.reason}" if c.reason else ""))
     print(f"{task.id} in world {args.world}: score {result.score:.2f}, {'passed' if result.passed else 'failed'}")
@@ -80,7 +86,8 @@ def docs() -> str:
     for task in all_tasks():
         lines += [f"## {task.id}", "", f"**{task.title}** — {task.difficulty}; apps: {', '.join(task.apps)}; "
                   f"starts at {', '.join(task.start_pages)}", "", task.instruction.strip(), "", "Checks:", ""]
-        lines += [f"- ({c.weight:g}) {c.name}" for c in task.checks] + [""]
+        lines += [f"- ({c.weight:g}) {c.name}" + (f" (final answer: a {c.answer.type})" if c.answer else "")
+                  for c in task.checks] + [""]
     return "\n".join(lines)
 
 
@@ -97,6 +104,7 @@ def register(subparsers) -> None:
     check.add_argument("task")
     check.add_argument("--world", default="default")
     check.add_argument("--base-port", type=int)
+    check.add_argument("--answer", help="the final answer given (send_msg_to_user text), for tasks that ask a question")
     sub.add_parser("docs", help="print the task documentation page (Markdown)")
     golden = sub.add_parser("record-golden", help="re-record the reference demonstrations as golden trajectories")
     golden.add_argument("tasks", nargs="*", help="task ids (default: all)")

@@ -22,13 +22,22 @@ class RowQuery(_Model):
     where: dict[str, Any] = Field(default_factory=dict)
 
 
+class Answer(_Model):
+    """The final answer a task asks for: its type and the answer key (money in cents, a number, an ISO date,
+    a string, or a list of strings for a set)."""
+
+    type: Literal["money", "number", "date", "string", "set"]
+    value: Any
+
+
 class Checkpoint(_Model):
     """One scored checkpoint. Exactly one of the kinds is given.
 
     exists: rows matching `query` exist (`count` of them, default at least one) and each named field in
     `expect` has that value. absent: no row matches. only_ops: every change-log entry's operation matches
     one of these patterns (fnmatch), so nothing else was done. untouched: no change-log row of that table
-    matching `where` (before or after) was updated or deleted, except rows matching `unless`.
+    matching `where` (before or after) was updated or deleted, except rows matching `unless`. answer: the
+    final answer given (send_msg_to_user) equals this typed answer key (mock_apps/tasks/answers.py).
     """
 
     name: str
@@ -40,6 +49,7 @@ class Checkpoint(_Model):
     only_ops: list[str] | None = None
     untouched: RowQuery | None = None
     unless: dict[str, Any] = Field(default_factory=dict)
+    answer: Answer | None = None
     hint: str | None = Field(default=None, description="Said when the checkpoint fails (what a wrong run did).")
 
 
@@ -56,3 +66,8 @@ class Task(_Model):
     checks: list[Checkpoint]
     template: str | None = Field(default=None, description="The template this instance was made from.")
     params: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def needs_answer(self) -> bool:
+        """True when a checkpoint compares a final answer (the trainer or agent must give one)."""
+        return any(check.answer is not None for check in self.checks)

@@ -14,10 +14,12 @@ from pydantic import ValidationError
 
 from mock_apps.core.errors import MockAppsError
 from mock_apps.core.settings import APP_NAMES
+from mock_apps.tasks.answers import expected_value
 from mock_apps.tasks.model import RowQuery, Task
 
 LIBRARY = Path(__file__).resolve().parent / "library"
 _WHOLE = re.compile(r"^\$\{(\w+)\}$")
+CHECK_KINDS = ("exists", "absent", "only_ops", "untouched", "answer")
 
 
 class TaskError(MockAppsError):
@@ -75,9 +77,14 @@ def validate(task: Task) -> None:
         if app not in APP_NAMES:
             raise ValueError(f"apps: unknown app {app!r}; apps are {', '.join(APP_NAMES)}")
     for i, check in enumerate(task.checks):
-        kinds = [k for k in ("exists", "absent", "only_ops", "untouched") if getattr(check, k) is not None]
+        kinds = [k for k in CHECK_KINDS if getattr(check, k) is not None]
         if len(kinds) != 1:
-            raise ValueError(f"checks[{i}] ({check.name}): give exactly one of exists, absent, only_ops, untouched")
+            raise ValueError(f"checks[{i}] ({check.name}): give exactly one of {', '.join(CHECK_KINDS)}")
+        if check.answer is not None:
+            try:
+                expected_value(check.answer.type, check.answer.value)
+            except ValueError as error:
+                raise ValueError(f"checks[{i}].answer.value: {error}") from None
         query = check.exists or check.absent or check.untouched
         if query is not None:
             _check_query(query, f"checks[{i}].{kinds[0]}", check.expect)

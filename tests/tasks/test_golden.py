@@ -14,6 +14,7 @@ from mock_apps.tasks.checks import score_world
 from mock_apps.tasks.demos import GOLDEN
 from recorder.app_url import AppUrls
 from recorder.replay import Replayer
+from trajectories.store import load
 
 TASKS = [t for t in all_tasks() if (GOLDEN / t.id / "trajectory.json").exists()]
 
@@ -38,9 +39,11 @@ def test_every_task_has_a_golden_trajectory():
 def test_golden_replays_and_passes_and_doing_nothing_fails(browser, urls, task, world):
     report, control = replay(browser, urls, task, f"{world.id}-golden")
     assert report.reproduced, report.summary()
-    result = score_world(task, control)
+    answer = load(GOLDEN / task.id)[0].final_answer
+    assert (answer is not None) == task.needs_answer, "a golden gives a final answer exactly when its task asks"
+    result = score_world(task, control, answer=answer)
     assert result.passed and result.score == 1.0, result.reasons()
-    nothing = score_world(task, ControlClient(urls, world.id))
+    nothing = score_world(task, ControlClient(urls, world.id))  # no work done and no answer given
     assert not nothing.passed and nothing.score < 1.0
 
 

@@ -2,7 +2,8 @@
 trajectories (`mockapps tasks record-golden`) that CI replays and checks.
 
 A demonstration is a function `(page, task)` registered with `@demo("<template or task id>", ...)` in a module
-of this package; modules are imported on first lookup, so adding a module is all it takes."""
+of this package; modules are imported on first lookup, so adding a module is all it takes. A task that asks
+a question gets its final answer from the demonstration's return value (the text a trainer would type)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Callable
 from mock_apps.tasks.model import Task
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
-Demo = Callable[[object, Task], None]
+Demo = Callable[[object, Task], "str | None"]
 _DEMOS: dict[str, Demo] = {}
 
 
@@ -47,7 +48,10 @@ def record_golden(task: Task, browser, app_urls: dict[str, str], world_id: str, 
     try:
         recorder = begin(context, out, app_urls, world_id, scenario=task.scenario, task=task.id,
                          trainer="reference", start_pages=tuple(task.start_pages[:1]), shots=False)
-        perform(context.pages[0], task)
+        answer = perform(context.pages[0], task)
+        if task.needs_answer != (answer is not None):
+            raise ValueError(f"the demonstration of {task.id!r} must return a final answer exactly when the task asks for one")
+        recorder.meta.final_answer = answer
         recorder.settle()
         recorder.stop()
     finally:
