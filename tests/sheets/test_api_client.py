@@ -11,9 +11,9 @@ from googleapiclient.errors import HttpError
 
 
 @pytest.fixture
-def client(sheets_world):
+def client(sheets_url):
     service = build("sheets", "v4", static_discovery=True, credentials=AnonymousCredentials(),
-                    client_options={"api_endpoint": sheets_world.url + "/"})
+                    client_options={"api_endpoint": sheets_url + "/"})
     return service.spreadsheets()
 
 
@@ -21,7 +21,7 @@ def _error(exc: HttpError) -> dict:
     return json.loads(exc.content)["error"]
 
 
-def test_full_client_round_trip(client, sheets_world) -> None:
+def test_full_client_round_trip(client, world) -> None:
     created = client.create(body={"properties": {"title": "Q2 Close"},
                                   "sheets": [{"properties": {"title": "Data"}}]}).execute()
     sid = created["spreadsheetId"]
@@ -123,7 +123,7 @@ def test_full_client_round_trip(client, sheets_world) -> None:
     client.batchUpdate(spreadsheetId=sid, body={"requests": [{"deleteSheet": {"sheetId": jan_id}}]}).execute()
     assert get("Data!B1", "FORMATTED_VALUE") == [["#REF!"]]
 
-    ops = [c["op"] for c in sheets_world.changes()]
+    ops = [c["op"] for c in world.changes(app="sheets")]
     for op in ("sheets.workbook.create", "sheets.batch_update", "sheets.cell.set", "sheets.rows.append",
                "sheets.range.clear"):
         assert op in ops

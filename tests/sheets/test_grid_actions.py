@@ -13,35 +13,35 @@ import requests
 class Grid:
     """Drives one sheet's edit endpoint and reads cells back through the Sheets API."""
 
-    def __init__(self, world, spreadsheet: str, sheet_id: int, title: str) -> None:
-        self.world, self.spreadsheet, self.sheet_id, self.title = world, spreadsheet, sheet_id, title
+    def __init__(self, base: str, spreadsheet: str, sheet_id: int, title: str) -> None:
+        self.base, self.spreadsheet, self.sheet_id, self.title = base, spreadsheet, sheet_id, title
 
     def act(self, expect: int = 200, **body) -> dict:
-        r = requests.post(f"{self.world.url}/d/{self.spreadsheet}/s/{self.sheet_id}/edit", json=body)
+        r = requests.post(f"{self.base}/d/{self.spreadsheet}/s/{self.sheet_id}/edit", json=body)
         assert r.status_code == expect, r.text
         return r.json()
 
     def values(self, a1: str, render: str = "UNFORMATTED_VALUE") -> list:
         q = "'" + self.title.replace("'", "''") + "'!" + a1
-        r = requests.get(f"{self.world.url}/v4/spreadsheets/{self.spreadsheet}/values/{q}",
+        r = requests.get(f"{self.base}/v4/spreadsheets/{self.spreadsheet}/values/{q}",
                          params={"valueRenderOption": render})
         assert r.status_code == 200, r.text
         return r.json().get("values", [])
 
 
 @pytest.fixture
-def grid(sheets_world) -> Grid:
-    r = requests.post(f"{sheets_world.url}/v4/spreadsheets", json={"properties": {"title": "Scratch"}})
+def grid(sheets_url) -> Grid:
+    r = requests.post(f"{sheets_url}/v4/spreadsheets", json={"properties": {"title": "Scratch"}})
     sid = r.json()["spreadsheetId"]
-    return Grid(sheets_world, sid, 0, "Sheet1")
+    return Grid(sheets_url, sid, 0, "Sheet1")
 
 
-def test_edit_returns_the_cell_and_its_dependants(grid, sheets_world) -> None:
+def test_edit_returns_the_cell_and_its_dependants(grid, world) -> None:
     grid.act(action="paste_text", cell="A1", text="10\t=A1*2\n20\t=A2*2\n=SUM(A1:A2)\t=SUM(B1:B2)\n")
     out = grid.act(action="set", cell="A1", input="15")
     shown = {c["a1"]: c["display"] for c in out["cells"]}
     assert shown == {"A1": "15", "B1": "30", "A3": "35", "B3": "70"}
-    last = sheets_world.changes()[-1]
+    last = world.changes(app="sheets")[-1]
     assert last["op"] == "sheets.cell.set" and last["args"]["range"] == "A1:A1"
     changed = {tuple(ch["after"].get(k) for k in ("num",)) for ch in last["changes"] if ch["kind"] == "update"}
     assert (70.0,) in changed  # dependants' new values are in the same change-log entry
@@ -83,19 +83,19 @@ def test_text_pasted_from_another_app_is_split_on_tabs_and_newlines(grid) -> Non
     assert grid.values("C3:C4", "FORMATTED_VALUE") == [["$1,200.00"], ["15%"]]
 
 
-def test_sort_filter_freeze_and_width(grid, sheets_world) -> None:
+def test_sort_filter_freeze_and_width(grid, sheets_url) -> None:
     grid.act(action="paste_text", cell="A1", text="Name\tScore\nCy\t3\nAl\t10\nBo\t7\n\t\nDi\t")
     grid.act(action="set", cell="D1", input="=INDEX(A2:A6,MATCH(MAX(B2:B6),B2:B6,0))")
     grid.act(action="sort", range="A2:B6", column=2, ascending=False)
     assert grid.values("A2:B6") == [["Al", 10], ["Bo", 7], ["Cy", 3], [], ["Di"]]  # blanks last, stable
     assert grid.values("D1") == [["Al"]]
     grid.act(action="filter", range="A1:B6", column=2, criterion=">5")
-    page = requests.get(f"{sheets_world.url}/d/{grid.spreadsheet}/s/0").text
+    page = requests.get(f"{sheets_url}/d/{grid.spreadsheet}/s/0").text
     assert 'data-r="4" hidden' in page and 'data-r="2">' in page and "rows hidden" in page
     grid.act(action="filter", clear=True)
     grid.act(action="freeze", rows=1)
     grid.act(action="width", column=1, width=180)
-    page = requests.get(f"{sheets_world.url}/d/{grid.spreadsheet}/s/0").text
+    page = requests.get(f"{sheets_url}/d/{grid.spreadsheet}/s/0").text
     assert 'class="frozen-row"' in page and "width:180px" in page and " hidden" not in page
 
 
@@ -135,36 +135,36 @@ def test_bad_actions_are_clear_errors_not_500s(grid) -> None:
     assert "delete all" in grid.act(expect=400, action="delete_rows", at=1, count=1000)["error"]
 
 
-def test_sheet_names_with_quotes_work_in_formulas_and_tabs(sheets_world, grid) -> None:
-    r = requests.post(f"{sheets_world.url}/d/{grid.spreadsheet}/sheets", data={"title": "Bob's Q1"})
+def test_sheet_names_with_quotes_work_in_formulas_and_tabs(sheets_url, grid) -> None:
+    r = requests.post(f"{sheets_url}/d/{grid.spreadsheet}/sheets", data={"title": "Bob's Q1"})
     assert r.status_code == 200 and "Bob&#39;s Q1" in r.text
-    bobs = Grid(sheets_world, grid.spreadsheet, 1, "Bob's Q1")
+    bobs = Grid(sheets_url, grid.spreadsheet, 1, "Bob's Q1")
     bobs.act(action="set", cell="A1", input="42")
     grid.act(action="set", cell="A1", input="='Bob''s Q1'!A1*2")
     assert grid.values("A1") == [[84]]
-    r = requests.post(f"{sheets_world.url}/d/{grid.spreadsheet}/s/1/tab", data={"action": "rename", "title": "O'Hara"})
+    r = requests.post(f"{sheets_url}/d/{grid.spreadsheet}/s/1/tab", data={"action": "rename", "title": "O'Hara"})
     assert r.status_code == 200
     assert grid.values("A1", "FORMULA") == [["='O''Hara'!A1*2"]]
-    r = requests.post(f"{sheets_world.url}/d/{grid.spreadsheet}/s/1/tab", data={"action": "rename", "title": "'quoted'"})
+    r = requests.post(f"{sheets_url}/d/{grid.spreadsheet}/s/1/tab", data={"action": "rename", "title": "'quoted'"})
     assert r.status_code == 400 and "apostrophe" in r.text
 
 
-def test_corrupt_xlsx_and_oversized_csv_are_refused_and_nothing_is_written(sheets_world) -> None:
-    before = requests.get(f"{sheets_world.url}/").text.count('data-testid="workbook-')
-    n_changes = len(sheets_world.changes())
+def test_corrupt_xlsx_and_oversized_csv_are_refused_and_nothing_is_written(sheets_url, world) -> None:
+    before = requests.get(f"{sheets_url}/").text.count('data-testid="workbook-')
+    n_changes = len(world.changes(app="sheets"))
     bad = io.BytesIO(b"PK\x03\x04 this is not really a zip archive")
-    r = requests.post(f"{sheets_world.url}/import", files={"file": ("invoice.xlsx", bad)})
+    r = requests.post(f"{sheets_url}/import", files={"file": ("invoice.xlsx", bad)})
     assert r.status_code == 400 and "not a valid XLSX" in r.text
     big = "id,amount,memo\n" + "".join(f"{i},{i * 1.25},row {i}\n" for i in range(50_000))
-    r = requests.post(f"{sheets_world.url}/import", files={"file": ("export.csv", big.encode())})
+    r = requests.post(f"{sheets_url}/import", files={"file": ("export.csv", big.encode())})
     assert r.status_code == 400 and "150,003 cells" in r.text and "at most 50,000" in r.text
-    r = requests.post(f"{sheets_world.url}/import", files={"file": ("notes.pdf", b"%PDF-1.4")})
+    r = requests.post(f"{sheets_url}/import", files={"file": ("notes.pdf", b"%PDF-1.4")})
     assert r.status_code == 400 and "not a CSV or XLSX" in r.text
-    assert requests.get(f"{sheets_world.url}/").text.count('data-testid="workbook-') == before
-    assert len(sheets_world.changes()) == n_changes
+    assert requests.get(f"{sheets_url}/").text.count('data-testid="workbook-') == before
+    assert len(world.changes(app="sheets")) == n_changes
 
 
-def test_csv_and_xlsx_import_round_trip(sheets_world) -> None:
+def test_csv_and_xlsx_import_round_trip(sheets_url) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Bills"
@@ -177,36 +177,36 @@ def test_csv_and_xlsx_import_round_trip(sheets_world) -> None:
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
-    r = requests.post(f"{sheets_world.url}/import", files={"file": ("bills.xlsx", buf.getvalue())})
+    r = requests.post(f"{sheets_url}/import", files={"file": ("bills.xlsx", buf.getvalue())})
     assert r.status_code == 200
     spreadsheet = r.url.split("/d/")[1].split("/")[0]
-    got = requests.get(f"{sheets_world.url}/v4/spreadsheets/{spreadsheet}/values/Bills!A1:B4").json()["values"]
+    got = requests.get(f"{sheets_url}/v4/spreadsheets/{spreadsheet}/values/Bills!A1:B4").json()["values"]
     assert got == [["Vendor", "Amount"], ["Acme", "$120.50"], ["Globex", "79.5"], ["", "200"]]
-    meta = requests.get(f"{sheets_world.url}/v4/spreadsheets/{spreadsheet}").json()
+    meta = requests.get(f"{sheets_url}/v4/spreadsheets/{spreadsheet}").json()
     assert meta["sheets"][0]["properties"]["gridProperties"]["frozenRowCount"] == 1
     # and back out: CSV of formatted values, XLSX with formulas and cached values
-    csv_text = requests.get(f"{sheets_world.url}/d/{spreadsheet}/s/0/export.csv").text
+    csv_text = requests.get(f"{sheets_url}/d/{spreadsheet}/s/0/export.csv").text
     assert csv_text.splitlines() == ["Vendor,Amount", "Acme,$120.50", "Globex,79.5", ",200"]
-    data = requests.get(f"{sheets_world.url}/d/{spreadsheet}/export.xlsx").content
+    data = requests.get(f"{sheets_url}/d/{spreadsheet}/export.xlsx").content
     back = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Bills"]
     assert back["B4"].value == 200 and back["B2"].number_format == "$#,##0.00" and back["A1"].font.b
 
 
-def test_seeded_workbooks_export_values_pandas_can_read(sheets_world) -> None:
+def test_seeded_workbooks_export_values_pandas_can_read(sheets_url) -> None:
     import pandas as pd
-    data = requests.get(f"{sheets_world.url}/d/ss1002/export.xlsx").content
+    data = requests.get(f"{sheets_url}/d/ss1002/export.xlsx").content
     variance = pd.read_excel(io.BytesIO(data), sheet_name="Variance")
     total = variance[variance["Account"] == "Total"].iloc[0]
     assert total["Budget"] > 0 and round(total["Variance"], 2) == round(total["Actual"] - total["Budget"], 2)
 
 
-def test_today_comes_from_the_world_clock(sheets_world) -> None:
-    r = requests.get(f"{sheets_world.url}/v4/spreadsheets/ss1003/values/Reconciliation!B7")
+def test_today_comes_from_the_world_clock(sheets_url) -> None:
+    r = requests.get(f"{sheets_url}/v4/spreadsheets/ss1003/values/Reconciliation!B7")
     assert r.json()["values"] == [["2026-03-31"]]
 
 
-def test_openapi_document_lists_the_implemented_methods(sheets_world) -> None:
-    doc = requests.get(f"{sheets_world.url}/v4/openapi.json").json()
+def test_openapi_document_lists_the_implemented_methods(sheets_url) -> None:
+    doc = requests.get(f"{sheets_url}/v4/openapi.json").json()
     ops = {op["operationId"] for path in doc["paths"].values() for op in path.values()}
     assert {"spreadsheets.create", "spreadsheets.get", "spreadsheets.batchUpdate", "spreadsheets.values.get",
             "spreadsheets.values.update", "spreadsheets.values.append", "spreadsheets.values.clear",

@@ -24,9 +24,9 @@ def _type_into(page, a1: str, text: str) -> None:
 
 
 @pytest.mark.slow
-def test_trainer_imports_csv_writes_sumif_fills_sorts_and_exports(sheets_world, sheets_page, tmp_path) -> None:
-    page = sheets_page
-    page.goto(sheets_world.url + "/")
+def test_trainer_imports_csv_writes_sumif_fills_sorts_and_exports(world, world_page, tmp_path) -> None:
+    page = world_page
+    page.goto(world.url("sheets") + "/")
     csv_path = tmp_path / "sales data.csv"
     csv_path.write_text(CSV)
     page.get_by_label("Import a CSV or XLSX file").set_input_files(str(csv_path))
@@ -105,7 +105,7 @@ def test_trainer_imports_csv_writes_sumif_fills_sorts_and_exports(sheets_world, 
     assert formulas["B1"].value == "=SUMIF('sales data'!A:A,A1,'sales data'!B:B)"
     assert formulas["B4"].value == "=SUM(B1:B3)"
 
-    ops = [c["op"] for c in sheets_world.changes()]
+    ops = [c["op"] for c in world.changes(app="sheets")]
     for op in ("sheets.workbook.import", "sheets.sheet.add", "sheets.sheet.update", "sheets.cell.set",
                "sheets.fill.down", "sheets.sort"):
         assert op in ops
