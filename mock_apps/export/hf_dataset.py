@@ -32,6 +32,8 @@ COLUMNS = {
     "accessibility": ("string", "ARIA snapshot of the page before the action (null when none was recorded)"),
     "screenshot": ("image", "screenshot of the page before the action (null when none was recorded)"),
     "observation_from_step": ("int32", "the step whose recorded observation is this row's observation"),
+    "accessibility_after": ("string", "ARIA snapshot once the step settled (its own recorded observation)"),
+    "screenshot_after": ("image", "screenshot once the step settled"),
     "action": ("string", "the action in the evaluation action language, e.g. click(\"testid=save\")"),
     "action_type": ("string", "the recorded action type"),
     "element_id": ("string", "the target's best recorded selector (see docs/EXPORT.md)"),
@@ -56,16 +58,22 @@ def features():
     return datasets.Features({name: feature(kind) for name, (kind, _) in COLUMNS.items()})
 
 
+def _image(source: ExportSource, relative: str | None) -> dict | None:
+    """A screenshot as the Image feature stores it (bytes embedded, named <trajectory id>/shots/NNNN.jpg)."""
+    found = source.existing(relative)
+    return {"bytes": found.read_bytes(), "path": f"{source.meta.id}/{relative}"} if found else None
+
+
 def _row(source: ExportSource, record: dict) -> dict:
-    observation, element = record["observation"], record["element"] or {}
-    shot = source.existing(observation["screenshot"])
+    observation, after, element = record["observation"], record["observation_after"], record["element"] or {}
     return {
         **{key: record[key] for key in ("id", "trajectory_id", "task", "scenario", "trainer", "outcome", "goal",
                                         "step", "num_steps", "app", "page", "url", "action", "action_type",
                                         "url_after", "changes")},
         "accessibility": observation["accessibility"],
-        "screenshot": {"bytes": shot.read_bytes(), "path": f"{source.meta.id}/{observation['screenshot']}"}
-        if shot else None,
+        "screenshot": _image(source, observation["screenshot"]),
+        "accessibility_after": after["accessibility"],
+        "screenshot_after": _image(source, after["screenshot"]),
         "observation_from_step": observation["from_step"],
         "element_id": element.get("id"), "element_role": element.get("role"), "element_name": element.get("name"),
     }

@@ -1,7 +1,9 @@
 """One observation/action record per step, shared by the per-step formats (sft-jsonl, hf).
 
 The observation is what the person saw *before* acting: the URL before the step, and the accessibility snapshot
-and screenshot recorded after the previous step in the same tab (a step's own observation shows its result).
+and screenshot recorded after the previous step in the same tab. The step's own recorded observation (its
+result) is there too, as observation_after. The recorder observes a step once the page is quiet, so either may
+be null (a step followed at once by the next one).
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ def step_records(source: ExportSource) -> Iterator[dict]:
                 "accessibility": seen.accessibility if seen is not None else None,
                 "screenshot": screenshot,
                 "from_step": before.index if before is not None else None,
+            },
+            "observation_after": {
+                "accessibility": step.observation.accessibility,
+                "screenshot": step.observation.screenshot if source.existing(step.observation.screenshot) else None,
             },
             "action": action_text(step, tabs),
             "action_type": step.action.type,

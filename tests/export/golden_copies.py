@@ -1,11 +1,12 @@
-"""Golden trajectories the export tests copy, and small helpers to change the copies."""
+"""Trajectories the export tests copy (golden demonstrations as recorded on 2026-11-22, kept here without their
+final states so re-recording the goldens never changes what these tests expect), and helpers to change copies."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-GOLDEN = Path(__file__).resolve().parents[2] / "mock_apps" / "tasks" / "golden"
+GOLDEN = Path(__file__).resolve().parent / "sample_trajectories"
 # a download and an upload; four apps with a grid typed by keys; a chat post
 BILL, REPORT, LUNCH = "enter-bill-brightline-bl-20931", "enter-bill-track-and-report", "announce-lunch-in-general"
 

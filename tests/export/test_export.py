@@ -88,6 +88,8 @@ def test_sft_observation_is_the_page_before_the_action(library, settings, tmp_pa
     assert steps[14]["observation"] == {"accessibility": '- textbox "Amount, line 1": "4249.00"',
                                         "screenshot": "shots/0013.jpg", "from_step": 13}
     assert steps[13]["observation"]["accessibility"] is None and steps[13]["observation"]["from_step"] == 12
+    assert steps[13]["observation_after"] == {"accessibility": '- textbox "Amount, line 1": "4249.00"',
+                                              "screenshot": "shots/0013.jpg"}
     assert (Path(steps[14]["trajectory_dir"]) / steps[14]["observation"]["screenshot"]).is_file()
     assert steps[0]["observation"]["from_step"] is None
 
@@ -141,6 +143,7 @@ def test_hf_folder_loads_with_datasets_one_row_per_step(library, settings, tmp_p
     assert save["accessibility"] == '- button "Save"' and save["observation_from_step"] == 14
     assert save["screenshot"].size == (64, 48)
     assert rows[(BILL, 14)]["screenshot"] is None and rows[(BILL, 14)]["element_id"] == "label=Attachment"
+    assert rows[(BILL, 14)]["screenshot_after"].size == (64, 48)
     card = (out / "README.md").read_text()
     assert card.startswith("---\n") and "data/train-00000-of-00001.parquet" in card and f"{total} steps" in card
 
