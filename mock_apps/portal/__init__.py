@@ -178,14 +178,19 @@ def selection(args) -> dict:
             return _review_state(entry, verdicts)
         return str(getattr(entry.meta, name) or "") if entry.meta else ""
 
-    shown = [e for e in entries if all(not v or (e.meta and value(e, k) == v) for k, v in filters.items())]
+    def matches(entry, names) -> bool:
+        return all(not filters[k] or (entry.meta and value(entry, k) == filters[k]) for k in names)
+
+    # the review tabs count within the other filters, so "Accepted 3" means three of these
+    before_review = [e for e in entries if matches(e, FILTERS[:-1])]
+    shown = [e for e in before_review if matches(e, ("review",))]
     sort = args.get("sort", "start")
     if sort in SORTS[1:]:
         shown.sort(key=lambda e: value(e, sort) if e.meta else "~")
     else:
         sort = "start"
-    return {"entries": entries, "shown": shown, "filters": filters, "sort": sort, "verdicts": verdicts,
-            "problem": problem}
+    return {"entries": entries, "before_review": before_review, "shown": shown, "filters": filters, "sort": sort,
+            "verdicts": verdicts, "problem": problem}
 
 
 @bp.get("/trajectories")
@@ -204,14 +209,14 @@ def trajectories():
                for k in FILTERS if k != "review"}
     options["review"] = list(REVIEW_STATES)
     review_counts = dict.fromkeys(REVIEW_STATES, 0)
-    for entry in entries:
+    for entry in chosen["before_review"]:
         if entry.meta:
             review_counts[_review_state(entry, verdicts)] += 1
     return render_template("portal/trajectories.html", entries=shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE],
                            total=len(entries), matching=len(shown), page=page, pages=pages, filters=filters,
                            options=options, sort=chosen["sort"], sorts=SORTS, verdicts=verdicts,
                            review_counts=review_counts, problem=chosen["problem"],
-                           active={k: v for k, v in filters.items() if v},
+                           active={k: v for k, v in filters.items() if v}, before_review=len(chosen["before_review"]),
                            without_review={k: v for k, v in filters.items() if v and k != "review"})
 
 
