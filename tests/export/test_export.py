@@ -14,6 +14,7 @@ from golden_copies import BILL, LUNCH, REPORT, rewrite_steps, trajectory_id
 from mock_apps.cli import main
 from mock_apps.export import FORMATS, ExportError, export_trajectories
 from mock_apps.export.chat_jsonl import tool_name
+from mock_apps.export.hf_dataset import COLUMNS
 from mock_apps.export.schemas import load_schema
 from mock_apps.tasks import get_task
 from trajectories.store import load
@@ -265,5 +266,5 @@ def test_docs_publish_each_schema_exactly():
     text = DOCS.read_text(encoding="utf-8")
     for name in ("sft-jsonl", "chat-jsonl", "devtools"):
         assert json.dumps(load_schema(name), indent=2) in text, f"docs/EXPORT.md: {name} schema out of date"
-    for name in FORMATS:
-        assert f"`{name}`" in text
+    for name in [*FORMATS, *COLUMNS]:
+        assert f"`{name}`" in text, f"docs/EXPORT.md does not mention {name}"
