@@ -322,33 +322,37 @@ class LocalBackend:
             self.indices.put(i)
         self.pool = ProcessPoolExecutor(self.workers, mp_context=self.context, initializer=_init_local_worker,
                                         initargs=(self.config, self.indices))
+        self.generation = getattr(self, "generation", 0) + 1
+
+    def _restart(self) -> None:
+        # wait: the dead pool's other workers must free their ports before new ones bind them (--base-port)
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self._start()
 
     def run(self, episodes: list[Episode], done: Callable[[Episode, dict], list[Episode]]) -> None:
         """Run episodes; `done(episode, result)` returns episodes to run next (retries)."""
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
-        pending = {self.pool.submit(_run_local, e): e for e in episodes}
+        pending: dict = {}
+        for episode in episodes:
+            pending[self._submit(episode)] = (episode, self.generation)
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            broken = False
             for future in finished:
-                episode = pending.pop(future)
+                episode, generation = pending.pop(future)
                 try:
                     result = future.result()
                 except BrokenProcessPool:
-                    broken = True
-                    result = _crashed(episode, "the worker process died (killed, or crashed outside Python)")
+                    # a worker died; the pool fails every episode it was running (each is one crashed attempt)
+                    result = _crashed(episode, "the worker process died (killed, or crashed outside Python), "
+                                               "or another worker of its pool did")
+                    if generation == self.generation:
+                        self._restart()
                 except Exception as error:  # noqa: BLE001 - e.g. the worker's sandbox could not start
                     result = _crashed(episode, _describe(error))
                 for retry in done(episode, result):
-                    pending[self._submit(retry)] = retry
-            if broken:
-                # every other in-flight episode died with the pool: each is one crashed attempt
-                for future, episode in list(pending.items()):
-                    pending.pop(future)
-                    for retry in done(episode, _crashed(episode, "the worker pool broke while it ran")):
-                        pending[self._submit(retry)] = retry
+                    pending[self._submit(retry)] = (retry, self.generation)
 
     def _submit(self, episode: Episode):
         from concurrent.futures.process import BrokenProcessPool
@@ -356,8 +360,7 @@ class LocalBackend:
         try:
             return self.pool.submit(_run_local, episode)
         except (BrokenProcessPool, RuntimeError):
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self._start()
+            self._restart()
             return self.pool.submit(_run_local, episode)
 
     def close(self) -> None:

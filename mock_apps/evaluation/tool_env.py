@@ -105,7 +105,8 @@ class ToolEnv:
     # ---- the Gymnasium-style loop -----------------------------------------------------------------------
 
     def reset(self, seed: int | None = None, options: dict | None = None) -> tuple[dict, dict]:
-        """A fresh world for the task; the first observation (goal, tools) and info."""
+        """A fresh world for the task; the first observation (goal, tools) and info. options: record_dir (this
+        episode's trajectory directory; default record_dir/<task>-<n> when the env has one), agent (its name)."""
         from mock_apps.scenarios import get_scenario
 
         self.control.reset(self.task.scenario)
@@ -117,8 +118,9 @@ class ToolEnv:
         self.steps, self.done, self._seq = 0, False, self._last_seq()
         self.messages = [{"role": "user", "message": self.task.instruction.strip()}]
         self._episode_dir = None
-        if self.record_dir is not None:
-            self._start_recording((options or {}).get("record_dir"))
+        folder = (options or {}).get("record_dir")
+        if folder is not None or self.record_dir is not None:
+            self._start_recording(folder, (options or {}).get("agent"))
         return self._observation(None), {"task": self.task.id, "world": self.world_id}
 
     @property
@@ -215,7 +217,7 @@ class ToolEnv:
 
     # ---- recording: trajectory.json like any trajectory, the calls in calls.jsonl ----------------------------
 
-    def _start_recording(self, folder: str | Path | None) -> None:
+    def _start_recording(self, folder: str | Path | None, agent: str | None = None) -> None:
         from mock_apps.core.template import source_fingerprint
         from trajectories.model import Browser, Trajectory
         from trajectories.store import TrajectoryDir
@@ -224,7 +226,7 @@ class ToolEnv:
         self._meta = Trajectory(id=uuid.uuid4().hex[:12], task=self.task.id, scenario=self.task.scenario,
                                 world=self.world_id, app_versions={"source": source_fingerprint()},
                                 start_clock=self.control.clock()["now"], browser=Browser(name="none (API tools)"),
-                                trainer=self.agent_name, start=datetime.now(timezone.utc))
+                                trainer=agent or self.agent_name, start=datetime.now(timezone.utc))
         self._folder = TrajectoryDir(path).create(self._meta)
         (path / CALLS).touch()
         self._episode_dir = path
