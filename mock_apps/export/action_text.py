@@ -1,4 +1,5 @@
-"""A recorded step in the evaluation's action language (BrowserGym style: `click("id")`, `fill("id", "text")`).
+"""A recorded step in the evaluation's action language (mock_apps.evaluation.actions: BrowserGym style,
+`click("id")`, `fill("id", "text")`).
 
 Recorded trajectories have no live element ids, so an element id in an export is the step's best recorded
 selector (the first of its ranked selectors, checked unique at record time) written as a string:
@@ -57,12 +58,18 @@ class TabTracker:
 
 
 def _click(element: str, args: dict) -> str:
-    keywords = {}
-    if args.get("button", "left") != "left":
-        keywords["button"] = args["button"]
-    if args.get("modifiers"):
-        keywords["modifiers"] = list(args["modifiers"])
-    return _call("dblclick" if args.get("click_count", 1) == 2 else "click", element, **keywords)
+    if args.get("click_count", 1) == 2:
+        return _call("dblclick", element)
+    # the language has no modifier keys on clicks: a Shift- or Control-click is written as its plain click
+    button = args.get("button", "left")
+    return _call("click", element, button) if button != "left" else _call("click", element)
+
+
+def _keys(step: Step, element: str | None, key: str) -> str:
+    """A key press on the element, or on whatever has focus when the page itself got the keys."""
+    if step.target is None or step.target.tag in ("body", "html"):
+        return _call("keyboard_press", key)
+    return _call("press", element, key)
 
 
 def action_text(step: Step, tabs: TabTracker) -> str:
@@ -77,24 +84,21 @@ def action_text(step: Step, tabs: TabTracker) -> str:
         return "tab_close()"
     if kind == "navigate":
         return _call("goto", args["url"])
+    if kind in ("press", "submit", "copy", "paste"):
+        key = {"press": args.get("key"), "submit": "Enter", "copy": "Control+c", "paste": "Control+v"}[kind]
+        # copy and paste: the text travels through the clipboard, as it did for the person
+        return _keys(step, element, key)
     if kind == "download" or element is None:
         return "noop()"  # a download the page started by itself: the agent did nothing
     if kind == "click":
         return _click(element, args)
     if kind == "fill":
         return _call("fill", element, args.get("value", ""))
-    if kind == "press":
-        return _call("press", element, args["key"])
-    if kind == "submit":
-        return _call("press", element, "Enter")
     if kind == "select":
         values = list(args.get("values") or [])
         return _call("select_option", element, values[0] if len(values) == 1 else values)
     if kind in ("check", "uncheck"):
         return _call(kind, element)
-    if kind in ("copy", "paste"):
-        # the clipboard: the text travels from the copy to the paste, as it did for the person
-        return _call("press", element, "Control+c" if kind == "copy" else "Control+v")
     if kind == "drag":
         return _call("drag_and_drop", element, element_id(Target.model_validate(args["to"])))
     if kind == "upload":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -12,11 +13,14 @@ from PIL import Image
 
 from golden_copies import BILL, LUNCH, REPORT, rewrite_steps, trajectory_id
 from mock_apps.cli import main
+from mock_apps.evaluation.actions import SPECS, parse_action
 from mock_apps.export import FORMATS, ExportError, export_trajectories
+from mock_apps.export.action_text import TabTracker, action_text
 from mock_apps.export.chat_jsonl import tool_name
 from mock_apps.export.hf_dataset import COLUMNS
 from mock_apps.export.schemas import load_schema
 from mock_apps.tasks import get_task
+from trajectories.model import Step
 from trajectories.store import load
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "EXPORT.md"
@@ -78,6 +82,27 @@ def test_sft_jsonl_lines_validate_and_carry_actions_in_the_action_language(libra
     broken = {k: v for k, v in bill[15].items() if k != "action"}
     assert _problems(validator, broken)
     assert _problems(validator, {**bill[15], "action": "exec('rm -rf /')"})
+
+
+def _with_live_ids(action: str) -> str:
+    """The action with its selector-string element ids swapped for live-style ids ("a1", "a2" ...)."""
+    call = ast.parse(action, mode="eval").body
+    params = SPECS[call.func.id].params
+    for position, (param, node) in enumerate(zip(params, call.args), start=1):
+        if param.kind == "element":
+            assert isinstance(node.value, str) and "=" in node.value  # a selector string such as testid=save
+            call.args[position - 1] = ast.Constant(f"a{position}")
+    return ast.unparse(call)
+
+
+def test_every_exported_action_is_in_the_evaluation_action_language(library, settings, tmp_path):
+    out = tmp_path / "sft.jsonl"
+    export_trajectories([library], "sft-jsonl", out, include_all=True, settings=settings)
+    actions = [line["action"] for line in _lines(out)]
+    parsed = [parse_action(_with_live_ids(action)) for action in actions]
+    assert {action.name for action in parsed} >= {"new_tab", "goto", "fill", "press", "click", "select_option",
+                                                  "upload_file"}
+    assert parse_action(_with_live_ids('click("testid=save")')).args == {"element": "a1", "button": "left"}
 
 
 def test_sft_observation_is_the_page_before_the_action(library, settings, tmp_path):
@@ -268,3 +293,35 @@ def test_docs_publish_each_schema_exactly():
         assert json.dumps(load_schema(name), indent=2) in text, f"docs/EXPORT.md: {name} schema out of date"
     for name in [*FORMATS, *COLUMNS]:
         assert f"`{name}`" in text, f"docs/EXPORT.md does not mention {name}"
+
+
+def _step(index: int, kind: str, page: str = "p0", target: dict | None = None, **args) -> Step:
+    return Step.model_validate({"index": index, "sim_time": "2026-03-31T20:30:00Z",
+                                "wall_time": "2026-11-22T13:21:48Z", "app": "mail", "page": page,
+                                "url_before": "mail:/", "action": {"type": kind, "args": args}, "target": target})
+
+
+def test_actions_for_every_kind_of_recorded_step():
+    save = {"tag": "button", "role": "button", "name": "Save",
+            "selectors": [{"kind": "role", "value": "button", "name": "Save"}, {"kind": "css", "value": "#s"}]}
+    grid = {"tag": "body", "selectors": []}
+    box = {"tag": "input", "selectors": [{"kind": "label", "value": "Paid"}]}
+    steps = [_step(0, "tab_open"), _step(1, "click", target=save, button="right", modifiers=["Shift"]),
+             _step(2, "click", target=save, click_count=2), _step(3, "press", target=grid, key="Escape"),
+             _step(4, "paste", target=grid, text="4,249.00"), _step(5, "check", target=box),
+             _step(6, "uncheck", target=box), _step(7, "drag", target=save, to=box),
+             _step(8, "tab_open", page="p1"), _step(9, "tab_switch"), _step(10, "tab_close", page="p0"),
+             _step(11, "tab_switch", page="p1"), _step(12, "download", name="a.pdf"),
+             _step(13, "select", target=box, values=["a", "b"]), _step(14, "submit", target=box)]
+    tabs, actions = TabTracker(), []
+    for step in steps:
+        actions.append(action_text(step, tabs))
+        tabs.after(step)
+    assert actions == ["new_tab()", 'click("role=button[name=\\"Save\\"]", "right")',
+                       'dblclick("role=button[name=\\"Save\\"]")', 'keyboard_press("Escape")',
+                       'keyboard_press("Control+v")', 'check("label=Paid")', 'uncheck("label=Paid")',
+                       'drag_and_drop("role=button[name=\\"Save\\"]", "label=Paid")', "new_tab()", "tab_focus(0)",
+                       "tab_close()", "tab_focus(0)", "noop()", 'select_option("label=Paid", ["a", "b"])',
+                       'press("label=Paid", "Enter")']
+    for action in actions:
+        parse_action(_with_live_ids(action))
