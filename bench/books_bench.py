@@ -25,15 +25,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import select  # noqa: E402
 
-from mock_apps.books import create_app, service  # noqa: E402
+from mock_apps.books import create_app, reports, service  # noqa: E402
 from mock_apps.books.audit import audit  # noqa: E402
 from mock_apps.books.models import Account, Contact, Item, Txn  # noqa: E402
 from mock_apps.books.service import LineInput  # noqa: E402
 from mock_apps.core.settings import Settings  # noqa: E402
-from tests.books.server import REALM, build_template  # noqa: E402
+from mock_apps.core.world import WorldRegistry  # noqa: E402
+from mock_apps.scenarios import get_scenario  # noqa: E402
 
-UI_REPORTS = ["profit-and-loss", "balance-sheet", "trial-balance", "ar-aging-summary", "ar-aging-detail",
-              "ap-aging-summary", "ap-aging-detail", "customer-balances", "vendor-balances"]
+REALM = get_scenario("meridian").facts.company.realm_id
+UI_REPORTS = list(reports.REPORTS)  # every report the Reports page lists
+EXPORTS = ("csv", "xlsx")
 API_REPORTS = ["ProfitAndLoss", "BalanceSheet", "TrialBalance", "AgedReceivables", "AgedPayables"]
 HEADERS = {"Authorization": "Bearer bench"}
 
@@ -44,9 +46,10 @@ def _p(values: list[float], q: float) -> float:
 
 
 def time_reports(client, world: str, runs: int) -> dict[str, tuple[float, float]]:
-    """p50 and p95 (ms) of each report, UI page and API JSON."""
+    """p50 and p95 (ms) of each report: UI page, its CSV and XLSX exports, and API JSON."""
     out = {}
     targets = [(f"ui {k}", f"/w/{world}/reports/{k}") for k in UI_REPORTS] + \
+              [(f"{fmt} {k}", f"/w/{world}/reports/{k}?format={fmt}") for fmt in EXPORTS for k in UI_REPORTS] + \
               [(f"api {k}", f"/w/{world}/v3/company/{REALM}/reports/{k}") for k in API_REPORTS]
     for name, url in targets:
         samples = []
@@ -122,17 +125,12 @@ def main() -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="books-bench-"))
     ok = True
     try:
-        template = data_dir / "template"
-        t0 = time.perf_counter()
-        build_template(template)
-        print(f"seeded the scenario in {time.perf_counter() - t0:.2f} s")
         settings = Settings(data_dir=data_dir)
+        registry = WorldRegistry.for_settings(settings)
         world = "bench"
-        folder = settings.worlds_dir / world
-        folder.mkdir(parents=True)
-        for name in ("world.db", "books.db"):
-            shutil.copyfile(template / name, folder / name)
-        (folder / "world.json").write_text('{"scenario": "meridian"}')
+        t0 = time.perf_counter()
+        registry.reset(world)  # builds the scenario's templates (every app, as a server does), then copies them
+        print(f"seeded the scenario (all apps) and created the world in {time.perf_counter() - t0:.2f} s")
         app = create_app({"settings": settings, "TESTING": True})
         client = app.test_client()
 
@@ -142,9 +140,7 @@ def main() -> int:
             ok &= p95 < 100
             print(f"  {name:28s} p50 {p50:7.1f}  p95 {p95:7.1f}{flag}")
 
-        from mock_apps.core.world import WorldRegistry
-
-        session = WorldRegistry.for_settings(settings).session(world, "books")
+        session = registry.session(world, "books")
         seconds = post_transactions(session, args.transactions)
         total = len(session.exec(select(Txn.id)).all())
         print(f"\nposted {args.transactions} transactions in {seconds:.1f} s "

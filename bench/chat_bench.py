@@ -39,19 +39,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20, help="passes over every page and query")
     args = parser.parse_args()
 
-    from tests.chat.server import build_template
-
     from mock_apps.chat import create_app
     from mock_apps.core.settings import Settings
+    from mock_apps.core.world import WorldRegistry
 
     data = Path(tempfile.mkdtemp(prefix="chat-bench-"))
-    template = data / "template"
-    build_template(template)
-    world = data / "worlds" / "bench"
-    world.mkdir(parents=True)
-    for name in ("world.db", "chat.db"):
-        (world / name).write_bytes((template / name).read_bytes())
-    (world / "world.json").write_text('{"scenario": "meridian"}')
+    WorldRegistry.for_settings(Settings(data_dir=data)).reset("bench")  # builds the scenario's templates once
     app = create_app({"settings": Settings(data_dir=data), "TESTING": True})
     client = app.test_client()
     headers = {"Authorization": "Bearer xoxp-dana.whitfield"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -37,7 +38,8 @@ def to_xlsx(report: Report, company: str) -> bytes:
     """The report as an XLSX workbook with numbers as numbers (currency format) and bold totals."""
     wb = Workbook()
     ws = wb.active
-    ws.title = report.title[:31]
+    # Excel refuses sheet names with []:*?/\ ("A/R Aging Summary") or longer than 31 characters
+    ws.title = re.sub(r"[\[\]:*?/\\]", " ", report.title)[:31]
     ws.append([report.title])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([company])

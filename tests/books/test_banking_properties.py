@@ -26,9 +26,12 @@ def _reconciled_total(session, account_id: int) -> int:
 @settings(max_examples=15, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(steps=st.lists(STEP, min_size=3, max_size=15))
-def test_random_feed_and_reconcile_work_keeps_invariants(books_server, steps):
-    world = books_server.new_world()
-    session = world.session()
+def test_random_feed_and_reconcile_work_keeps_invariants(fresh_books_worlds, steps):
+    with fresh_books_worlds() as world:
+        _random_feed_and_reconcile_work(world.session(), steps)
+
+
+def _random_feed_and_reconcile_work(session, steps) -> None:
     try:
         checking = session.exec(select(Account).where(Account.name == "Operating Checking")).one()
         categories = [a.id for a in session.exec(select(Account).where(Account.type.in_(

@@ -135,8 +135,12 @@ def _ids(client: Client) -> dict:
 @settings(max_examples=12, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(steps=st.lists(STEP, min_size=4, max_size=12))
-def test_random_operations_keep_the_books_sound(books_server, steps):
-    world = books_server.new_world()
+def test_random_operations_keep_the_books_sound(fresh_books_worlds, steps):
+    with fresh_books_worlds() as world:
+        _random_operations(world, steps)
+
+
+def _random_operations(world, steps) -> None:
     client = Client(world)
     ids = _ids(client)
     session = world.session()

@@ -40,9 +40,8 @@ def queries(draw) -> str:
 
 @settings(max_examples=120, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.one_of(queries(), st.text(max_size=60)))
-def test_query_endpoint_never_fails_with_a_server_error(books_server, text):
-    world = getattr(books_server, "_fuzz_world", None) or books_server.new_world()
-    books_server._fuzz_world = world  # one world serves every example: queries change nothing
+def test_query_endpoint_never_fails_with_a_server_error(books_world, text):
+    world = books_world  # one world serves every example: queries change nothing
     response = requests.get(f"{world.api_base}/company/{REALM}/query", params={"query": text}, headers=HEADERS)
     assert response.status_code in (200, 400), (text, response.status_code, response.text[:300])
     body = response.json()

@@ -34,11 +34,8 @@ def _channel_id(world, name):
     return next(c["id"] for c in listed["channels"] if c["name"] == name)
 
 
-def test_trainer_finds_approval_replies_reacts_uploads_and_pins(chat_browser, chat_world, tmp_path):
-    chat_browser.with_page(lambda page: _trainer_finds_approval_replies_reacts_uploads_and_pins(page, chat_world, tmp_path))
-
-
-def _trainer_finds_approval_replies_reacts_uploads_and_pins(page, chat_world, tmp_path):
+def test_trainer_finds_approval_replies_reacts_uploads_and_pins(world_page, chat_world, tmp_path):
+    page = world_page
     page.goto(chat_world.url + "/")
     expect(page.get_by_test_id("channel-title")).to_have_text("#general")
 
@@ -120,11 +117,8 @@ def _trainer_finds_approval_replies_reacts_uploads_and_pins(page, chat_world, tm
     assert any(p["message_pk"] == pinned["pk"] for p in state["chat_pin"])
 
 
-def test_hostile_text_renders_as_text(chat_browser, chat_world):
-    chat_browser.with_page(lambda page: _hostile_text_renders_as_text(page, chat_world))
-
-
-def _hostile_text_renders_as_text(page, chat_world):
+def test_hostile_text_renders_as_text(world_page, chat_world):
+    page = world_page
     channel = _channel_id(chat_world, "random")
     for text in HOSTILE:
         _api(chat_world, "chat.postMessage", channel=channel, text=text)
@@ -168,11 +162,8 @@ def _hostile_text_renders_as_text(page, chat_world):
     assert page.locator("#main script").count() == 0 and page.evaluate("window.__pwned === undefined")
 
 
-def test_unread_badges_load_older_join_and_errors_inline(chat_browser, chat_world):
-    chat_browser.with_page(lambda page: _unread_badges_load_older_join_and_errors_inline(page, chat_world))
-
-
-def _unread_badges_load_older_join_and_errors_inline(page, chat_world):
+def test_unread_badges_load_older_join_and_errors_inline(world_page, chat_world):
+    page = world_page
     page.goto(chat_world.url + "/")
     finance = page.get_by_test_id("side-finance")
     expect(finance).to_have_class(re.compile("unread"))
@@ -205,11 +196,8 @@ def _unread_badges_load_older_join_and_errors_inline(page, chat_world):
     expect(page.get_by_test_id("channel-title")).to_have_text("#q2-budget")
 
 
-def test_edit_delete_topic_profile_and_dm(chat_browser, chat_world):
-    chat_browser.with_page(lambda page: _edit_delete_topic_profile_and_dm(page, chat_world))
-
-
-def _edit_delete_topic_profile_and_dm(page, chat_world):
+def test_edit_delete_topic_profile_and_dm(world_page, chat_world):
+    page = world_page
     channel = _channel_id(chat_world, "general")
     page.goto(f"{chat_world.url}/archives/{channel}")
     page.get_by_test_id("composer-input").fill("Lunch is at *noon* in #random")
@@ -259,11 +247,8 @@ def _edit_delete_topic_profile_and_dm(page, chat_world):
     assert [c["op"] for c in chat_world.changes()][-2:] == ["chat.dm.open", "chat.post"]
 
 
-def test_broadcast_reply_file_preview_switch_user_and_leave(chat_browser, chat_world):
-    chat_browser.with_page(lambda page: _broadcast_reply_file_preview_switch_user_and_leave(page, chat_world))
-
-
-def _broadcast_reply_file_preview_switch_user_and_leave(page, chat_world):
+def test_broadcast_reply_file_preview_switch_user_and_leave(world_page, chat_world):
+    page = world_page
     finance = _channel_id(chat_world, "finance")
     page.goto(f"{chat_world.url}/archives/{finance}")
     kickoff = page.get_by_test_id("history").locator("article", has_text="March close kickoff")

@@ -1,5 +1,6 @@
 """The seeded workspace states the scenario's facts exactly: later tasks check chat against them."""
 
+import os
 import re
 from collections import defaultdict
 from datetime import datetime, timezone
@@ -10,6 +11,7 @@ from sqlmodel import select
 from mock_apps.chat.models import Conversation, File, FileShare, Membership, Message, Pin, Reaction, User
 from mock_apps.chat.mrkdwn import plain_text
 from mock_apps.core.shell import money
+from mock_apps.core.world import WorldRegistry
 from mock_apps.scenarios import get_scenario
 
 FACTS = get_scenario("meridian").facts
@@ -17,9 +19,11 @@ MONEY = re.compile(r"-?\$[\d,]+\.\d\d")
 
 
 @pytest.fixture(scope="module")
-def ws(chat_server):
-    world = chat_server.new_world()
-    with world.session() as db:
+def ws(sandbox):
+    registry = WorldRegistry.for_settings(sandbox.settings)
+    world_id = f"chat-facts-{os.getpid()}"  # read-only: one world serves the whole module
+    registry.reset(world_id)
+    with registry.session(world_id, "chat") as db:
         users = {u.id: u for u in db.exec(select(User))}
         convs = {c.id: c for c in db.exec(select(Conversation))}
         messages = list(db.exec(select(Message).order_by(Message.ts)))

@@ -94,7 +94,7 @@ def test_post_reply_update_delete_and_react(slack, chat_world):
 
 
 def test_ts_is_derived_from_the_world_clock(slack, chat_world):
-    clock = requests.get(f"{chat_world.server.url}/_control/worlds/{chat_world.id}/clock").json()
+    clock = chat_world.world.control("chat", "GET", "/clock")
     channel = _channel(slack, "random")
     first = slack.chat_postMessage(channel=channel, text="one")["ts"]
     second = slack.chat_postMessage(channel=channel, text="two")["ts"]
