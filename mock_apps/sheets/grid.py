@@ -67,7 +67,7 @@ def render(sheet: Sheet, cells: dict[tuple[int, int], Any], rows: int, cols: int
         if r in hidden:
             attrs += " hidden"
         if is_frozen:
-            attrs += f' class="frozen-row" style="top:{ROW_HEIGHT * r}px"'
+            attrs += f' class="frozen-row" style="--frozen-top:{ROW_HEIGHT * r}px"'  # sticky cells read it
         row = [f'<tr role="row" aria-rowindex="{r + 1}"{attrs}><th role="rowheader" scope="row">{r}</th>']
         for c in range(1, cols + 1):
             row.append(_td(get((r, c)), r, c, f"{letters[c - 1]}{r}", is_frozen))

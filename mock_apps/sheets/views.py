@@ -93,6 +93,15 @@ def sheet(spreadsheet_id: str, sheet_id: int, error: str | None = None, status: 
     rows = min(max(last_r + 30, 60), sh.row_count if sh.row_count >= last_r else last_r)
     rows = max(rows, last_r)
     cols = min(max(last_c + 3, 26), max(sh.column_count, last_c))
+    start_cell = request.args.get("cell", "A1")
+    try:
+        wanted = parse_a1(start_cell)
+    except FormulaSyntaxError:
+        wanted = None
+    if wanted is not None and wanted.sheet is None and wanted.r1 and wanted.c1:
+        # The name box jumped beyond the rendered rows or columns: render far enough to show the target.
+        rows = max(rows, min(wanted.r2 or wanted.r1, sh.row_count))
+        cols = max(cols, min(wanted.c2 or wanted.c1, sh.column_count))
     cells = service.cells_in(session, sh, 1, 1, rows, cols)
     hidden = service.hidden_rows(session, wb, sh)
     can_undo, can_redo = service.history(session, wb)
@@ -101,7 +110,7 @@ def sheet(spreadsheet_id: str, sheet_id: int, error: str | None = None, status: 
         "sheets/sheet.html", wb=wb, sheet=sh, sheets=service.sheets_of(session, wb),
         grid_html=grid.render(sh, cells, rows, cols, hidden), can_undo=can_undo, can_redo=can_redo,
         number_formats=NUMBER_FORMATS, filter_spec=filter_spec, hidden_count=len(hidden), error=error,
-        start_cell=request.args.get("cell", "A1"), used_rows=last_r, used_cols=last_c,
+        start_cell=start_cell, used_rows=last_r, used_cols=last_c,
         filter_range=(f"{cell_name(filter_spec['r1'], filter_spec['c1'])}:{cell_name(filter_spec['r2'], filter_spec['c2'])}"
                       if filter_spec else ""),
     ), status
