@@ -32,13 +32,16 @@ class ExportResult:
     incomplete: list[Path] = field(default_factory=list)
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
     not_accepted: list[Path] = field(default_factory=list)
+    duplicates: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def skipped_line(self) -> str | None:
-        """One line counting the trajectories skipped as incomplete or unreadable, or None."""
-        parts = [f"{len(self.incomplete)} incomplete"] if self.incomplete else []
-        parts += [f"{len(self.unreadable)} unreadable"] if self.unreadable else []
-        return f"skipped {' and '.join(parts)} trajectories" if parts else None
+        """One line counting the trajectories skipped as incomplete, unreadable or duplicate, or None."""
+        counts = ((len(self.incomplete), "incomplete"), (len(self.unreadable), "unreadable"),
+                  (len(self.duplicates), "a copy of one already exported"))
+        parts = [f"{count} {why}" for count, why in counts if count]
+        total = sum(count for count, _ in counts)
+        return f"skipped {total} trajector{'y' if total == 1 else 'ies'}: {', '.join(parts)}" if parts else None
 
 
 def unknown_format(name: str) -> ExportError:
@@ -79,7 +82,8 @@ def export_trajectories(dirs, fmt: str, out, include_all: bool = False, settings
         written = export_format.write(sources, temporary, settings)
     return ExportResult(format=fmt, out=Path(out), found=selection.found, exported=[s.meta.id for s in sources],
                         items=written.items, item=export_format.item, incomplete=selection.incomplete,
-                        unreadable=selection.unreadable, not_accepted=selection.not_accepted, notes=written.notes)
+                        unreadable=selection.unreadable, not_accepted=selection.not_accepted,
+                        duplicates=selection.duplicates, notes=written.notes)
 
 
 __all__ = ["FORMATS", "ExportError", "ExportResult", "export_trajectories", "unknown_format"]

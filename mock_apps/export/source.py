@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mock_apps.core.errors import MockAppsError
 from trajectories.model import Step, Trajectory
-from trajectories.store import META, TrajectoryError, load
+from trajectories.store import META, TrajectoryDir, TrajectoryError
 
 
 class ExportError(MockAppsError):
@@ -49,6 +49,7 @@ class Selection:
     incomplete: list[Path] = field(default_factory=list)
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
     not_accepted: list[Path] = field(default_factory=list)
+    duplicates: list[Path] = field(default_factory=list)
 
 
 def trajectory_folders(dirs: list[Path]) -> list[Path]:
@@ -90,18 +91,26 @@ def select(dirs: list[Path], include_all: bool, settings) -> Selection:
     folders = trajectory_folders(dirs)
     selection.found = len(folders)
     verdicts = None if include_all else _verdicts(settings)
+    seen: set[str] = set()
     for folder in folders:
+        trajectory = TrajectoryDir(folder)
         try:
-            meta, steps = load(folder)
+            meta = trajectory.load_meta()
+            if meta.status != "complete":
+                selection.incomplete.append(folder)
+                continue
+            if verdicts is not None and verdicts.get(meta.id) != "accepted":
+                selection.not_accepted.append(folder)
+                continue
+            if meta.id in seen:  # a copy of a trajectory already taken: the same data twice would skew training
+                selection.duplicates.append(folder)
+                continue
+            # steps are read only for what is exported: a large library is mostly metadata reads
+            steps = trajectory.load_steps(tolerate_torn_tail=False)
         except TrajectoryError as error:
             selection.unreadable.append((folder, error.message))
             continue
-        if meta.status != "complete":
-            selection.incomplete.append(folder)
-            continue
-        if verdicts is not None and verdicts.get(meta.id) != "accepted":
-            selection.not_accepted.append(folder)
-            continue
+        seen.add(meta.id)
         # a missing screenshot is exported as a null reference (ExportSource.existing), not a reason to drop the run
         selection.chosen.append(ExportSource(folder, meta, steps, _goal(meta.task)))
     return selection

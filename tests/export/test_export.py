@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -217,12 +218,13 @@ def test_incomplete_and_unreadable_trajectories_are_skipped_with_a_count(library
     meta_path = library / LUNCH / "trajectory.json"
     meta_path.write_text(meta_path.read_text().replace('"status": "complete"', '"status": "incomplete"'))
     (library / REPORT / "trajectory.json").write_text('{"id": "torn"')
+    shutil.copytree(library / BILL, library / "a-copy-of-the-bill")
     out = tmp_path / "sft.jsonl"
     code, stdout, stderr = _run(capsys, "--data", settings.data_dir, "export", "--format", "sft-jsonl",
                                 "--out", out, library, "--all")
     assert code == 0
-    assert "skipped 1 incomplete and 1 unreadable trajectories" in stderr and "not valid JSON" in stderr
-    assert "exported 1 of 3 trajectories as sft-jsonl" in stdout
+    assert "skipped 3 trajectories: 1 incomplete, 1 unreadable, 1 a copy of one already exported" in stderr
+    assert "not valid JSON" in stderr and "exported 1 of 4 trajectories as sft-jsonl" in stdout
     assert {line["task"] for line in _lines(out)} == {BILL}
 
 
