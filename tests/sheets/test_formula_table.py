@@ -60,6 +60,7 @@ TABLE: list[tuple[str, object]] = [
     # comparison
     ("=1=1", True), ('="a"="A"', True), ('="a"<"b"', True), ('=1<"a"', True), ('="z"<TRUE', True),
     ("=2<>2", False), ("=3>=3", True), ("=DATE(2026,1,1)>DATE(2025,12,31)", True),
+    ("=0.1+0.2=0.3", True), ("=0.1+0.2>0.3", False),  # numbers compare at 15 significant digits
     # coercion
     ('="1"+1', 2), ('="abc"+1', Err("#VALUE!")), ("=TRUE+TRUE", 2), ("=A4+1", 1), ('=A4=""', True),
     ("=A4=0", True), ("=A5*2", Err("#VALUE!")), ("=C2*2", 10), ("=C3+1", Err("#DIV/0!")),

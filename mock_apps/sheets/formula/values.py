@@ -173,6 +173,9 @@ def compare(a: Value, b: Value) -> int:
         return -1 if ra < rb else 1
     if ra == 1:
         a, b = a.lower(), b.lower()
+    elif ra == 0 and a != b:
+        # Excel compares numbers at its 15 significant digits: =0.1+0.2=0.3 is TRUE.
+        a, b = float(f"{a:.15g}"), float(f"{b:.15g}")
     return 0 if a == b else (-1 if a < b else 1)
 
 
