@@ -199,7 +199,7 @@ class MockAppsEnv(gymnasium.Env):
         self.context.on("requestfinished", lambda request: self._inflight.discard(request))
         self.context.on("requestfailed", lambda request: self._inflight.discard(request))
         self.context.on("response", self._on_response)
-        self.observer = PageObserver(self.context, self.urls.relative)
+        self.observer = PageObserver(self.app_urls)
         trainer = options.get("agent") or options.get("trainer") or "agent"
         out = options.get("record_dir") or self._default_record_dir()
         self.trajectory_dir = Path(out) if out else None
@@ -568,11 +568,14 @@ WORLD_MASK = "episode"
 def _mask(view: PageView, world_id: str) -> PageView:
     """The view with the episode's world id (which the apps' shell shows) replaced by a constant, so that
     observations of equal states are equal from one episode to the next."""
-    def clean(value):
-        return value.replace(world_id, WORLD_MASK) if isinstance(value, str) else value
-
-    elements = {k: {name: clean(v) for name, v in e.items()} for k, e in view.elements.items()}
-    return PageView(axtree=clean(view.axtree), elements=elements, focused=view.focused, scroll=view.scroll)
+    if world_id not in view.axtree:
+        return view
+    for element in view.elements.values():
+        for key in ("name", "text", "label"):
+            if element.get(key) and world_id in element[key]:
+                element[key] = element[key].replace(world_id, WORLD_MASK)
+    return PageView(axtree=view.axtree.replace(world_id, WORLD_MASK), elements=view.elements,
+                    focused=view.focused, scroll=view.scroll)
 
 
 def _playwright_message(error: Exception) -> str:

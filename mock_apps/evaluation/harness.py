@@ -377,7 +377,7 @@ class RayBackend:
         self.ray = ray
         if not ray.is_initialized():
             # RAY_ADDRESS (a cluster) is honoured by ray.init; else a local instance just for this run
-            ray.init(num_cpus=None if os.environ.get("RAY_ADDRESS") else max(workers, os.cpu_count() or 1),
+            ray.init(num_cpus=None if os.environ.get("RAY_ADDRESS") else workers,
                      include_dashboard=False, log_to_driver=False, configure_logging=False)
             self._owns_ray = True
         else:

@@ -16,7 +16,7 @@ from mock_apps.evaluation.agents import AgentError
 from mock_apps.tasks.model import Task
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-AXTREE_KEYS = ("axtree_txt", "axtree", "accessibility_tree")  # the first present is shown to the model
+AXTREE_KEYS = ("axtree", "axtree_txt", "accessibility_tree")  # the first present is shown to the model
 _FENCE = re.compile(r"```(?:[a-zA-Z]*)\n?(.*?)```", re.S)
 _RETRY_STATUSES = {408, 409, 429, 500, 502, 503, 504}
 
@@ -133,8 +133,9 @@ class OpenAIChatAgent:
         lines.append("# Open tabs\n" + "\n".join(
             f"{i}: {url}" + (" (current)" if i == _index(active) else "") for i, url in enumerate(tabs))
             if tabs else f"# Current page\n{observation.get('url', '')}")
-        if observation.get("focused_element_bid"):
-            lines.append(f"# Focused element\n{observation['focused_element_bid']}")
+        focused = observation.get("focused_element_id") or observation.get("focused_element_bid")
+        if focused:
+            lines.append(f"# Focused element\n{focused}")
         lines.append("# Accessibility tree of the current page\n" + _clip(str(tree), self.max_tree_chars))
         if self.actions:
             lines.append("# Your previous actions\n" + "\n".join(self.actions[-self.history:]))

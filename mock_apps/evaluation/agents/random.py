@@ -9,9 +9,9 @@ import random as _random
 from mock_apps.evaluation.actions import action_text
 from mock_apps.tasks.model import Task
 
-CLICKABLE = {"button", "link", "menuitem", "tab", "checkbox", "radio", "option", "gridcell", "switch",
-             "treeitem", "columnheader", "rowheader", "DisclosureTriangle"}
-TYPEABLE = {"textbox", "searchbox", "spinbutton", "Date", "combobox"}
+CLICKABLE = {"button", "link", "menuitem", "tab", "checkbox", "radio", "gridcell", "switch", "treeitem",
+             "columnheader", "rowheader"}
+TYPEABLE = {"textbox", "searchbox", "spinbutton", "date"}
 KEYS = ("Enter", "Tab", "Escape", "ArrowDown", "ArrowUp", "Backspace", "Delete", "Control+z", "a", "1")
 WORDS = ("invoice", "Brightline", "1200.50", "2026-03-31", "March close", "", "-1", "0", "x" * 300,
          "<b>bold</b>", "'; DROP TABLE txn; --", "=SUM(A1:A3)", "=1/0", "Dana", "from:kara is:unread", "ünïcødé ✓",

@@ -176,8 +176,8 @@ def matches(selector: Selector, element: dict) -> bool:
             element.get("tag") in FORM_TAGS and _squash(element.get("name")) == _squash(value))
     if kind == "placeholder":
         return element.get("placeholder") == value
-    if kind == "text":
-        return bool(element.get("owns_text")) and _squash(element.get("text")) == _squash(value)
+    if kind == "text":  # like the recorder's: the visible text of an element without child elements
+        return element.get("text") is not None and _squash(element.get("text")) == _squash(value)
     simple = SIMPLE_CSS.match(value)
     return bool(simple) and element.get("html_id") == simple.group(1)
 
