@@ -164,6 +164,25 @@ def test_corrupt_xlsx_and_oversized_csv_are_refused_and_nothing_is_written(sheet
     assert len(world.changes(app="sheets")) == n_changes
 
 
+def test_bad_files_imported_into_a_workbook_leave_it_untouched(sheets_url, world) -> None:
+    sheets_before = requests.get(f"{sheets_url}/v4/spreadsheets/ss1003").json()["sheets"]
+    n_changes = len(world.changes(app="sheets"))
+    truncated = io.BytesIO()
+    book = openpyxl.Workbook()
+    book.active.append(["a", 1])
+    book.save(truncated)
+    for name, data, message in (
+            ("statement.xlsx", truncated.getvalue()[:-200], "not a valid XLSX"),
+            ("ledger.csv", ("a,b\n" + "1,2\n" * 30_000).encode(), "at most 50,000"),
+            ("empty.csv", b"", "is empty"),
+            ("photo.png", b"\x89PNG\r\n", "not a CSV or XLSX")):
+        r = requests.post(f"{sheets_url}/d/ss1003/import", data={"sheet_id": "0"}, files={"file": (name, data)})
+        assert r.status_code == 400 and message in r.text, (name, r.status_code)
+        assert 'role="alert"' in r.text and 'role="grid"' in r.text  # the error is shown on the sheet page
+    assert requests.get(f"{sheets_url}/v4/spreadsheets/ss1003").json()["sheets"] == sheets_before
+    assert len(world.changes(app="sheets")) == n_changes
+
+
 def test_csv_and_xlsx_import_round_trip(sheets_url) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -328,3 +328,31 @@ def test_formats_width_freeze_filter_and_sort(sheet: Sheet) -> None:
     assert [sheet.text(f"B{r}") for r in range(1, 4)] == ["Amount", "$300.00", "$250.00"]
     assert sheet.text("A2") == "East" and sheet.text("C2") == "2026-03-02"
     assert sheet.get("Data!A1:B2") == [["Region", "Amount"], ["East", 300]]
+
+
+def test_bad_formulas_typed_in_the_grid_explain_themselves(sheet: Sheet) -> None:
+    sheet.put("Data!A1", [["5"]])
+    sheet.open()
+    page = sheet.page
+    note = page.get_by_test_id("cell-note")
+    for a1, typed, shown, explained in (
+            ("B1", "=SUM(A1", "#ERROR!", "Expected"),
+            ("B2", "=VLOKUP(1,A1:A2,1)", "#NAME?", "VLOKUP"),
+            ("B3", "=B3+A1", "#REF!", "Circular")):
+        sheet.cell(a1).click()
+        with sheet.saved():
+            page.keyboard.type(typed)
+            page.keyboard.press("Enter")
+        assert sheet.text(a1) == shown
+        sheet.cell(a1).click()
+        assert explained in note.inner_text() and note.inner_text().startswith(a1)
+        assert page.get_by_label("Formula bar").input_value() == typed
+    sheet.cell("A1").click()
+    assert not note.is_visible()
+    # fixing the formula clears the error in place
+    sheet.cell("B1").click()
+    with sheet.saved():
+        page.keyboard.type("=SUM(A1)")
+        page.keyboard.press("Enter")
+    assert sheet.text("B1") == "5"
+    assert sheet.get("Data!B1:B3", "FORMULA") == [["=SUM(A1)"], ["=VLOKUP(1,A1:A2,1)"], ["=B3+A1"]]

@@ -8,6 +8,7 @@
   const nameBox = document.getElementById("name-box");
   const bar = document.getElementById("formula-bar");
   const status = document.getElementById("status");
+  const cellNote = document.getElementById("cell-note");
   const ROWS = +grid.dataset.rows, COLS = +grid.dataset.cols;
   const USED_R = +page.dataset.usedRows, USED_C = +page.dataset.usedCols, FROZEN = +page.dataset.frozen;
   let anchor = { r: 1, c: 1 }, focus = { r: 1, c: 1 };
@@ -44,6 +45,8 @@
     for (let c = g.c1; c <= g.c2 && c <= COLS; c++) { const h = document.getElementById("h-" + colName(c)); if (h) { h.classList.add("hl"); marked.push(h); } }
     nameBox.value = rangeText(g);
     bar.value = inputOf(act);
+    // An error cell explains itself (parse error, circular reference ...) without hovering.
+    cellNote.textContent = act && act.classList.contains("err") && act.title ? a1(anchor.r, anchor.c) + ": " + act.title : "";
     const boldBtn = document.querySelector('[data-act="bold"]');
     if (boldBtn) boldBtn.setAttribute("aria-pressed", act && act.classList.contains("bold") ? "true" : "false");
   }
