@@ -90,6 +90,25 @@ def test_a_dying_worker_process_is_replaced_and_the_episode_retried(sandbox, tmp
     assert "worker process died" in done.stdout or "worker pool broke" in done.stdout
 
 
+@pytest.mark.slow
+def test_ray_backend_gives_the_local_backends_results(sandbox, tmp_path):
+    """Each Ray actor owns its sandbox and browser; the same episodes score the same as in the process pool."""
+    pytest.importorskip("ray")
+    outcomes = {}
+    for backend in ("local", "ray"):
+        out = tmp_path / backend
+        done = eval_run(sandbox, out, "--tasks", ",".join(ANNOUNCE), "--agent", "replay", "--workers", "2",
+                        "--backend", backend, timeout=900)
+        assert done.returncode == 0, done.stderr
+        summary = _summary(out)
+        assert summary["backend"] == backend and summary["success_rate"] == 1.0
+        outcomes[backend] = [{k: r[k] for k in ("task", "number", "status", "score", "steps", "checks", "collateral")}
+                             for r in summary["results"]]
+        for task in ANNOUNCE:
+            assert load(out / task / "1")[0].outcome == "passed"
+    assert outcomes["ray"] == outcomes["local"]
+
+
 @pytest.mark.parametrize("args, message", [
     (["--tasks", "announce-lunch"], "unknown task 'announce-lunch'; did you mean"),
     (["--tasks", "all", "--agent", "replya"], "unknown agent 'replya'; did you mean 'replay'?"),

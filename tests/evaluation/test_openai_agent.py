@@ -171,3 +171,44 @@ def test_browser_prompt_and_action_parsing():
 ])
 def test_extract_action(reply, action):
     assert extract_action(reply) == action
+
+
+@pytest.mark.slow
+def test_browser_agent_completes_an_episode_against_the_stand_in(sandbox):
+    """The stand-in plays a model that reads the accessibility tree in the prompt and answers with prose and one
+    action: open #general, type the message, press Enter, tell the user."""
+    import re
+
+    from mock_apps.evaluation.actions import ACTION_SPACE_DOC
+    from mock_apps.evaluation.env import MockAppsEnv
+
+    def element(prompt: str, role: str, name: str) -> str:
+        found = re.findall(rf"\[(a\d+)\] {role} '{re.escape(name)}'", prompt)
+        assert len(found) == 1, f"no single {role} {name!r} in the prompt"
+        return found[0]
+
+    def script(body, n):
+        system, user = body["messages"]
+        assert ACTION_SPACE_DOC in system["content"]
+        prompt = user["content"]
+        assert "quarter-end lunch moves to 1 pm" in prompt and "# Error of your last action" not in prompt
+        if n == 0:
+            action = f'click("{element(prompt, "link", "general")}")'
+        elif n == 1:
+            action = f'fill("{element(prompt, "textbox", "Message #general")}", "Heads up: the lunch moves to 1 pm.")'
+        elif n == 2:
+            assert "Heads up" in prompt.split("# Your previous actions")[1]  # it remembers what it did
+            action = f'press("{element(prompt, "textbox", "Message #general")}", "Enter")'
+        else:
+            assert "Heads up: the lunch moves to 1 pm." in prompt  # the post is on the page now
+            action = 'send_msg_to_user("Posted in #general.")'
+        return {"content": f"Next I do this.\n```\n{action}\n```"}
+
+    with StandIn(script) as stand_in:
+        env = MockAppsEnv("announce-lunch-in-general", sandbox=sandbox)
+        try:
+            agent = OpenAIChatAgent(base_url=stand_in.base_url, model="m")
+            reward, info, steps = run_episode(env, agent, "announce-lunch-in-general", limit=10)
+        finally:
+            env.close()
+    assert reward == 1.0 and info["passed"] and steps == 4 and len(stand_in.requests) == 4
