@@ -57,7 +57,8 @@ def render(sheet: Sheet, cells: dict[tuple[int, int], Any], rows: int, cols: int
     out.append("<colgroup><col style=\"width:%dpx\">" % HEADER_WIDTH)
     out.extend(f'<col style="width:{widths.get(c, DEFAULT_WIDTH)}px">' for c in range(1, cols + 1))
     out.append("</colgroup><thead><tr role=\"row\"><th class=\"corner\" aria-label=\"Select all\"></th>")
-    out.extend(f'<th role="columnheader" scope="col" data-c="{c}" id="h-{letters[c - 1]}">{letters[c - 1]}</th>'
+    out.extend(f'<th role="columnheader" scope="col" data-c="{c}" id="h-{letters[c - 1]}">{letters[c - 1]}'
+               f'<span class="col-resize" data-c="{c}" aria-hidden="true" title="Drag to resize"></span></th>'
                for c in range(1, cols + 1))
     out.append("</tr></thead><tbody>")
     get = cells.get
@@ -68,7 +69,7 @@ def render(sheet: Sheet, cells: dict[tuple[int, int], Any], rows: int, cols: int
             attrs += " hidden"
         if is_frozen:
             attrs += f' class="frozen-row" style="--frozen-top:{ROW_HEIGHT * r}px"'  # sticky cells read it
-        row = [f'<tr role="row" aria-rowindex="{r + 1}"{attrs}><th role="rowheader" scope="row">{r}</th>']
+        row = [f'<tr role="row" aria-rowindex="{r + 1}"{attrs}><th role="rowheader" scope="row" data-r="{r}">{r}</th>']
         for c in range(1, cols + 1):
             row.append(_td(get((r, c)), r, c, f"{letters[c - 1]}{r}", is_frozen))
         row.append("</tr>")

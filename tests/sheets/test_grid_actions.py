@@ -91,7 +91,7 @@ def test_sort_filter_freeze_and_width(grid, sheets_url) -> None:
     assert grid.values("D1") == [["Al"]]
     grid.act(action="filter", range="A1:B6", column=2, criterion=">5")
     page = requests.get(f"{sheets_url}/d/{grid.spreadsheet}/s/0").text
-    assert 'data-r="4" hidden' in page and 'data-r="2">' in page and "rows hidden" in page
+    assert 'data-r="4" hidden' in page and 'aria-rowindex="3" data-r="2">' in page and "rows hidden" in page
     grid.act(action="filter", clear=True)
     grid.act(action="freeze", rows=1)
     grid.act(action="width", column=1, width=180)

@@ -356,3 +356,38 @@ def test_bad_formulas_typed_in_the_grid_explain_themselves(sheet: Sheet) -> None
         page.keyboard.press("Enter")
     assert sheet.text("B1") == "5"
     assert sheet.get("Data!B1:B3", "FORMULA") == [["=SUM(A1)"], ["=VLOKUP(1,A1:A2,1)"], ["=B3+A1"]]
+
+
+def test_headers_select_whole_lines_and_drag_column_widths(sheet: Sheet) -> None:
+    sheet.put("Data!A1", [["a", "b", "c"], ["1", "2", "3"], ["4", "5", "6"]])
+    sheet.open()
+    page = sheet.page
+    name_box = page.get_by_label("Name box")
+    rows = int(page.locator("#grid").get_attribute("data-rows"))
+    cols = int(page.locator("#grid").get_attribute("data-cols"))
+
+    page.locator("#h-B").click()
+    assert name_box.input_value() == f"B1:B{rows}"
+    page.locator("#h-C").click(modifiers=["Shift"])
+    assert name_box.input_value() == f"B1:C{rows}"
+    page.locator("tbody th[role=rowheader][data-r='2']").click()
+    last_col = page.locator(f"thead th[role=columnheader][data-c='{cols}']").inner_text()
+    assert name_box.input_value() == f"A2:{last_col}2"
+
+    # a selected column is deleted as a whole
+    page.locator("#h-B").click()
+    with sheet.reloaded():
+        sheet.button("Delete columns").click()
+    assert sheet.get("Data!A1:B3") == [["a", "c"], [1, 3], [4, 6]]
+
+    # dragging a column's right edge sets its width
+    box = page.locator("#h-A").bounding_box()
+    assert round(box["width"]) == 100
+    page.mouse.move(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] + 60, box["y"] + box["height"] / 2, steps=5)
+    with sheet.reloaded():
+        page.mouse.up()
+    assert 155 <= round(page.locator("#h-A").bounding_box()["width"]) <= 165
+    resize = [c for c in sheet.world.changes(app="sheets") if c["op"] == "sheets.column.resize"]
+    assert resize and resize[-1]["args"]["column"] == 1 and 155 <= resize[-1]["args"]["width"] <= 165

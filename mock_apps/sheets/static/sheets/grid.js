@@ -151,6 +151,46 @@
     if (el) select(+el.dataset.r, +el.dataset.c, true);
   });
   document.addEventListener("mouseup", () => { dragging = false; });
+
+  // ---- headers: click selects a whole column or row (shift extends); a column's right edge drags its width ----
+  function selectLines(a, b) {
+    anchor = a; focus = b; paint();
+  }
+  grid.addEventListener("mousedown", (e) => {
+    const handle = e.target.closest(".col-resize");
+    if (handle) { e.preventDefault(); startResize(+handle.dataset.c, e.clientX); return; }
+    const colHead = e.target.closest("th[role=columnheader]");
+    const rowHead = e.target.closest("th[role=rowheader]");
+    if (!colHead && !rowHead) return;
+    e.preventDefault();
+    if (editing) finishEdit(true, 0, 0);
+    page.querySelector("#grid-wrap").focus({ preventScroll: true });
+    if (colHead) {
+      const c = +colHead.dataset.c, from = e.shiftKey ? anchor.c : c;
+      selectLines({ r: 1, c: from }, { r: ROWS, c });
+    } else {
+      const r = +rowHead.dataset.r, from = e.shiftKey ? anchor.r : r;
+      selectLines({ r: from, c: 1 }, { r, c: COLS });
+    }
+  });
+  function startResize(c, startX) {
+    const col = grid.querySelectorAll("colgroup col")[c];  // the first <col> is the row headers'
+    const startWidth = col.getBoundingClientRect().width || parseInt(col.style.width, 10);
+    const tableWidth = parseInt(grid.style.width, 10);
+    let width = Math.round(startWidth);
+    const move = (ev) => {
+      width = Math.max(20, Math.min(1000, Math.round(startWidth + ev.clientX - startX)));
+      col.style.width = width + "px";
+      grid.style.width = (tableWidth + width - startWidth) + "px";
+    };
+    const up = () => {
+      document.removeEventListener("mousemove", move);
+      document.removeEventListener("mouseup", up);
+      if (width !== Math.round(startWidth)) post({ action: "width", column: c, width });
+    };
+    document.addEventListener("mousemove", move);
+    document.addEventListener("mouseup", up);
+  }
   grid.addEventListener("dblclick", (e) => { if (e.target.closest("td[role=gridcell]")) startEdit(null); });
 
   // ---- keyboard ----
