@@ -383,7 +383,7 @@ class RayBackend:
         else:
             self._owns_ray = False
         self.config = config
-        self.actor_class = ray.remote(num_cpus=1, max_restarts=1)(EpisodeWorker)
+        self.actor_class = ray.remote(num_cpus=1, max_restarts=0)(EpisodeWorker)  # a dead actor is replaced below
         self.actors = [self.actor_class.remote(config, i) for i in range(workers)]
 
     def run(self, episodes: list[Episode], done: Callable[[Episode, dict], list[Episode]]) -> None:

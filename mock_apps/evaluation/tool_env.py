@@ -179,7 +179,11 @@ class ToolEnv:
         return episode_outcome(self.task, self.control)
 
     def close(self) -> None:
-        """Stop the private sandbox, if this env started one."""
+        """Delete the episode's world, and stop the private sandbox if this env started one."""
+        try:  # best effort: a world left behind costs disk, not correctness
+            self.control.http.delete(f"{self.app_urls[APP_NAMES[0]]}/_control/worlds/{self.world_id}", timeout=30)
+        except Exception:  # noqa: BLE001 - the sandbox may be gone already
+            pass
         if self._own_sandbox is not None:
             self._own_sandbox.stop()
             self._own_sandbox = None

@@ -31,16 +31,25 @@ def _summary(out: Path) -> dict:
     return json.loads((out / "summary.json").read_text())
 
 
-@pytest.mark.slow
-def test_replay_agent_on_two_tasks_with_two_workers(sandbox, tmp_path):
-    out = tmp_path / "run"
-    done = eval_run(sandbox, out, "--tasks", "announce-lunch-in-general", "enter-bill-brightline-bl-20931",
-                    "--agent", "replay", "--workers", "2")
+REPLAYED = ["announce-lunch-in-general", "enter-bill-brightline-bl-20931"]
+
+
+@pytest.fixture(scope="module")
+def local_replay(sandbox, tmp_path_factory):
+    """The replay agent on two golden tasks with two local workers (run once; two tests read it)."""
+    out = tmp_path_factory.mktemp("eval") / "local"
+    done = eval_run(sandbox, out, "--tasks", *REPLAYED, "--agent", "replay", "--workers", "2")
     assert done.returncode == 0, done.stderr
+    return out, done
+
+
+@pytest.mark.slow
+def test_replay_agent_on_two_tasks_with_two_workers(local_replay):
+    out, done = local_replay
     summary = _summary(out)
     assert summary["success_rate"] == 1.0 and summary["mean_score"] == 1.0 and summary["crashed"] == 0
     assert summary["workers"] == 2 and summary["episodes"] == 2
-    for task in ("announce-lunch-in-general", "enter-bill-brightline-bl-20931"):
+    for task in REPLAYED:
         figures = summary["tasks"][task]
         assert figures["success_rate"] == 1.0 and figures["pass^k"] == {"1": 1.0} and figures["mean_steps"] >= 3
         meta, steps = load(out / task / "1")  # a trajectory like any recording: the viewer and replay read it
@@ -50,6 +59,25 @@ def test_replay_agent_on_two_tasks_with_two_workers(sandbox, tmp_path):
     lines = done.stdout.splitlines()
     assert any(line.startswith("[1/2] ") for line in lines) and any(line.startswith("[2/2] ") for line in lines)
     assert any(line.startswith("overall") and "100%" in line for line in lines)
+
+
+@pytest.mark.slow
+def test_ray_backend_gives_the_local_backends_results(sandbox, local_replay, tmp_path):
+    """Each Ray actor owns its sandbox and browser; the same episodes score the same as in the process pool."""
+    pytest.importorskip("ray")
+    out = tmp_path / "ray"
+    done = eval_run(sandbox, out, "--tasks", *REPLAYED, "--agent", "replay", "--workers", "2", "--backend", "ray",
+                    timeout=900)
+    assert done.returncode == 0, done.stderr
+    outcomes = {}
+    for backend, folder in (("local", local_replay[0]), ("ray", out)):
+        summary = _summary(folder)
+        assert summary["backend"] == backend and summary["success_rate"] == 1.0
+        outcomes[backend] = [{k: r[k] for k in ("task", "number", "status", "score", "steps", "checks", "collateral")}
+                             for r in summary["results"]]
+    assert outcomes["ray"] == outcomes["local"]
+    for task in REPLAYED:
+        assert load(out / task / "1")[0].outcome == "passed"
 
 
 def test_api_episodes_in_parallel_with_pass_k_and_a_crashing_task(sandbox, tmp_path):
@@ -88,25 +116,6 @@ def test_a_dying_worker_process_is_replaced_and_the_episode_retried(sandbox, tmp
     assert summary["success_rate"] == 1.0 and summary["crashed"] == 0 and summary["retried"] == 2
     assert all(r["status"] == "passed" and r["attempts"] == 2 for r in summary["results"])
     assert "worker process died" in done.stdout or "worker pool broke" in done.stdout
-
-
-@pytest.mark.slow
-def test_ray_backend_gives_the_local_backends_results(sandbox, tmp_path):
-    """Each Ray actor owns its sandbox and browser; the same episodes score the same as in the process pool."""
-    pytest.importorskip("ray")
-    outcomes = {}
-    for backend in ("local", "ray"):
-        out = tmp_path / backend
-        done = eval_run(sandbox, out, "--tasks", ",".join(ANNOUNCE), "--agent", "replay", "--workers", "2",
-                        "--backend", backend, timeout=900)
-        assert done.returncode == 0, done.stderr
-        summary = _summary(out)
-        assert summary["backend"] == backend and summary["success_rate"] == 1.0
-        outcomes[backend] = [{k: r[k] for k in ("task", "number", "status", "score", "steps", "checks", "collateral")}
-                             for r in summary["results"]]
-        for task in ANNOUNCE:
-            assert load(out / task / "1")[0].outcome == "passed"
-    assert outcomes["ray"] == outcomes["local"]
 
 
 @pytest.mark.parametrize("args, message", [

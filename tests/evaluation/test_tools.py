@@ -169,3 +169,14 @@ def test_unknown_task_fails_before_anything_starts(sandbox):
         ToolEnv("announce-lunch", sandbox)
     with pytest.raises(ValueError, match="unknown app 'gmail'"):
         ToolEnv("announce-lunch-in-general", sandbox, apps=["gmail"])
+
+
+def test_close_deletes_the_episode_world(sandbox):
+    from mock_apps.core.world import WorldRegistry
+
+    registry = WorldRegistry.for_settings(sandbox.settings)
+    env = ToolEnv("announce-lunch-in-general", sandbox)
+    env.reset()
+    assert registry.exists(env.world_id)
+    env.close()
+    assert not registry.exists(env.world_id)
