@@ -127,20 +127,39 @@ def _format_type(pattern: str) -> str:
     return "NUMBER"
 
 
-def spreadsheet_resource(wb: Workbook, include_grid: bool = False) -> dict:
-    """The Spreadsheet resource."""
+def _grid_data(session, sheet: Sheet, r1: int, c1: int, r2: int, c2: int) -> dict:
+    """GridData of a rectangle (0-based start; rows and values stop at the last one holding anything)."""
+    last_r, last_c = service.used_extent(session, sheet)
+    r2, c2 = min(r2, last_r), min(c2, last_c)
+    cells = service.cells_in(session, sheet, r1, c1, r2, c2) if r2 >= r1 and c2 >= c1 else {}
+    rows = []
+    for r in range(r1, r2 + 1):
+        rows.append({"values": [_cell_data(cells[(r, c)]) if (r, c) in cells else {} for c in range(c1, c2 + 1)]})
+    while rows and not any(rows[-1]["values"]):
+        rows.pop()
+    out: dict[str, Any] = {"startRow": r1 - 1, "startColumn": c1 - 1}
+    if rows:
+        out["rowData"] = rows
+    return out
+
+
+def spreadsheet_resource(wb: Workbook, include_grid: bool = False, ranges: list[str] | None = None) -> dict:
+    """The Spreadsheet resource; with ranges, only the sheets (and grid data) they intersect."""
     session = db()
+    wanted: dict[int, list[tuple[int, int, int, int]]] | None = None
+    if ranges:
+        wanted = {}
+        for a1 in ranges:
+            sheet, r1, c1, r2, c2 = service.resolve_range(session, wb, a1)
+            wanted.setdefault(sheet.id, []).append((r1, c1, r2, c2))
     sheets = []
     for sheet in service.sheets_of(session, wb):
+        if wanted is not None and sheet.id not in wanted:
+            continue
         entry: dict[str, Any] = {"properties": _sheet_properties(sheet)}
         if include_grid:
-            last_r, last_c = service.used_extent(session, sheet)
-            cells = service.cells_in(session, sheet, 1, 1, last_r, last_c) if last_r else {}
-            rows = []
-            for r in range(1, last_r + 1):
-                rows.append({"values": [_cell_data(cells[(r, c)]) if (r, c) in cells else {}
-                                        for c in range(1, last_c + 1)]})
-            entry["data"] = [{"startRow": 0, "startColumn": 0, "rowData": rows}]
+            boxes = wanted[sheet.id] if wanted is not None else [(1, 1, sheet.row_count, sheet.column_count)]
+            entry["data"] = [_grid_data(session, sheet, *box) for box in boxes]
         sheets.append(entry)
     return {
         "spreadsheetId": wb.spreadsheet_id,
@@ -246,7 +265,7 @@ def dispatch(rest: str) -> Response:
         wb = service.get_workbook(db(), sid)
         if verb == "" and request.method == "GET":
             include = request.args.get("includeGridData", "false").lower() == "true"
-            return jsonify(spreadsheet_resource(wb, include))
+            return jsonify(spreadsheet_resource(wb, include, request.args.getlist("ranges")))
         if verb == "batchUpdate" and request.method == "POST":
             return jsonify(batch_update(wb, _body()))
         raise MockAppsError(f"Method not found: {request.method} {request.path}", status=404, code="NOT_FOUND")

@@ -164,8 +164,11 @@ def test_malformed_formula_via_api_is_an_error_value_not_a_500(client) -> None:
     got = client.values().get(spreadsheetId="ss1001", range="Quote!J1:J3").execute()["values"]
     assert got == [["#ERROR!"], ["#NAME?"], ["#REF!"]]  # J3 refers to itself: circular
     full = client.get(spreadsheetId="ss1001", ranges=["Quote!J1:J3"], includeGridData=True).execute()
-    quote = next(s for s in full["sheets"] if s["properties"]["title"] == "Quote")
-    j1 = quote["data"][0]["rowData"][0]["values"][9]
+    [quote] = full["sheets"]  # only the sheets the ranges touch, only their cells
+    assert quote["properties"]["title"] == "Quote"
+    assert (quote["data"][0]["startRow"], quote["data"][0]["startColumn"]) == (0, 9)
+    assert len(quote["data"][0]["rowData"]) == 3
+    j1 = quote["data"][0]["rowData"][0]["values"][0]
     assert j1["effectiveValue"]["errorValue"]["type"] == "ERROR"
     assert "Expected" in j1["effectiveValue"]["errorValue"]["message"]
 
