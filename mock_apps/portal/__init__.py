@@ -1,6 +1,8 @@
-"""The portal (port 8000): links to the four apps and the worlds, with create, reset, delete and switch."""
+"""The portal (port 8000): apps and worlds, tasks, trajectories (list, viewer, review, replay) and statistics."""
 
 from __future__ import annotations
+
+from operator import itemgetter
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
@@ -116,10 +118,11 @@ def tasks():
     recordings: dict[str, int] = {}
     accepted: dict[str, int] = {}
     for entry in _library().entries():
-        if entry.meta and entry.meta.task and entry.meta.status == "complete":
-            recordings[entry.meta.task] = recordings.get(entry.meta.task, 0) + 1
+        task = entry.values.get("task")
+        if task and entry.values["status"] == "complete":
+            recordings[task] = recordings.get(task, 0) + 1
             if verdicts.get(entry.meta.id) == "accepted":
-                accepted[entry.meta.task] = accepted.get(entry.meta.task, 0) + 1
+                accepted[task] = accepted.get(task, 0) + 1
     return render_template("portal/tasks.html", tasks=all_tasks(), recordings=recordings, accepted=accepted,
                            base_port=current_app.config["MOCKAPPS_SETTINGS"].base_port)
 
@@ -176,14 +179,18 @@ def selection(args) -> dict:
     def value(entry, name: str) -> str:
         if name == "review":
             return _review_state(entry, verdicts)
-        return str(getattr(entry.meta, name) or "") if entry.meta else ""
+        return entry.values.get(name, "")
 
-    def matches(entry, names) -> bool:
-        return all(not filters[k] or (entry.meta and value(entry, k) == filters[k]) for k in names)
-
+    # only the filters in use are tested, on values read once per file (10,000 trajectories stay fast)
+    wanted = {k: v for k, v in filters.items() if v and k != "review"}
+    if wanted:
+        pick, expected = itemgetter(*wanted), itemgetter(*wanted)(wanted)
+        before_review = [e for e in entries if e.meta and pick(e.values) == expected]
+    else:
+        before_review = entries
     # the review tabs count within the other filters, so "Accepted 3" means three of these
-    before_review = [e for e in entries if matches(e, FILTERS[:-1])]
-    shown = [e for e in before_review if matches(e, ("review",))]
+    shown = [e for e in before_review if e.meta and verdicts.get(e.meta.id, "unreviewed") == filters["review"]] \
+        if filters["review"] else list(before_review)
     sort = args.get("sort", "start")
     if sort in SORTS[1:]:
         shown.sort(key=lambda e: value(e, sort) if e.meta else "~")
@@ -205,13 +212,15 @@ def trajectories():
     except ValueError:
         page = 1
     pages = max(1, -(-len(shown) // PAGE_SIZE))
-    options = {k: sorted({str(getattr(e.meta, k)) for e in entries if e.meta and getattr(e.meta, k)})
-               for k in FILTERS if k != "review"}
-    options["review"] = list(REVIEW_STATES)
+    options = {**_library().options(), "review": list(REVIEW_STATES)}
     review_counts = dict.fromkeys(REVIEW_STATES, 0)
-    for entry in chosen["before_review"]:
-        if entry.meta:
-            review_counts[_review_state(entry, verdicts)] += 1
+    readable = [e.meta.id for e in chosen["before_review"] if e.meta]
+    review_counts["unreviewed"] = len(readable)
+    for trajectory_id in readable if verdicts else ():
+        verdict = verdicts.get(trajectory_id)
+        if verdict:
+            review_counts[verdict] += 1
+            review_counts["unreviewed"] -= 1
     return render_template("portal/trajectories.html", entries=shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE],
                            total=len(entries), matching=len(shown), page=page, pages=pages, filters=filters,
                            options=options, sort=chosen["sort"], sorts=SORTS, verdicts=verdicts,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from trajectories.model import Step, Trajectory
@@ -14,6 +14,9 @@ from trajectories.store import TrajectoryDir
 APP_TITLES = {"mail": "Mail", "chat": "Chat", "sheets": "Sheets", "books": "Books"}
 
 
+LISTED_FIELDS = ("task", "trainer", "status", "outcome")
+
+
 @dataclass
 class Entry:
     """One trajectory directory as listed: its metadata, or why it could not be read."""
@@ -21,6 +24,11 @@ class Entry:
     path: Path
     meta: Trajectory | None
     problem: str | None = None
+    values: dict[str, str] = field(default_factory=dict)  # the listed fields as text, read once per file change
+
+    def __post_init__(self):
+        if self.meta is not None and not self.values:
+            self.values = {k: str(getattr(self.meta, k) or "") for k in LISTED_FIELDS}
 
     @property
     def key(self) -> str:
@@ -41,6 +49,7 @@ class TrajectoryLibrary:
         self._lock = threading.Lock()
         self._sorted: list[Entry] = []
         self._by_key: dict[str, Entry] = {}
+        self._options: dict[str, list[str]] = {}
         self._scanned_at = float("-inf")
 
     def entries(self) -> list[Entry]:
@@ -74,12 +83,18 @@ class TrajectoryLibrary:
         found = [entry for _, entry in self._cache.values()]
         self._sorted = sorted(found, key=lambda e: (e.meta.start.isoformat() if e.meta else ""), reverse=True)
         self._by_key = {e.key: e for e in self._sorted}
+        self._options = {k: sorted({e.values[k] for e in found if e.meta and e.values[k]}) for k in LISTED_FIELDS}
         self._scanned_at = time.monotonic()
 
     def refresh(self) -> None:
         """Re-scan now (after the portal itself changed something, or to see a new recording at once)."""
         with self._lock:
             self._scan()
+
+    def options(self) -> dict[str, list[str]]:
+        """Every value each listed field takes (for the filter menus), as of the last scan."""
+        self.entries()
+        return self._options
 
     def get(self, key: str) -> Entry | None:
         """A trajectory by its key."""
