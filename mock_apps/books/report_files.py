@@ -7,9 +7,12 @@ import io
 import re
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from mock_apps.books.reports import Report, Row
+
+MONEY_FORMAT = '#,##0.00;-#,##0.00'
 
 
 def _cell_text(report: Report, index: int, value) -> str:
@@ -36,34 +39,42 @@ def to_csv(report: Report, company: str) -> bytes:
 
 def to_xlsx(report: Report, company: str) -> bytes:
     """The report as an XLSX workbook with numbers as numbers (currency format) and bold totals."""
-    wb = Workbook()
-    ws = wb.active
-    # Excel refuses sheet names with []:*?/\ ("A/R Aging Summary") or longer than 31 characters
-    ws.title = re.sub(r"[\[\]:*?/\\]", " ", report.title)[:31]
-    ws.append([report.title])
-    ws["A1"].font = Font(bold=True, size=14)
+    # write-only mode streams rows out: a general ledger of 50,000 splits costs seconds, not minutes
+    wb = Workbook(write_only=True)
+    # Excel refuses sheet names with []:*?/\\ ("A/R Aging Summary") or longer than 31 characters
+    ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", report.title)[:31])
+    ws.column_dimensions["A"].width = 44
+    bold = Font(bold=True)
+    indents: dict[int, Alignment] = {}  # one style object per depth: openpyxl hashes every style it meets
+
+    def cell(value, font: Font | None = None, number_format: str | None = None,
+             alignment: Alignment | None = None):
+        if font is None and number_format is None and not (alignment and alignment.indent):
+            return value  # a plain value costs a fraction of a styled cell
+        out = WriteOnlyCell(ws, value=value)
+        if font is not None:
+            out.font = font
+        if number_format is not None:
+            out.number_format = number_format
+        if alignment is not None:
+            out.alignment = alignment
+        return out
+
+    ws.append([cell(report.title, Font(bold=True, size=14))])
     ws.append([company])
     ws.append([report.period])
     ws.append([])
-    ws.append(report.columns)
-    for cell in ws[5]:
-        cell.font = Font(bold=True)
+    ws.append([cell(title, bold) for title in report.columns])
     for row in report.rows:
-        values = []
+        font = bold if row.kind in ("section", "total", "grand") else None
+        alignment = indents.setdefault(row.depth, Alignment(indent=row.depth))
+        cells = [cell(row.label, font, alignment=alignment)]
         for i, v in enumerate(row.cells):
-            if i in report.money_columns and isinstance(v, int):
-                values.append(v / 100)
+            if i in report.money_columns:
+                cells.append(cell(v / 100 if isinstance(v, int) else ("" if v is None else v), font, MONEY_FORMAT))
             else:
-                values.append("" if v is None else v)
-        ws.append([row.label, *values])
-        r = ws.max_row
-        ws.cell(r, 1).alignment = Alignment(indent=row.depth)
-        if row.kind in ("section", "total", "grand"):
-            for cell in ws[r]:
-                cell.font = Font(bold=True)
-        for i in report.money_columns:
-            ws.cell(r, i + 2).number_format = '#,##0.00;-#,##0.00'
-    ws.column_dimensions["A"].width = 44
+                cells.append(cell("" if v is None else v, font))
+        ws.append(cells)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
