@@ -1,0 +1,40 @@
+"""Demonstrations of the month-end close's payables work: an approved invoice from the mailbox entered, paid,
+tracked on the A/P workbook and reported in its approval thread."""
+
+from __future__ import annotations
+
+from mock_apps.tasks.demos import demo, pages
+from mock_apps.tasks.model import Task
+
+AP_WORKBOOK = "AP Reconciliation March 2026"
+DUE_DATES = {"SP-88412": "2026-04-19", "CC-55107": "2026-05-07", "FP-7781": "2026-04-25"}  # as on each invoice
+
+
+def track_and_reply(page, row: dict[str, str], channel: str, thread_ts: str, reply: str) -> None:
+    """A new row on the Open Bills sheet of the A/P workbook, then a reply in a chat thread."""
+    pages.switch_to(page, "sheets")
+    pages.open_sheet(page, AP_WORKBOOK)
+    pages.type_row(page, pages.first_empty_row(page), row)
+    pages.switch_to(page, "chat")
+    pages.reply_in_thread(page, channel, thread_ts, reply)
+
+
+@demo("pay-approved-bill")
+def pay_approved_bill(page, task: Task) -> None:
+    """PDF from the mail, the approval thread read, bill entered and paid, a row on Open Bills, a thread reply."""
+    p = task.params
+    invoice, amount = p["invoice"], f"{p['total_cents'] / 100:.2f}"
+    pages.open_mail(page, invoice, invoice)
+    pdf = pages.download_attachment(page)
+    pages.switch_to(page, "chat")
+    page.get_by_test_id("side-ap-approvals").click()
+    page.wait_for_load_state()
+    pages.switch_to(page, "books")
+    pages.enter_bill(page, vendor=p["vendor"], date=p["date"], invoice=invoice, account=p["account"], amount=amount,
+                     pdf=pdf)
+    pages.pay_open_bill(page, invoice)
+    track_and_reply(page, {"A": p["vendor"], "B": invoice, "C": p["date"], "D": DUE_DATES[invoice],
+                           "E": amount, "F": amount},
+                    "ap-approvals", p["thread_ts"],
+                    f"{invoice} is entered and paid in full today (${float(amount):,.2f} by ACH from "
+                    "Operating Checking).")

@@ -1,0 +1,81 @@
+"""Demonstrations of collections: the open balance read on Books' A/R aging, a reminder mailed to the customer's
+billing contact with Marcus in Cc, the follow-up logged on a Collections Log sheet, Marcus told."""
+
+from __future__ import annotations
+
+from mock_apps.tasks.demos import demo
+from mock_apps.tasks.demos.pages import add_sheet, open_sheet, post_in_channel, send_mail, switch_to, type_row
+from mock_apps.tasks.model import Task
+
+CLOSE_WORKBOOK = "Month-End Close Checklist March 2026"
+LOG_HEADER = {"A": "Date", "B": "Customer", "C": "Invoice", "D": "Open Balance", "E": "Contacted"}
+
+
+def read_ar_aging(page) -> None:
+    """Open the A/R Aging Detail report in Books (where the open balances and due dates are)."""
+    page.get_by_test_id("nav-reports").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("report-ar-aging-detail").click()
+    page.wait_for_load_state()
+
+
+def mail_reminder(page, *, invoice: str, contact: str, email: str, balance_text: str) -> None:
+    """A short reminder with the invoice number and open balance up front, Marcus in Cc."""
+    first = contact.replace("Pastor ", "").replace("Dr. ", "").split()[0]
+    send_mail(page, to=email, cc="marcus.reyes@meridiansupply.com",
+              subject=f"Past due: {invoice}, ${balance_text} open",
+              body=f"Hi {first},\n\nInvoice {invoice} has an open balance of ${balance_text} and is past due. "
+                   "Could you let me know when we can expect payment?\n\nThank you,\nDana Whitfield")
+
+
+def open_collections_log(page) -> None:
+    """Open the close checklist workbook and add a Collections Log sheet with its header row."""
+    open_sheet(page, CLOSE_WORKBOOK)
+    add_sheet(page, "Collections Log")
+    type_row(page, 1, LOG_HEADER)
+
+
+@demo("chase-overdue-invoice")
+def chase_overdue_invoice(page, task: Task) -> None:
+    """Aging read, reminder mailed, follow-up logged on a new Collections Log sheet, Marcus told in a DM."""
+    p = task.params
+    read_ar_aging(page)
+    switch_to(page, "mail")
+    mail_reminder(page, invoice=p["invoice"], contact=p["contact"], email=p["email"], balance_text=p["balance_text"])
+    switch_to(page, "sheets")
+    open_collections_log(page)
+    type_row(page, 2, {"A": "2026-03-31", "B": p["customer"], "C": p["invoice"], "D": str(p["balance"]),
+                       "E": p["contact"]})
+    switch_to(page, "chat")
+    post_in_channel(page, "dm-marcus.reyes",
+                    f"Reminder for {p['invoice']} (${p['balance_text']} open) went to {p['contact']} with you in Cc; "
+                    "it is on the Collections Log.")
+
+
+PAST_DUE = [  # (invoice, customer, contact, email, open balance): the A/R aging on 2026-03-31, less INV-1021
+    ("INV-1009", "Silverline Technologies", "Jordan Blake", "jordan@silverlinetechnologies.com", "13,233.32"),
+    ("INV-1017", "Ironworks Gym", "Mike Dalton", "mike@ironworksgym.com", "12,509.50"),
+    ("INV-1026", "Brookside Community Church", "Pastor Dean Ames", "dean@brooksidecommunity.com", "10,055.50"),
+    ("INV-1031", "Northgate Mall Management", "Chris Evans", "chris@northgatemall.com", "10,898.54"),
+    ("INV-1032", "Elmwood Public Library", "Irene Shaw", "irene@elmwoodpublic.com", "11,956.15"),
+]
+
+
+@demo("collections-chase-overdue-from-aging")
+def chase_all_past_due(page, task: Task) -> None:
+    """Aging read, Jamal's INV-1021 note read, five reminders, the checklist line Done, #finance told."""
+    read_ar_aging(page)
+    switch_to(page, "mail")
+    search = page.get_by_role("searchbox", name="Search mail")
+    search.fill("INV-1021")  # Hilltop's arrangement: half paid, the rest in April
+    search.press("Enter")
+    page.wait_for_load_state()
+    for invoice, _customer, contact, email, balance in PAST_DUE:
+        mail_reminder(page, invoice=invoice, contact=contact, email=email, balance_text=balance)
+    switch_to(page, "sheets")
+    open_sheet(page, CLOSE_WORKBOOK)
+    type_row(page, 8, {"D": "Done", "E": "2026-03-31"})
+    switch_to(page, "chat")
+    chased = ", ".join(invoice for invoice, *_ in PAST_DUE)
+    post_in_channel(page, "finance", f"A/R follow-up done: reminders sent for {chased} (Marcus in Cc). "
+                                     "INV-1021 left open: Hilltop pays the rest in April.")
