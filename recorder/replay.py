@@ -229,7 +229,7 @@ class Replayer:
             return None
         locator, rank = find(page, step.target)
         if action == "click":
-            self._click(page, context, pages, locator, args)
+            click_as_recorded(page, context, pages, locator, args)
         elif action == "fill":
             locator.fill(args["value"])
         elif action == "press":
@@ -253,27 +253,29 @@ class Replayer:
             raise Divergence(f"unknown action {action!r}")
         return rank
 
-    def _click(self, page, context, pages: dict, locator, args: dict) -> None:
-        options = {"button": args.get("button", "left"), "modifiers": args.get("modifiers") or None,
-                   "click_count": args.get("click_count", 1)}
-        downloads = args.get("downloads") or []
-        if args.get("opens"):
-            with context.expect_page() as popup:
-                locator.click(**options)
-            pages[args["opens"]] = popup.value
-            popup.value.wait_for_load_state()
-        elif downloads:
-            with page.expect_download() as info:
-                locator.click(**options)
-            data = Path(info.value.path()).read_bytes()
-            if hashlib.sha256(data).hexdigest() != downloads[0]["sha256"]:
-                raise Divergence(f"the download {downloads[0]['name']!r} has different bytes than recorded")
-        else:
+
+def click_as_recorded(page, context, pages: dict, locator, args: dict) -> None:
+    """Click as recorded: catch the tab it opened or the download it started (and check its bytes)."""
+    options = {"button": args.get("button", "left"), "modifiers": args.get("modifiers") or None,
+               "click_count": args.get("click_count", 1)}
+    downloads = args.get("downloads") or []
+    if args.get("opens"):
+        with context.expect_page() as popup:
             locator.click(**options)
-        try:
-            page.wait_for_load_state(timeout=10_000)
-        except Exception:
-            pass  # the click closed its page
+        pages[args["opens"]] = popup.value
+        popup.value.wait_for_load_state()
+    elif downloads:
+        with page.expect_download() as info:
+            locator.click(**options)
+        data = Path(info.value.path()).read_bytes()
+        if hashlib.sha256(data).hexdigest() != downloads[0]["sha256"]:
+            raise Divergence(f"the download {downloads[0]['name']!r} has different bytes than recorded")
+    else:
+        locator.click(**options)
+    try:
+        page.wait_for_load_state(timeout=10_000)
+    except Exception:
+        pass  # the click closed its page
 
 
 PASTE_JS = """(el, text) => {

@@ -1,10 +1,10 @@
 """`playwright`: a Python Playwright test script per trajectory that reproduces it against a running sandbox.
 
 Each script resets a world to the trajectory's scenario and start clock over the control API, sets the world
-cookie, performs every step with the recorded selectors (resolved exactly as replay resolves them: the first
+cookie, performs every step with the recorded selectors (resolved and clicked exactly as replay does: the first
 selector matching one visible element), waits after each step for the operations the recording caused, and
-finally compares every app's state with the recorded one. It needs only Playwright: the selector resolution and
-the state comparison are replay's own functions, copied into the script when it is written.
+finally compares every app's state with the recorded one. It needs only Playwright: the selector resolution, the
+click and the state comparison are replay's own functions, copied into the script when it is written.
 """
 
 from __future__ import annotations
@@ -149,27 +149,6 @@ def page_for(tabs: dict, context, page_id: str):
     return page
 
 
-def click(context, tabs: dict, page, locator, options: dict, opens: str | None = None,
-          download_sha256: str | None = None) -> None:
-    """Click as recorded: catch the tab it opened or the download it started (and check its bytes)."""
-    if opens:
-        with context.expect_page() as popup:
-            locator.click(**options)
-        tabs[opens] = popup.value
-        popup.value.wait_for_load_state()
-    elif download_sha256:
-        with page.expect_download() as info:
-            locator.click(**options)
-        if hashlib.sha256(Path(info.value.path()).read_bytes()).hexdigest() != download_sha256:
-            raise Divergence("the download has different bytes than recorded")
-    else:
-        locator.click(**options)
-    try:
-        page.wait_for_load_state(timeout=10_000)
-    except Exception:
-        pass  # the click closed its page
-
-
 def upload(name: str, mime: str, sha256: str) -> dict:
     """A file the trajectory uploaded, from the files/ folder beside this script."""
     return {"name": name, "mimeType": mime, "buffer": (FILES / sha256).read_bytes()}
@@ -281,12 +260,7 @@ def _step_lines(step: Step) -> list[str]:
 def _target_action(step: Step) -> str:
     kind, args = step.action.type, step.action.args
     if kind == "click":
-        options = {"button": args.get("button", "left"), "modifiers": args.get("modifiers") or None,
-                   "click_count": args.get("click_count", 1)}
-        downloads = args.get("downloads") or []
-        extra = f", opens={args['opens']!r}" if args.get("opens") else (
-            f", download_sha256={downloads[0]['sha256']!r}" if downloads else "")
-        return f"click(context, tabs, page, locator, {options!r}{extra})"
+        return f"click_as_recorded(page, context, tabs, locator, {dict(args)!r})"
     if kind == "fill":
         return f"locator.fill({args['value']!r})"
     if kind == "press":
@@ -324,9 +298,9 @@ def script(source: ExportSource) -> str:
         apps=tuple(APP_NAMES), port_offsets={app: PORT_OFFSETS[app] for app in APP_NAMES},
         launch_flags=list(LAUNCH_FLAGS), find_timeout=replay.FIND_TIMEOUT_S,
         changes_timeout=replay.CHANGES_TIMEOUT_S, paste_js=replay.PASTE_JS)
-    # replay's own selector resolution and state comparison, so the script finds what replay finds
+    # replay's own selector resolution, click and state comparison, so the script does what replay does
     shared = "\n\n".join(inspect.getsource(function) for function in
-                         (replay.locate, replay.find, replay.state_differences))
+                         (replay.locate, replay.find, replay.click_as_recorded, replay.state_differences))
     body = ["def perform(context, tabs: dict, control: Control, urls: dict, seq: int) -> int:",
             '    """Every recorded step, in order."""']
     for step in source.steps:
