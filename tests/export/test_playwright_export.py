@@ -94,11 +94,12 @@ def test_a_script_that_no_longer_reaches_the_recorded_state_fails_under_pytest(r
     assert "final state differs from the recording" in run.stdout
 
 
-def test_step_formats_carry_the_recorded_screenshots_and_snapshots(recording, settings, tmp_path):
+def test_step_formats_carry_the_recorded_screenshots_and_snapshots(recording, settings, reviews, tmp_path):
     import datasets
 
+    reviews.review(json.loads((recording / "trajectory.json").read_text())["id"], "accepted", "rita")
     out = tmp_path / "sft.jsonl"
-    export_trajectories([recording], "sft-jsonl", out, include_all=True, settings=settings)
+    export_trajectories([recording], "sft-jsonl", out, settings=settings)  # accepted: taken without --all
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     validator = Draft202012Validator(load_schema("sft-jsonl"))
     assert all(not list(validator.iter_errors(line)) for line in lines)
@@ -116,7 +117,7 @@ def test_step_formats_carry_the_recorded_screenshots_and_snapshots(recording, se
     assert all((recording / line["observation_after"]["screenshot"]).is_file() for line in shots)
 
     hf = tmp_path / "hf"
-    export_trajectories([recording], "hf", hf, include_all=True, settings=settings)
+    export_trajectories([recording], "hf", hf, settings=settings)
     rows = datasets.load_dataset(str(hf), split="train", cache_dir=str(tmp_path / "cache"))
     assert len(rows) == len(lines)
     assert rows[len(rows) - 1]["screenshot"].size == (1400, 900)
