@@ -38,7 +38,7 @@ MAX_TABS = 16
 MAX_TEXT = 2_000_000
 ACTION_TIMEOUT_MS = 5_000
 SETTLE_TIMEOUT_S = 15.0
-QUIET_S = 0.15  # no request in flight for this long: the page has done what the action started
+QUIET_S = 0.1  # no request in flight for this long: the page has done what the action started
 MUST_NOT_KINDS = ("absent", "only_ops", "untouched")  # checkpoints that name damage beyond the task
 
 
@@ -214,6 +214,8 @@ class MockAppsEnv(gymnasium.Env):
             self.context.add_cookies(self._cookies())
             for url in self.task.start_pages:
                 self.context.new_page().goto(self.urls.absolute(url))
+        if not self.pages:
+            self.context.new_page()  # a task without start pages starts on a blank tab
         self.active = 0
         self.pages[0].bring_to_front()
         self._settle()
@@ -453,19 +455,27 @@ class MockAppsEnv(gymnasium.Env):
     def _finish(self, truncated: bool) -> tuple[float, dict]:
         """Score the world, close the recording; the reward and the info of the last step."""
         self.done = True
+        answer = self.final_answer
         if self.recorder is not None:
             from recorder.session import score_recording
 
             self.recorder.settle()
+            self.recorder.meta.final_answer = answer
             _, result = score_recording(self.recorder, self.task)
             self._write_chat()
             self.recorder.stop(status="complete", observe=False)
             self.recorder = None
         else:
-            result = score_world(self.task, self.control)
+            result = score_world(self.task, self.control, answer=answer)
         self._final_info = _score_info(self.task, result) | {
             "steps": self.steps_taken, "truncated": truncated, "server_errors": list(self.server_errors)}
         return float(result.score), dict(self._final_info)
+
+    @property
+    def final_answer(self) -> str | None:
+        """What the agent told the user last (send_msg_to_user): answer checkpoints compare it."""
+        said = [m["message"] for m in self.chat if m["role"] == "assistant"]
+        return said[-1] if said else None
 
     def _write_chat(self) -> None:
         (self.trajectory_dir / "chat.json").write_text(json.dumps(self.chat, indent=2, ensure_ascii=False))
@@ -554,8 +564,8 @@ class MockAppsEnv(gymnasium.Env):
 
 
 def _score_info(task, result: Score) -> dict:
-    kinds = {c.name: next(k for k in ("exists", "absent", "only_ops", "untouched") if getattr(c, k) is not None)
-             for c in task.checks}
+    kinds = {c.name: next((k for k in ("exists", "absent", "only_ops", "untouched", "answer")
+                           if getattr(c, k, None) is not None), None) for c in task.checks}
     checks = [{"name": c.name, "passed": c.passed, "weight": c.weight, "reason": c.reason}
               for c in result.checkpoints]
     collateral = [c for c in checks if not c["passed"] and kinds.get(c["name"]) in MUST_NOT_KINDS]

@@ -24,6 +24,7 @@ ENVS = ("browser", "api")
 BACKENDS = ("local", "ray")
 PORTS_PER_WORKER = 10  # worker i serves on base-port + 10*i (portal, then the four apps)
 MAX_ATTEMPTS = 2  # a crashed episode is tried once more
+BROWSER_ONLY_AGENTS = ("replay", "random")  # they speak the action language, not tool calls
 
 
 class EvalError(MockAppsError):
@@ -96,6 +97,8 @@ def validate(config: EvalConfig) -> EvalConfig:
         raise EvalError(f"--max-steps must be at least 1 (got {config.max_steps})")
     if config.env not in ENVS:
         raise EvalError(f"unknown --env {config.env!r}; choose {' or '.join(ENVS)}")
+    if config.env == "api" and config.agent in BROWSER_ONLY_AGENTS:
+        raise EvalError(f"the {config.agent} agent acts in the browser's action language; use --env browser")
     if config.backend not in BACKENDS:
         raise EvalError(f"unknown --backend {config.backend!r}; choose {' or '.join(BACKENDS)}")
     if config.base_port is not None and not 1024 <= config.base_port <= 65535 - PORTS_PER_WORKER * config.workers:

@@ -112,11 +112,11 @@ OBSERVE_JS = r"""(apps) => {
     return squash(el.getAttribute("title") || "");
   }
 
-  function rendered(el, style) {
+  function rendered(el) {
     if (el.hidden || el.getAttribute("aria-hidden") === "true") return false;
-    if (style.display === "none" || style.visibility === "hidden" || style.visibility === "collapse") return false;
-    if (style.display === "contents") return true;
-    return el.checkVisibility ? el.checkVisibility() : true;
+    // checkVisibility is cheap; only a box-less element needs its style read (display: contents is rendered)
+    if (el.checkVisibility({visibilityProperty: true})) return true;
+    return getComputedStyle(el).display === "contents";
   }
 
   const quote = (s, n = 300) => "'" + clip(squash(s), n).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + (squash(s).length > n ? "…" : "") + "'";
@@ -135,18 +135,24 @@ OBSERVE_JS = r"""(apps) => {
   function walk(el, depth, contentName, inSelect) {
     const tag = el.tagName.toLowerCase();
     if (SKIP.has(tag)) return;
-    const style = getComputedStyle(el);
-    const shownHere = inSelect || rendered(el, style);
+    const shownHere = inSelect || rendered(el);
     const id = el.getAttribute(ATTR);
     const rect = el.getBoundingClientRect();
     const visible = rect.width > 0 && rect.height > 0 && shownHere;
-    const leaf = !el.querySelector("*:not(br)");
+    let leaf = true;
+    for (const child of el.children) if (child.tagName !== "BR") { leaf = false; break; }
     const role = shownHere ? roleOf(el, tag) : null;
     const name = role ? nameOf(el, tag, role) : null;
-    const text = leaf ? clip(squash(el.innerText || el.textContent || ""), 200) : null;
-    result.elements.push({id, tag, role, name, visible, testid: el.getAttribute("data-testid"), html_id: el.id || null,
-      label: labelOf(el), placeholder: el.getAttribute("placeholder"), text: text || null,
-      bbox: [rect.x, rect.y, rect.width, rect.height]});
+    const text = leaf ? clip(squash(shownHere ? el.innerText : el.textContent), 200) : null;
+    // only what is there: most elements have no test id, label or placeholder
+    const entry = {id, tag, role, name: name || null, visible, bbox: [rect.x, rect.y, rect.width, rect.height]};
+    const testid = el.getAttribute("data-testid"), label = labelOf(el), placeholder = el.getAttribute("placeholder");
+    if (testid) entry.testid = testid;
+    if (el.id) entry.html_id = el.id;
+    if (label) entry.label = label;
+    if (placeholder) entry.placeholder = placeholder;
+    if (text) entry.text = text;
+    result.elements.push(entry);
     if (!shownHere) return;
     const focusable = el.tabIndex >= 0 && (el.hasAttribute("tabindex") || el.isContentEditable);
     let shown = !!role && !(FLATTEN.has(role) && !name && !focusable);

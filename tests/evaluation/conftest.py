@@ -22,7 +22,13 @@ def make_env(sandbox, browser):
         env.close()
 
 
-def run_episode(env, agent, options: dict | None = None, limit: int = 200):
+@pytest.fixture
+def run_episode():
+    """The episode runner (a fixture: test modules here are not a package)."""
+    return play
+
+
+def play(env, agent, options: dict | None = None, limit: int = 200):
     """Reset, then let the agent act until the episode ends; return (actions, last observation, reward, info)."""
     observation, _ = env.reset(options=options)
     agent.reset(env.task)

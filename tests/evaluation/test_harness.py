@@ -125,8 +125,10 @@ def test_a_dying_worker_process_is_replaced_and_the_episode_retried(sandbox, tmp
     (["--episodes", "0"], "--episodes must be at least 1 (got 0)"),
     (["--agent-option", "model"], "--agent-option 'model' must be KEY=VALUE"),
     (["--agent", "openai", "--agent-option", "model="], "the openai agent needs a model"),
-    (["--agent", "replay", "--agent-option", "trajectory_dir=/nonexistent/{task}"], "/nonexistent/announce-lunch"),
+    (["--agent", "replay", "--env", "browser", "--agent-option", "trajectory_dir=/nonexistent/{task}"],
+     "/nonexistent/announce-lunch"),
     (["--base-port", "80"], "--base-port 80 leaves no room"),
+    (["--agent", "replay"], "the replay agent acts in the browser's action language; use --env browser"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch, args, message):
     monkeypatch.delenv("MOCKAPPS_MODEL", raising=False)

@@ -4,7 +4,8 @@ Each recorded step's target is resolved to an element id of the current observat
 in a page: the first recorded selector (in rank order) that matches exactly one visible element, matched here
 against the observation's per-element properties (test id, role and accessible name, label, placeholder,
 own text, id attribute). Uploads use the files stored in the trajectory, under their recorded names. The last
-action is `send_msg_to_user` with the trajectory's final answer (its chat.json) or "done".
+action is `send_msg_to_user` with the trajectory's final answer (`final_answer`, else the last assistant message
+of its chat.json) or "done".
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class ReplayAgent:
     def __init__(self, trajectory_dir: Path | str, answer: str | None = None):
         self.folder = Path(trajectory_dir)
         self.meta, self.steps = load(self.folder)
-        self.answer = answer if answer is not None else _final_answer(self.folder)
+        self.answer = answer if answer is not None else (self.meta.final_answer or _chat_answer(self.folder))
         self._files: Path | None = None
         self.reset(None)
 
@@ -192,7 +193,7 @@ def resolve(target: Target, elements: dict[str, dict]) -> str | None:
     return None
 
 
-def _final_answer(folder: Path) -> str | None:
+def _chat_answer(folder: Path) -> str | None:
     chat = folder / "chat.json"
     if not chat.exists():
         return None
