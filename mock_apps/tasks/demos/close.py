@@ -38,3 +38,25 @@ def pay_approved_bill(page, task: Task) -> None:
                     "ap-approvals", p["thread_ts"],
                     f"{invoice} is entered and paid in full today (${float(amount):,.2f} by ACH from "
                     "Operating Checking).")
+
+
+@demo("pay-past-due-bill")
+def pay_past_due_bill(page, task: Task) -> None:
+    """Pay bills in Books, the Paid cell of the bill's Open Bills row, a remittance advice, a payment-run post."""
+    p = task.params
+    invoice, amount = p["invoice"], p["amount_text"]
+    page.get_by_test_id("nav-bills").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("pay-bills").click()
+    page.wait_for_load_state()
+    pages.pay_in_full(page, invoice)
+    pages.switch_to(page, "sheets")
+    pages.open_sheet(page, AP_WORKBOOK)
+    pages.type_cell(page, f"F{pages.row_of(page, invoice)}", amount)
+    pages.switch_to(page, "mail")
+    pages.send_mail(page, to=p["email"], subject=f"Remittance advice: {invoice} paid",
+                    body=f"Hello,\n\nWe paid invoice {invoice} in full today: ${amount} by ACH to the account on "
+                         "file.\n\nDana Whitfield\nMeridian Supply Co.")
+    pages.switch_to(page, "chat")
+    pages.post_in_channel(page, "ap-approvals",
+                          f"Payment run for Mar 31 sent (${amount} total):\n• {p['vendor']}: {invoice}, ${amount} by ACH")

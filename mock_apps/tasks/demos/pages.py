@@ -72,11 +72,22 @@ def pay_open_bill(page, invoice: str, method: str = "ACH") -> None:
     """From a saved bill's page: pay it in full today from Operating Checking."""
     page.get_by_test_id("pay-bill").click()
     page.wait_for_load_state()
+    pay_in_full(page, invoice, method)
+
+
+def pay_in_full(page, invoice: str, method: str = "ACH") -> None:
+    """On Books' Pay bills page: pay one open bill in full today from Operating Checking."""
     page.get_by_label(f"Pay {invoice} in full").check()
     page.get_by_label("Payment account").select_option(label="1000 Operating Checking")
     page.get_by_label("Payment method").select_option(method)
     page.get_by_role("button", name="Pay selected bills").click()
     page.wait_for_load_state()
+
+
+def row_of(page, text: str) -> int:
+    """The row number of the grid cell showing exactly `text` on the open sheet."""
+    cell = page.locator("td[role=gridcell]").filter(has_text=text).first
+    return int(cell.get_attribute("data-r"))
 
 
 def open_sheet(page, workbook: str, sheet: str | None = None) -> None:
