@@ -223,6 +223,7 @@ def test_filter_the_list_by_review_state(page, review_portal, tmp_path):
     assert "unreadable" in page.get_by_test_id("trajectories").get_by_role("row", name="garbage").inner_text()
     page.goto(f"{url}/trajectories")
     page.screenshot(path=str(tmp_path / "trajectories.png"), full_page=True)
+    assert (tmp_path / "trajectories.png").stat().st_size > 20_000
 
 
 @pytest.mark.slow
@@ -254,6 +255,7 @@ def test_replay_now_shows_the_result_and_counts_in_statistics(page, review_porta
     assert f"{steps} of {steps} steps replayed" in replay.inner_text()
     page.locator(".shot img").first.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "viewer-replay.png"))
+    assert (tmp_path / "viewer-replay.png").stat().st_size > 40_000
 
     # a trajectory whose page changed: the replay stops at the step it cannot do, and says why
     _open(page, url, "ana-moved")
