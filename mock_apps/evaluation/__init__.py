@@ -1,9 +1,23 @@
 """Evaluation: agents run on the tasks in a Gymnasium browser environment and are scored by the tasks' checks.
 
-`gymnasium.make("mock_apps.evaluation:mockapps/<task id>")` works without any prior import (Gymnasium imports
-the module named before the colon); after `import mock_apps.evaluation`, `gymnasium.make("mockapps/<task id>")`
-works too. Importing this package only fills Gymnasium's registry (entry points are strings): no server, browser
-or Playwright is started until an environment is made.
+Making an environment::
+
+    import gymnasium
+    env = gymnasium.make("mock_apps.evaluation:mockapps/enter-bill-brightline-bl-20931", max_steps=50)
+    observation, info = env.reset(seed=0)
+    observation, reward, terminated, truncated, info = env.step('click("a12")')
+
+Registration is lazy: Gymnasium 1.x has no plugin entry points, so `gymnasium.make("mock_apps.evaluation:...")`
+imports this package first (the module prefix before the colon), and importing it registers `mockapps/<task id>`
+for every task with the entry point as a string. Nothing else happens on import: no server, browser or
+Playwright starts until an environment's first `reset()`. After `import mock_apps.evaluation`,
+`gymnasium.make("mockapps/<task id>")` works too. `MockAppsEnv(task_id, sandbox=..., browser=...)` reuses a
+running Sandbox and Playwright browser (what tests and workers do); without them it starts and owns its own.
+
+- `actions`: the action language (`parse_action`, `ACTION_SPACE_DOC` for prompts).
+- `observation`: element ids stamped as `data-mockapps-id`, the accessibility tree text, element properties.
+- `env`: `MockAppsEnv` (observation keys, episode ends, reward, recording: see its docstring).
+- `agents`: the `Agent` protocol, `load_agent(name)`, the replay and random agents.
 """
 
 from __future__ import annotations

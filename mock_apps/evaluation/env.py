@@ -7,6 +7,20 @@ action (a bad one becomes `last_action_error`, the page untouched), performs it,
 (load event, then no request in flight for a moment) and observes. `send_msg_to_user` or `report_infeasible`
 ends the episode (terminated); reaching `max_steps` truncates it. At the end the reward is the task's score and
 `info` carries the checkpoints. With `record_dir` the episode is recorded by the recorder as a trajectory.
+
+Observation keys: goal; chat_messages (tuple of {role, message}: the goal from "user", the agent's messages as
+"assistant", a report_infeasible as "infeasible"); url and open_pages_urls (absolute); active_page_index; axtree
+(one line per node: `[a12] role 'name' states`, ids usable in actions); elements (id -> tag, role, name, visible,
+bbox and, when present, testid, html_id, label, placeholder, text); focused_element_id; last_action;
+last_action_error ("" when it worked); downloads (paths of the files downloaded this episode, for upload_file);
+screenshot and set_of_marks (arrays) when asked for. The world id the apps show is masked as "episode".
+
+Final info: score, passed, checks [{name, passed, weight, reason}], collateral (failed checkpoints of the kinds
+absent, only_ops and untouched: damage beyond the task), steps, truncated, server_errors (responses >= 500).
+
+reset(options=): "agent" names the trainer of a recording; "record_dir" is this episode's trajectory directory
+(else the env's record_dir for its first episode, then record_dir-2, -3 ... for later ones). The recording is
+scored and completed when the episode ends, abandoned when it is reset or closed before.
 """
 
 from __future__ import annotations
