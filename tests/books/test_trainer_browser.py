@@ -164,3 +164,94 @@ def test_trainer_invoices_a_customer_and_records_a_partial_payment(world, world_
     page.get_by_label("Status").select_option("Partial")
     page.get_by_role("button", name="Apply").click()
     assert page.get_by_role("link", name="INV-1049").is_visible()
+
+
+@pytest.mark.slow
+def test_trainer_works_payments_feed_reconciliation_void_and_exports_by_clicking(world, books_world, world_page):
+    """The other workflows a bookkeeper clicks through: one payment for several invoices (one partly), several
+    bills paid at once, a feed line excluded and brought back, the last reconciliation undone, a bill voided,
+    and a report exported to CSV and Excel."""
+    import csv
+
+    import openpyxl
+
+    page = world_page
+    base = world.url("books")
+    session = books_world.session()
+    try:
+        from sqlmodel import select
+
+        from mock_apps.books import service
+        from mock_apps.books.models import Contact
+
+        customer, first, second = next(
+            (c, docs[0], docs[1]) for c in session.exec(select(Contact).where(Contact.kind == "customer")
+                                                        .order_by(Contact.display_name)).all()
+            if len(docs := service.open_documents(session, c.id, ("Invoice",))) >= 2)
+    finally:
+        session.close()
+
+    # 1. Receive one payment for two invoices: the first in full, the second partly.
+    page.goto(base + f"/contacts/{customer.id}")
+    page.get_by_role("link", name="Receive payment").click()
+    page.get_by_label(f"Pay {first.doc_number} in full").check()
+    page.get_by_label(f"Payment for {second.doc_number}").fill("100.00")
+    expected = first.balance_cents + 10_000
+    assert _money(page.get_by_test_id("apply-total").inner_text()) == expected
+    page.get_by_test_id("save").click()
+    assert f"Payment of ${expected / 100:,.2f} received" in page.get_by_test_id("toast").inner_text()
+    page.get_by_role("link", name=f"Invoice {second.doc_number}").click()
+    assert page.get_by_test_id("status").inner_text() == "Partial"
+
+    # 2. Pay the two oldest open bills at once.
+    page.goto(base + "/pay-bills")
+    boxes = page.locator("input.pay-all")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.get_by_role("button", name="Pay selected bills").click()
+    assert "2 bills paid" in page.get_by_test_id("toast").inner_text()
+
+    # 3. Exclude a feed line, find it under Excluded, and send it back for review.
+    page.get_by_test_id("nav-banking").click()
+    review_before = page.get_by_test_id("tab-review").inner_text()
+    row = page.locator("table.feed tbody tr[data-testid^=bank-line-]").first
+    description = row.locator("td").nth(1).inner_text().strip()
+    row.get_by_role("button", name=f"Exclude {description}").click()
+    assert f"Excluded {description}" in page.get_by_test_id("toast").inner_text()
+    page.get_by_test_id("tab-excluded").click()
+    page.get_by_role("button", name=f"Undo {description}").click()
+    assert page.get_by_test_id("tab-review").inner_text() == review_before
+
+    # 4. Undo the last reconciliation of the checking account (February): the beginning balance goes back.
+    page.get_by_test_id("nav-reconcile").click()
+    history = page.get_by_role("table", name="Reconciliation history")
+    history.get_by_role("row", name="Operating Checking 02/28/2026").get_by_role("button", name="Undo").click()
+    assert "Reconciliation through Feb 28, 2026 undone" in page.get_by_test_id("toast").inner_text()
+    assert "(last reconciled through 01/31/2026)" in page.locator("#reconcile-start").inner_text()
+
+    # 5. Void an open bill from its page.
+    page.goto(base + "/expenses/bills?status=Open")
+    page.locator("table tbody tr a[href*='/txn/']").first.click()
+    page.get_by_role("button", name="Void").click()
+    assert "voided" in page.get_by_test_id("toast").inner_text()
+    assert page.get_by_test_id("status").inner_text() == "Voided"
+
+    # 6. Export the A/P aging summary (which now shows neither paid nor voided bills) to CSV and Excel.
+    page.get_by_test_id("nav-reports").click()
+    page.get_by_test_id("report-ap-aging-summary").click()
+    with page.expect_download() as csv_download:
+        page.get_by_test_id("export-csv").click()
+    rows = list(csv.reader(open(csv_download.value.path(), newline="")))
+    with page.expect_download() as xlsx_download:
+        page.get_by_test_id("export-xlsx").click()
+    assert csv_download.value.suggested_filename.endswith(".csv")
+    assert xlsx_download.value.suggested_filename.endswith(".xlsx")
+    with open(xlsx_download.value.path(), "rb") as data:  # Playwright keeps downloads without an extension
+        sheet = openpyxl.load_workbook(data).active
+    total_csv = next(r for r in rows if r and r[0] == "TOTAL")[-1]
+    total_xlsx = next(r for r in sheet.iter_rows(values_only=True) if r and r[0] == "TOTAL")[-1]
+    assert float(total_csv.replace(",", "")) == pytest.approx(total_xlsx)
+    assert _money(page.locator("tr[data-label='TOTAL'] td").last.inner_text()) == round(total_xlsx * 100)
+    ops = [c["op"] for c in books_world.changes()]
+    assert ops == ["books.payment.receive", "books.bill.pay", "books.bank.exclude", "books.bank.undo",
+                   "books.reconcile.undo", "books.bill.void"]
