@@ -104,6 +104,8 @@ def validate(config: EvalConfig) -> EvalConfig:
     if config.base_port is not None and not 1024 <= config.base_port <= 65535 - PORTS_PER_WORKER * config.workers:
         raise EvalError(f"--base-port {config.base_port} leaves no room for {config.workers} worker(s) of "
                         f"{PORTS_PER_WORKER} ports each; use 1024..{65535 - PORTS_PER_WORKER * config.workers}")
+    if config.base_port is not None:
+        _check_ports(config)
     if config.tasks == ["all"] or not config.tasks:
         tasks = [t.id for t in all_tasks()]
     else:
@@ -125,6 +127,17 @@ def validate(config: EvalConfig) -> EvalConfig:
         load_agent(config.agent, **agent_options(config, task))
     out = _prepare_out(config.out)
     return replace(config, tasks=tasks, out=out)
+
+
+def _check_ports(config: EvalConfig) -> None:
+    """Every port the workers will serve on is free now (else a PortInUse naming it)."""
+    from mock_apps.core.server import SERVED, check_port_free
+    from mock_apps.core.settings import PORT_OFFSETS
+
+    host = Settings().host
+    for worker in range(config.workers):
+        for name in SERVED:
+            check_port_free(host, config.base_port + PORTS_PER_WORKER * worker + PORT_OFFSETS[name])
 
 
 def _per_task(config: EvalConfig) -> bool:
@@ -290,23 +303,29 @@ def _describe(error: BaseException) -> str:
 # ---- backends -------------------------------------------------------------------------------------------------
 
 _worker: EpisodeWorker | None = None
+_started = None  # the pool's shared record of episodes a worker began: (key, attempt) -> worker index
 
 
-def _init_local_worker(config: EvalConfig, indices) -> None:
-    global _worker
+def _init_local_worker(config: EvalConfig, indices, started) -> None:
+    global _worker, _started
     import atexit
 
+    _started = started
     _worker = EpisodeWorker(config, indices.get())
     atexit.register(_worker.close)
 
 
 def _run_local(episode: Episode) -> dict:
+    _started[(episode.key, episode.attempt)] = _worker.index
     return _worker.run(episode)
 
 
 class LocalBackend:
-    """A pool of worker processes; a worker that dies takes its in-flight episodes down as crashed attempts,
-    and a new pool carries on."""
+    """A pool of worker processes. When a worker process dies the pool fails every episode it held: those a
+    worker had begun count as a crashed attempt, those still queued run again as they were; a new pool carries
+    on. A pool that breaks twice before any episode begins (its workers cannot start) stops the run."""
+
+    MAX_BARREN_BREAKS = 2
 
     def __init__(self, config: EvalConfig, workers: int):
         import multiprocessing
@@ -315,6 +334,8 @@ class LocalBackend:
         self.workers = workers
         self.context = multiprocessing.get_context("spawn")  # no inherited threads or Playwright state
         self.manager = self.context.Manager()
+        self.started = self.manager.dict()
+        self.barren_breaks = 0
         self._start()
 
     def _start(self) -> None:
@@ -324,10 +345,18 @@ class LocalBackend:
         for i in range(self.workers):
             self.indices.put(i)
         self.pool = ProcessPoolExecutor(self.workers, mp_context=self.context, initializer=_init_local_worker,
-                                        initargs=(self.config, self.indices))
+                                        initargs=(self.config, self.indices, self.started))
         self.generation = getattr(self, "generation", 0) + 1
+        self.generation_started = len(self.started)
 
     def _restart(self) -> None:
+        if len(self.started) == self.generation_started:
+            self.barren_breaks += 1
+            if self.barren_breaks >= self.MAX_BARREN_BREAKS:
+                raise EvalError("the worker processes die before they run anything: their sandbox or browser "
+                                "cannot start (see the messages above)")
+        else:
+            self.barren_breaks = 0
         # wait: the dead pool's other workers must free their ports before new ones bind them (--base-port)
         self.pool.shutdown(wait=True, cancel_futures=True)
         self._start()
@@ -342,16 +371,18 @@ class LocalBackend:
             pending[self._submit(episode)] = (episode, self.generation)
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
+            for future in sorted(finished, key=lambda f: pending[f][0].key):
                 episode, generation = pending.pop(future)
                 try:
                     result = future.result()
                 except BrokenProcessPool:
-                    # a worker died; the pool fails every episode it was running (each is one crashed attempt)
-                    result = _crashed(episode, "the worker process died (killed, or crashed outside Python), "
-                                               "or another worker of its pool did")
                     if generation == self.generation:
                         self._restart()
+                    if (episode.key, episode.attempt) not in self.started:
+                        pending[self._submit(episode)] = (episode, self.generation)  # it never began
+                        continue
+                    result = _crashed(episode, "its worker process died (killed, or crashed outside Python), or "
+                                               "another worker of the pool did while it ran")
                 except Exception as error:  # noqa: BLE001 - e.g. the worker's sandbox could not start
                     result = _crashed(episode, _describe(error))
                 for retry in done(episode, result):
