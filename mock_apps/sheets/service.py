@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from sqlalchemy import func, tuple_
+from sqlalchemy.orm.attributes import set_attribute
 from sqlmodel import select
 
 from mock_apps.core.changelog import dumps
@@ -210,7 +211,6 @@ def new_cell(**values: Any) -> Cell:
 
     Every column is given explicitly; values come from the service layer, already validated.
     """
-    from sqlalchemy.orm.attributes import set_attribute
     cell = _CELL_MANAGER.new_instance()
     object.__setattr__(cell, "__pydantic_fields_set__", set(values))
     object.__setattr__(cell, "__pydantic_extra__", None)
@@ -296,6 +296,12 @@ class Change:
                     setattr(cell, f, fields[f])
             self.changed.add(key)
         if new_cells:
+            # Ids given here (what SQLite would pick: after the largest) let the flush insert them all in one
+            # executemany; left to the database, SQLAlchemy inserts one row per statement to read each id back.
+            # The query flushes what earlier steps of the operation left pending, so the maximum is current.
+            first = (self.db.execute(select(func.max(Cell.id))).scalar() or 0) + 1
+            for i, cell in enumerate(new_cells):
+                set_attribute(cell, "id", first + i)
             self.db.add_all(new_cells)
         if input_updates and not self.structural:
             self.store_values(self.engine.set_inputs(input_updates))
