@@ -60,3 +60,26 @@ def pay_past_due_bill(page, task: Task) -> None:
     pages.switch_to(page, "chat")
     pages.post_in_channel(page, "ap-approvals",
                           f"Payment run for Mar 31 sent (${amount} total):\n• {p['vendor']}: {invoice}, ${amount} by ACH")
+
+
+def add_feed_line(page, description: str, category: str) -> None:
+    """On the bank feed's For review tab: add one line as a new transaction in a category."""
+    form = page.get_by_role("form", name=f"Add {description}")
+    form.get_by_label("Category").select_option(label=category)
+    form.get_by_role("button", name="Add").click()
+    page.wait_for_load_state()
+
+
+@demo("close-bank-feed-unmatched-lines")
+def bank_feed_unmatched_lines(page, task: Task) -> None:
+    """Interest and the Visa autopay added from the feed, the unknown deposit asked about, the checklist updated."""
+    page.get_by_test_id("nav-banking").click()
+    page.wait_for_load_state()
+    add_feed_line(page, "INTEREST PAID", "7000 Interest Income")
+    add_feed_line(page, "COMPANY VISA AUTOPAY", "2100 Company Visa")
+    pages.switch_to(page, "chat")
+    pages.post_in_channel(page, "finance", "Does anyone know whose deposit the $450.00 MOBILE DEPOSIT on 03/27 is? "
+                                           "It is in the March bank feed and matches nothing in Books.")
+    pages.switch_to(page, "sheets")
+    pages.open_sheet(page, "Month-End Close Checklist March 2026")
+    pages.type_cell(page, "D4", "Waiting on info")
