@@ -940,7 +940,8 @@ def _apply_revision(db, wb: Workbook, rev: Revision, backwards: bool) -> list[Ce
 
 def history(db, wb: Workbook) -> tuple[bool, bool]:
     """(can undo, can redo)."""
-    seqs = set(db.exec(select(Revision.seq).where(Revision.workbook_id == wb.id)).all())
+    seqs = set(db.exec(select(Revision.seq).where(Revision.workbook_id == wb.id,
+                                                  Revision.seq.in_((wb.undo_seq, wb.undo_seq + 1)))).all())
     return (wb.undo_seq in seqs, (wb.undo_seq + 1) in seqs)
 
 
