@@ -180,3 +180,18 @@ def test_close_deletes_the_episode_world(sandbox):
     assert registry.exists(env.world_id)
     env.close()
     assert not registry.exists(env.world_id)
+
+
+def test_every_tool_answers_wrong_arguments_without_a_server_error(sandbox):
+    """Every generated tool, called with nothing and with values that name nothing or have the wrong type,
+    answers with an error result (the API's or ours), never a 500 and never an exception."""
+    with ToolEnv("enter-bill-track-and-report", sandbox) as env:
+        env.reset()
+        failures = []
+        for tool in env.tools:
+            name, required = tool["function"]["name"], tool["function"]["parameters"].get("required", [])
+            for arguments in ({}, {k: "zz-nope" if i % 2 else {"x": [1]} for i, k in enumerate(required)}):
+                result = env.call(name, arguments)
+                if not 200 <= result["status"] < 500:
+                    failures.append((name, arguments, result["status"], str(result["body"])[:200]))
+    assert failures == []
