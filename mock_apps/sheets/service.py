@@ -471,12 +471,15 @@ def add_sheet(db, wb: Workbook, title: str | None = None, index: int | None = No
         db.add(sheet)
         db.flush()
         ch.structural = True
-        _clear_history(db, wb)
+        if index < len(sheets):
+            # Tabs moved to make room; older revisions hold their old positions. A tab added at the end moves
+            # nothing, so the edits before it stay undoable (the new tab itself is not).
+            _clear_history(db, wb)
         return sheet
 
 
 def _clear_history(db, wb: Workbook) -> None:
-    # Adding or deleting tabs is not undoable; older revisions could name sheets that no longer exist.
+    # Deleting a tab is not undoable, and older revisions could name the sheet that no longer exists.
     for rev in db.exec(select(Revision).where(Revision.workbook_id == wb.id)).all():
         db.delete(rev)
     wb.undo_seq = 0

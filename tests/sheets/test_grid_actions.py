@@ -67,6 +67,17 @@ def test_undo_and_redo_cover_edits_formats_and_row_inserts(grid) -> None:
     assert grid.act(expect=409, action="redo")["error"] == "There is nothing to redo."
 
 
+def test_adding_a_tab_keeps_the_undo_history(grid, sheets_url) -> None:
+    grid.act(action="set", cell="A1", input="1")
+    grid.act(action="set", cell="A1", input="2")
+    r = requests.post(f"{sheets_url}/d/{grid.spreadsheet}/sheets", data={"title": "Notes"})
+    assert r.status_code == 200
+    grid.act(action="undo")
+    assert grid.values("A1") == [[1]]
+    grid.act(action="redo")
+    assert grid.values("A1") == [[2]]
+
+
 def test_fill_down_and_paste_shift_relative_references(grid) -> None:
     grid.act(action="paste_text", cell="A1", text="1\t10\n2\t20\n3\t30")
     grid.act(action="set", cell="C1", input="=A1*B1+$A$1")
