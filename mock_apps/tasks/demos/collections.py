@@ -4,7 +4,15 @@ billing contact with Marcus in Cc, the follow-up logged on a Collections Log she
 from __future__ import annotations
 
 from mock_apps.tasks.demos import demo
-from mock_apps.tasks.demos.pages import add_sheet, open_sheet, post_in_channel, send_mail, switch_to, type_row
+from mock_apps.tasks.demos.pages import (
+    add_sheet,
+    open_sheet,
+    post_in_channel,
+    search_mail,
+    send_mail,
+    switch_to,
+    type_row,
+)
 from mock_apps.tasks.model import Task
 
 CLOSE_WORKBOOK = "Month-End Close Checklist March 2026"
@@ -66,10 +74,7 @@ def chase_all_past_due(page, task: Task) -> None:
     """Aging read, Jamal's INV-1021 note read, five reminders, the checklist line Done, #finance told."""
     read_ar_aging(page)
     switch_to(page, "mail")
-    search = page.get_by_role("searchbox", name="Search mail")
-    search.fill("INV-1021")  # Hilltop's arrangement: half paid, the rest in April
-    search.press("Enter")
-    page.wait_for_load_state()
+    search_mail(page, "INV-1021")  # Hilltop's arrangement: half paid, the rest in April
     for invoice, _customer, contact, email, balance in PAST_DUE:
         mail_reminder(page, invoice=invoice, contact=contact, email=email, balance_text=balance)
     switch_to(page, "sheets")
@@ -79,3 +84,24 @@ def chase_all_past_due(page, task: Task) -> None:
     chased = ", ".join(invoice for invoice, *_ in PAST_DUE)
     post_in_channel(page, "finance", f"A/R follow-up done: reminders sent for {chased} (Marcus in Cc). "
                                      "INV-1021 left open: Hilltop pays the rest in April.")
+
+
+@demo("collections-confirm-hilltop-remaining-balance")
+def confirm_remaining_balance(page, task: Task) -> None:
+    """Jamal's note read, the open balance read on the aging, a confirmation mailed, logged, Jamal told."""
+    search_mail(page, "INV-1021")
+    switch_to(page, "books")
+    read_ar_aging(page)
+    switch_to(page, "mail")
+    send_mail(page, to="frank@hilltopschool.com", cc="jamal.carter@meridiansupply.com",
+              subject="INV-1021: remaining balance $8,301.40 due in April",
+              body="Hi Frank,\n\nINV-1021 has a remaining open balance of $8,301.40 after your $8,300.00 payment. "
+                   "Thank you for letting Jamal know; we expect the rest in April.\n\nDana Whitfield")
+    switch_to(page, "sheets")
+    open_collections_log(page)
+    type_row(page, 2, {"A": "2026-03-31", "B": "Hilltop School District", "C": "INV-1021", "D": "8301.40",
+                       "E": "Frank Morales", "F": "Promised April"})
+    switch_to(page, "chat")
+    post_in_channel(page, "dm-jamal.carter",
+                    "I confirmed INV-1021's remaining $8,301.40 with Frank (you in Cc); it is on the Collections "
+                    "Log as promised for April.")

@@ -29,14 +29,19 @@ def post_in_channel(page, channel: str, text: str) -> None:
     page.wait_for_load_state()
 
 
-def open_mail(page, query: str, subject: str) -> None:
-    """Search the mailbox and open the first conversation whose subject contains `subject`."""
-    import re
-
+def search_mail(page, query: str) -> None:
+    """Search the mailbox (Gmail operators work) and wait for the results."""
     search = page.get_by_role("searchbox", name="Search mail")
     search.fill(query)
     search.press("Enter")
     page.wait_for_load_state()
+
+
+def open_mail(page, query: str, subject: str) -> None:
+    """Search the mailbox and open the first conversation whose subject contains `subject`."""
+    import re
+
+    search_mail(page, query)
     page.get_by_role("link", name=re.compile(re.escape(subject))).first.click()
     page.wait_for_load_state()
 
