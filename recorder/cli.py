@@ -32,7 +32,8 @@ def cmd_record(args) -> int:
 
         task = get_task(args.task)  # an unknown task fails here, before anything starts
     urls = _app_urls(args)
-    out = Path(args.out or f"trajectories/{time.strftime('%Y%m%d-%H%M%S')}")
+    # by default into the first folder the portal lists ($MOCKAPPS_TRAJECTORIES, else ./recordings)
+    out = Path(args.out) if args.out else Settings().trajectory_dirs[0] / time.strftime('%Y%m%d-%H%M%S')
     world_id = args.world or f"rec-{int(time.time())}"
     start_pages = tuple(args.start or (task.start_pages if task else ["mail:/"]))
     extra = (f"--remote-debugging-port={args.cdp_port}",) if args.cdp_port else ()

@@ -25,7 +25,7 @@ class Settings:
     # the port each app actually listens on (tests bind ephemeral ports)
     ports: dict[str, int] = field(default_factory=dict)
     # where the portal looks for trajectories (recordings and agent runs): $MOCKAPPS_TRAJECTORIES
-    # (os.pathsep-separated), else ./trajectories, plus the tasks' golden trajectories
+    # (os.pathsep-separated), else ./recordings, plus the tasks' golden trajectories
     trajectory_dirs: tuple[Path, ...] = field(default_factory=lambda: _trajectory_dirs())
 
     def port(self, app: str) -> int:
@@ -54,7 +54,7 @@ class Settings:
 
 def _trajectory_dirs() -> tuple[Path, ...]:
     configured = os.environ.get("MOCKAPPS_TRAJECTORIES")
-    folders = [Path(p) for p in configured.split(os.pathsep) if p] if configured else [Path("trajectories")]
+    folders = [Path(p) for p in configured.split(os.pathsep) if p] if configured else [Path("recordings")]
     golden = Path(__file__).resolve().parent.parent / "tasks" / "golden"
     return tuple(dict.fromkeys([*(f.resolve() for f in folders), golden]))
 
