@@ -127,11 +127,13 @@ def test_selection_keyboard_editing_and_name_box(sheet: Sheet) -> None:
     page.keyboard.press("Shift+ArrowRight")
     assert name_box.input_value() == "A1:C2"
     assert page.locator("td.sel").count() == 6
+    assert page.locator("td[aria-selected=true]").count() == 6  # what an accessibility tree reads
 
     # Tab moves right, Enter opens the editor, Enter saves and moves down; dependants update in place
     sheet.cell("A1").click()
     page.keyboard.press("Tab")
     assert name_box.input_value() == "B1"
+    assert page.locator("td[aria-selected=true]").count() == 1 and sheet.cell("B1").get_attribute("aria-selected")
     with sheet.saved():
         page.keyboard.press("Enter")
         page.get_by_label("Edit B1").fill("20")

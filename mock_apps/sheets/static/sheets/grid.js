@@ -33,12 +33,12 @@
 
   let marked = [];
   function paint() {
-    for (const el of marked) el.classList.remove("sel", "active", "hl");
+    for (const el of marked) { el.classList.remove("sel", "active", "hl"); el.removeAttribute("aria-selected"); }
     marked = [];
     const g = range();
     const many = (g.r2 - g.r1 + 1) * (g.c2 - g.c1 + 1) <= 20000;
     if (many) for (let r = g.r1; r <= g.r2; r++) for (let c = g.c1; c <= g.c2; c++) {
-      const el = cellEl(r, c); if (el) { el.classList.add("sel"); marked.push(el); }
+      const el = cellEl(r, c); if (el) { el.classList.add("sel"); el.setAttribute("aria-selected", "true"); marked.push(el); }
     }
     const act = cellEl(anchor.r, anchor.c);
     if (act) { act.classList.add("active"); marked.push(act); act.setAttribute("aria-selected", "true"); }
