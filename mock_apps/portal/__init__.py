@@ -112,8 +112,14 @@ def _library():
 @bp.get("/tasks")
 def tasks():
     """Every task with its instruction, apps, difficulty, recordings (accepted ones apart) and how to record it."""
+    return _tasks_page()
+
+
+def _tasks_page(record_error: str | None = None, status: int = 200):
+    from mock_apps.portal.recordings import has_display, local_record_problem
     from mock_apps.tasks import all_tasks
 
+    settings = current_app.config["MOCKAPPS_SETTINGS"]
     verdicts = _reviews().verdicts()
     recordings: dict[str, int] = {}
     accepted: dict[str, int] = {}
@@ -124,7 +130,51 @@ def tasks():
             if verdicts.get(entry.meta.id) == "accepted":
                 accepted[task] = accepted.get(task, 0) + 1
     return render_template("portal/tasks.html", tasks=all_tasks(), recordings=recordings, accepted=accepted,
-                           base_port=current_app.config["MOCKAPPS_SETTINGS"].base_port)
+                           base_port=settings.base_port, record_error=record_error,
+                           cannot_record=local_record_problem(settings, request.remote_addr, request.headers),
+                           headless=not has_display(), launched=_launcher().launched(),
+                           recordings_folder=settings.trajectory_dirs[0]), status
+
+
+def _launcher():
+    from mock_apps.portal.recordings import RecordingLauncher
+
+    found = current_app.extensions.get("mockapps.recorders")
+    if found is None:
+        found = current_app.extensions["mockapps.recorders"] = RecordingLauncher(
+            current_app.config["MOCKAPPS_SETTINGS"])
+    return found
+
+
+@bp.post("/tasks/<task_id>/record")
+def record_task(task_id: str):
+    """Start the recorder for the task on this machine (only for a request from this machine to a portal only
+    it can reach); the tasks page then says where the recording goes."""
+    from mock_apps.portal.recordings import RecordRefused, local_record_problem
+
+    problem = local_record_problem(current_app.config["MOCKAPPS_SETTINGS"], request.remote_addr, request.headers)
+    if problem:
+        raise RecordRefused(f"Cannot start a recorder from here: {problem}.")
+    try:
+        launched = _launcher().start(task_id, request.form.get("trainer", ""))
+    except MockAppsError as error:
+        return _tasks_page(record_error=error.message, status=error.status)
+    flash(f"Recording {launched.task} into {launched.out}" + (" (headless: there is no display here)"
+                                                               if launched.headless else "") + ".", "info")
+    return redirect(url_for("portal.tasks") + "#recorders")
+
+
+@bp.post("/recorders/<int:pid>/stop")
+def stop_recorder(pid: int):
+    """Finish a recorder this portal started, as Ctrl+C would (its trajectory is kept, marked abandoned)."""
+    from mock_apps.portal.recordings import RecordRefused, local_record_problem
+
+    problem = local_record_problem(current_app.config["MOCKAPPS_SETTINGS"], request.remote_addr, request.headers)
+    if problem:
+        raise RecordRefused(f"Cannot stop a recorder from here: {problem}.")
+    launched = _launcher().stop(pid)
+    flash(f"Asked the recorder of {launched.task} (process {pid}) to stop.", "info")
+    return redirect(url_for("portal.tasks") + "#recorders")
 
 
 @bp.post("/tasks/<task_id>/try")
@@ -203,12 +253,17 @@ def selection(args) -> dict:
 @bp.get("/trajectories")
 def trajectories():
     """Every trajectory under the configured folders: filters (review state too), sorting, pages, counts."""
+    return _trajectories_page(request.args)
+
+
+def _trajectories_page(args, export_error: str | None = None, export_form: dict | None = None, status: int = 200):
+    from mock_apps.export import FORMATS
     from mock_apps.portal.reviews import REVIEW_STATES
 
-    chosen = selection(request.args)
+    chosen = selection(args)
     entries, shown, filters, verdicts = chosen["entries"], chosen["shown"], chosen["filters"], chosen["verdicts"]
     try:
-        page = max(1, int(request.args.get("page", "1")))
+        page = max(1, int(args.get("page", "1")))
     except ValueError:
         page = 1
     pages = max(1, -(-len(shown) // PAGE_SIZE))
@@ -226,7 +281,41 @@ def trajectories():
                            options=options, sort=chosen["sort"], sorts=SORTS, verdicts=verdicts,
                            review_counts=review_counts, problem=chosen["problem"],
                            active={k: v for k, v in filters.items() if v}, before_review=len(chosen["before_review"]),
-                           without_review={k: v for k, v in filters.items() if v and k != "review"})
+                           without_review={k: v for k, v in filters.items() if v and k != "review"},
+                           formats=FORMATS, export_error=export_error, export_form=export_form or {}), status
+
+
+@bp.post("/trajectories/export")
+def export_selection():
+    """Export exactly the trajectories the posted filters select, as a download (one .jsonl file, or a .zip of a
+    folder format); nothing to export or a bad format re-shows the page with the reason."""
+    from flask import send_file
+
+    from mock_apps.export import ExportError
+    from mock_apps.portal.downloads import export_selection as export
+
+    form = {"format": request.form.get("format", ""), "all": bool(request.form.get("all"))}
+    chosen = selection(request.form)
+    try:
+        if chosen["problem"]:
+            raise ExportError(f"nothing exported: {chosen['problem']}")
+        download = export([e.path for e in chosen["shown"]], form["format"], form["all"],
+                          current_app.config["MOCKAPPS_SETTINGS"])
+    except ExportError as error:
+        message = error.message
+        if error.code == "nothing_to_export" and not form["all"]:
+            # the export speaks of its command-line flag; here the same choice is the form's checkbox
+            message = message.replace("use --all", "tick \u201cinclude every complete one\u201d")
+        return _trajectories_page(request.form, export_error=message, export_form=form, status=400)
+    handle = open(download.path, "rb")
+    # the open handle keeps the bytes readable, so the folder goes now (POSIX), not when the client is done;
+    # where an open file cannot be removed, it goes once the response is closed
+    download.cleanup()
+    response = send_file(handle, mimetype=download.mimetype, as_attachment=True, download_name=download.name,
+                         max_age=0)
+    response.headers["X-Mockapps-Export"] = download.summary()
+    response.call_on_close(download.cleanup)
+    return response
 
 
 REVIEWER_COOKIE = "mockapps_reviewer"
