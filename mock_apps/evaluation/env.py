@@ -123,6 +123,7 @@ class MockAppsEnv(gymnasium.Env):
         self.done = False
         self.server_errors: list[str] = []  # responses >= 500 the apps gave this episode (must stay empty)
         self.downloads: list[str] = []
+        self.dialogs: list[str] = []  # dialogs the pages opened this episode (accepted)
         self.recorder = None
         self.trajectory_dir: Path | None = None
         self.episodes = 0
@@ -201,7 +202,7 @@ class MockAppsEnv(gymnasium.Env):
         self.control = ControlClient(self.app_urls, self.world_id)
         self.chat = [{"role": "user", "message": self.task.instruction.strip()}]
         self.steps_taken, self.done, self._final_info = 0, False, {}
-        self.server_errors, self.downloads, self.pages, self.active = [], [], [], 0
+        self.server_errors, self.downloads, self.pages, self.active, self.dialogs = [], [], [], 0, []
         self._inflight, self._pending_downloads = set(), []
         for leftover in self._downloads_dir.iterdir():
             leftover.unlink()
@@ -264,6 +265,12 @@ class MockAppsEnv(gymnasium.Env):
         self.active = len(self.pages) - 1  # a new tab (or a popup) takes the focus, as in a browser
         page.on("download", lambda download: self._pending_downloads.append(download))
         page.on("close", self._on_close)
+        # a confirm() after the agent's click is the agent's to answer as a person would: it clicked to do it
+        page.on("dialog", lambda dialog: self._on_dialog(dialog))
+
+    def _on_dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.accept()
 
     def _on_close(self, page) -> None:
         if page in self.pages:

@@ -38,12 +38,21 @@ def post_in_general(env, observation, text="Heads up: the quarter-end lunch move
     return observation
 
 
-def test_check_env_passes_through_gymnasium_make(sandbox, browser):
+def test_check_env_passes(make_env):
+    env = make_env(CHAT_TASK, max_steps=10)
+    check_env(env, skip_render_check=True)  # spaces, seeded resets and steps deterministic, fresh data each call
+
+
+def test_gymnasium_make_gives_a_working_env_that_closes_twice(sandbox, browser):
     env = gymnasium.make(f"mockapps/{CHAT_TASK}", sandbox=sandbox, browser=browser, max_steps=10)
     try:
-        check_env(env.unwrapped, skip_render_check=True)
+        observation, _ = env.reset(seed=0)
+        assert env.observation_space.contains(observation)
+        observation, reward, terminated, truncated, _ = env.step("noop()")
+        assert observation["last_action_error"] == "" and (terminated, truncated) == (False, False)
     finally:
         env.close()
+    env.close()  # closing again is harmless (check_env's close check needs a spec copy it cannot make here)
 
 
 def test_reset_makes_a_fresh_world_with_the_start_pages(make_env, sandbox):
@@ -115,7 +124,9 @@ def test_the_browser_cannot_reach_the_control_api_or_the_portal(make_env, sandbo
     assert status == "blocked"
     requests.get(url, timeout=10).raise_for_status()  # the API itself is up: the env's browser is what is kept out
     observation, *_ = env.step(f'click("{element(observation, role="link", name="Portal")}")')
-    assert not observation["url"].startswith(sandbox.url("portal")) or "Portal" not in observation["axtree"]
+    assert not observation["url"].startswith(sandbox.url("portal"))
+    assert not [e for e in observation["elements"].values() if e.get("testid") == "composer-input"] or \
+        observation["url"].startswith(sandbox.url("chat"))  # either still in Chat or on the browser's error page
 
 
 def test_send_msg_to_user_ends_the_episode_with_the_tasks_score(make_env):
@@ -208,3 +219,18 @@ def test_without_a_sandbox_the_env_starts_and_stops_its_own(browser, sandbox):
     with pytest.raises(requests.ConnectionError):
         requests.get(own, timeout=5)
     assert browser.is_connected()  # a browser it was given is not its to close
+
+
+def test_a_confirm_after_the_agents_click_is_accepted(make_env):
+    env = make_env(CHAT_TASK)
+    env.reset()
+    observation, *_ = env.step('click("a1")')  # anything first: the episode's own change log starts here
+    observation, *_ = env.step('goto("sheets:/")')
+    workbook = [i for i, e in observation["elements"].items() if e["role"] == "link" and e["visible"]
+                and e["name"] == "AP Reconciliation March 2026"]
+    observation, *_ = env.step(f'click("{workbook[0]}")')
+    observation, *_ = env.step('click("{}")'.format(element(observation, role="button", name="Sheet options")))
+    observation, *_ = env.step('click("{}")'.format(element(observation, role="button", name="Delete sheet")))
+    assert observation["last_action_error"] == ""
+    assert env.dialogs and env.dialogs[0].startswith("confirm: Delete sheet")
+    assert any(c["app"] == "sheets" for c in env.control.changes())
