@@ -49,4 +49,16 @@ def register_tasks() -> list[str]:
     return ids
 
 
-register_tasks()
+def _register_on_import() -> None:
+    """Register the tasks, but never make `import mock_apps.evaluation.actions` fail over a broken task file."""
+    import warnings
+
+    from mock_apps.core.errors import MockAppsError
+
+    try:
+        register_tasks()
+    except MockAppsError as error:
+        warnings.warn(f"mockapps tasks not registered with Gymnasium: {error}", stacklevel=2)
+
+
+_register_on_import()
