@@ -43,7 +43,7 @@ def test_the_replay_agent_passes_every_golden_trajectory(make_env, run_episode, 
 
 
 @pytest.mark.parametrize("task_id, seed", [("announce-lunch-in-general", 1), ("enter-bill-brightline-bl-20931", 2),
-                                           ("enter-bill-track-and-report", 3)])
+                                           ("warmup-sheets-update-close-status", 3), ("warmup-books-add-customer", 4)])
 def test_the_random_agent_fails_without_server_errors(make_env, task_id, seed):
     env = make_env(task_id, max_steps=30)
     agent = RandomAgent(seed=seed)
