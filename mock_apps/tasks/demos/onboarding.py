@@ -54,3 +54,21 @@ def onboard_and_enter_first_bill(page, task: Task) -> None:
     switch_to(page, "books")
     enter_bill(page, vendor="Crestview Packaging Solutions", date="2026-03-27", invoice="CPS-0412",
                account="Inventory Asset", amount="1260.00", pdf=pdf)
+
+
+@demo("reply-lakeshore-setup-on-hold")
+def reply_vendor_on_hold(page, task: Task) -> None:
+    """Lakeshore's setup mail, Marcus's hold in #ap-approvals, then a reply in the vendor's conversation."""
+    open_mail(page, "Lakeshore Janitorial Wholesale", "New vendor setup")
+    switch_to(page, "chat")
+    page.get_by_test_id("side-ap-approvals").click()
+    page.wait_for_load_state()
+    switch_to(page, "mail")
+    open_mail(page, "Lakeshore Janitorial Wholesale", "New vendor setup")
+    page.get_by_test_id("reply").first.click()
+    page.wait_for_load_state()
+    page.get_by_test_id("compose-body").fill(
+        "Hi Derrick, your vendor setup is on hold until we receive your signed W-9; we will set you up as soon "
+        "as it arrives.\n\nBest regards,\nDana Whitfield")
+    page.get_by_test_id("send").click()
+    page.wait_for_load_state()
