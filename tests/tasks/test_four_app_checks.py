@@ -118,3 +118,15 @@ def test_confirming_the_invoice_total_instead_of_the_open_balance_fails():
     failed = _failed("collections-confirm-hilltop-remaining-balance", states, changes)
     assert set(failed) == {"remaining balance confirmed to Frank Morales with Jamal in Cc"}
     assert "8,301.40" in failed["remaining balance confirmed to Frank Morales with Jamal in Cc"]
+
+
+def test_the_close_bills_at_the_mailed_amount_fail_naming_the_correction():
+    states, changes = _golden("close-enter-kickoff-bills")
+    assert _failed("close-enter-kickoff-bills", states, changes) == {}
+    states = copy.deepcopy(states)
+    bill = next(t for t in states["books"]["tables"]["txn"] if t["doc_number"] == "CC-55107")
+    bill["total_cents"] = bill["balance_cents"] = 212_000
+    failed = _failed("close-enter-kickoff-bills", states, changes)
+    assert set(failed) == {"CC-55107 entered for Clearwater Chemical Inc."}
+    assert "212000" in failed["CC-55107 entered for Clearwater Chemical Inc."] and "$2,040.00" in \
+        failed["CC-55107 entered for Clearwater Chemical Inc."]
