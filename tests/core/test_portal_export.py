@@ -151,11 +151,11 @@ def test_record_is_refused_to_remote_clients_and_to_a_portal_others_can_reach(tm
                     trajectory_dirs=(tmp_path / "recordings",))
     client = create_app({"settings": local}).test_client()
     page = client.get("/tasks", environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_data(as_text=True)
-    assert f"Record {FINANCE}</button>" in page and "recordings go to" in page
+    assert f'aria-label="Record {FINANCE}"' in page and "recordings go to" in page
     for environ, headers in (({"REMOTE_ADDR": "10.2.3.4"}, {}), ({"REMOTE_ADDR": "127.0.0.1"},
                                                                   {"X-Forwarded-For": "10.2.3.4"})):
         page = client.get("/tasks", environ_base=environ, headers=headers).get_data(as_text=True)
-        assert f"Record {FINANCE}</button>" not in page and "The Record buttons are off" in page
+        assert f'aria-label="Record {FINANCE}"' not in page and "The Record buttons are off" in page
         refused = client.post(f"/tasks/{FINANCE}/record", environ_base=environ, headers=headers)
         assert refused.status_code == 403
         assert "recordings start only for requests from this machine" in refused.get_data(as_text=True)
