@@ -35,8 +35,11 @@ FINAL_TOOLS = [
                        "additionalProperties": False}}},
 ]
 _FINAL_ARGUMENT = {"send_msg_to_user": "text", "report_infeasible": "reason"}
-# Checkpoints that catch damage beyond the task (what the harness reports as collateral-damage violations).
-COLLATERAL_KINDS = ("only_ops", "untouched")
+_CHAT_ROLE = {"send_msg_to_user": "assistant", "report_infeasible": "infeasible"}  # as the browser env's chat
+# Checkpoints that catch damage beyond the task (what the harness reports as collateral-damage violations),
+# the same kinds as the browser environment's.
+COLLATERAL_KINDS = ("absent", "only_ops", "untouched")
+_KINDS = ("exists", "absent", "only_ops", "untouched", "answer")
 
 
 def parse_tool_call(action: Any) -> tuple[str, Any]:
@@ -51,13 +54,14 @@ def parse_tool_call(action: Any) -> tuple[str, Any]:
     return action["name"], action.get("arguments") or {}
 
 
-def episode_outcome(task, control: ControlClient) -> dict:
-    """The task's checks on a world: score, passed, every checkpoint and the collateral-damage violations."""
+def episode_outcome(task, control: ControlClient, answer: str | None = None) -> dict:
+    """The task's checks on a world and the final answer: score, passed, every checkpoint and the
+    collateral-damage violations."""
     from mock_apps.tasks.checks import score_world
 
-    result = score_world(task, control)
-    kinds = {check.name: next((k for k in ("exists", "absent", "only_ops", "untouched")
-                               if getattr(check, k) is not None), None) for check in task.checks}
+    result = score_world(task, control, answer=answer)
+    kinds = {check.name: next((k for k in _KINDS if getattr(check, k, None) is not None), None)
+             for check in task.checks}
     checks = [{"name": c.name, "passed": c.passed, "weight": c.weight, "reason": c.reason}
               for c in result.checkpoints]
     collateral = [f"{c.name}: {c.reason}" for c in result.checkpoints
@@ -142,7 +146,7 @@ class ToolEnv:
             if not isinstance(text, str):
                 return {"status": 400, "body": {"error": {"code": "invalid_arguments",
                                                           "message": f"{name} needs {_FINAL_ARGUMENT[name]!r}"}}}
-            self.messages.append({"role": "assistant", "message": text, "tool": name})
+            self.messages.append({"role": _CHAT_ROLE[name], "message": text})
             return {"status": 200, "body": {"ok": True}}
         return self._toolbox.call(name, arguments)
 
@@ -174,9 +178,15 @@ class ToolEnv:
             reward = float(info["score"])
         return self._observation(result), reward, terminated, truncated, info
 
+    @property
+    def final_answer(self) -> str | None:
+        """What the agent told the user last (send_msg_to_user): answer checkpoints compare it."""
+        said = [m["message"] for m in self.messages if m["role"] == "assistant"]
+        return said[-1] if said else None
+
     def score(self) -> dict:
-        """The task's checks on the world as it is now."""
-        return episode_outcome(self.task, self.control)
+        """The task's checks on the world as it is now, with the final answer given so far."""
+        return episode_outcome(self.task, self.control, self.final_answer)
 
     def close(self) -> None:
         """Delete the episode's world, and stop the private sandbox if this env started one."""
@@ -252,8 +262,10 @@ class ToolEnv:
 
         with gzip.open(self._episode_dir / "state.json.gz", "wt", encoding="utf-8") as handle:
             json.dump(self.control.states(), handle, sort_keys=True)
+        (self._episode_dir / "chat.json").write_text(json.dumps(self.messages, indent=2, ensure_ascii=False))
         meta = self._meta
         meta.final_state, meta.end, meta.status = "state.json.gz", datetime.now(timezone.utc), status
+        meta.final_answer = self.final_answer
         meta.outcome, meta.score = ("passed" if outcome["passed"] else "failed"), outcome["score"]
         meta.checks = [CheckResult(**c) for c in outcome["checks"]]
         self._folder.write_meta(meta)

@@ -87,7 +87,7 @@ def test_tool_agent_completes_an_episode_against_the_stand_in(sandbox, monkeypat
         agent = load_agent("openai")
         reward, info, steps = run_episode(env, agent, "announce-lunch-in-general")
     assert reward == 1.0 and info["passed"] and steps == 3  # two tool calls, then the answer to the user
-    assert env.messages[-1] == {"role": "assistant", "message": "I posted it in #general.", "tool": "send_msg_to_user"}
+    assert env.messages[-1] == {"role": "assistant", "message": "I posted it in #general."}
     first, second = stand_in.requests
     assert first["model"] == "stand-in-1" and stand_in.headers[0]["Authorization"] == "Bearer sk-test"
     offered = {t["function"]["name"] for t in first["tools"]}

@@ -195,3 +195,22 @@ def test_every_tool_answers_wrong_arguments_without_a_server_error(sandbox):
                 if not 200 <= result["status"] < 500:
                     failures.append((name, arguments, result["status"], str(result["body"])[:200]))
     assert failures == []
+
+
+def test_a_question_is_answered_through_the_apis_and_scored_on_the_final_answer(sandbox, tmp_path):
+    """answer-inv-1021-open-balance: read the invoice in Books, answer with the open balance; a wrong answer
+    fails the answer checkpoint, a change to the world fails 'nothing was changed'."""
+    from trajectories.store import load
+
+    with ToolEnv("answer-inv-1021-open-balance", sandbox, record_dir=tmp_path) as env:
+        outcomes = []
+        for answer in ("$8,301.40", "$16,601.40"):
+            env.reset()
+            found = _call(env, "books_queryGet", query="select * from Invoice where DocNumber = 'INV-1021'")[0]
+            balance = found["body"]["QueryResponse"]["Invoice"][0]["Balance"]
+            assert f"${balance:,.2f}" == "$8,301.40"
+            _, reward, terminated, info = _call(env, "send_msg_to_user", text=answer)
+            outcomes.append((reward, info["passed"], [c["name"] for c in info["checks"] if not c["passed"]]))
+    assert outcomes == [(1.0, True, []), (0.25, False, ["the right answer"])]
+    first = sorted(tmp_path.iterdir())[0]
+    assert load(first)[0].final_answer == "$8,301.40"
