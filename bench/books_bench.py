@@ -2,16 +2,22 @@
 
     .venv/bin/python bench/books_bench.py [--transactions 50000] [--runs 50]
 
-Measures, server-side (the Flask app in-process through its test client, no network):
-  1. p50/p95 of every report page and API report on the freshly seeded scenario (target p95 < 100 ms);
+Measures, server-side (the Flask app in-process through its test client, no network), wall-clock p50/p95
+with the CPU p95 beside it (the machine may be shared: CPU time tells load from slowness):
+  1. every report on the freshly seeded scenario: each UI report page, its CSV and XLSX exports, and each API
+     report (the issue's target: p95 < 100 ms);
   2. the time to post N more transactions through the service layer (batched operations), the ledger's
      invariants afterwards (every transaction balances, trial balance, A = L + E, A/R and A/P against open
-     documents), report p95 at that size, and single-operation and API query latency at that size.
+     documents), every report page and API report again at that size (target p95 < 1 s), general-ledger
+     and register pages (< 1 s), one API write and one query page (< 100 ms), and the exports (every row:
+     printed, no target).
+Exit status 1 when an invariant breaks or a target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import statistics
@@ -36,6 +42,9 @@ from mock_apps.scenarios import get_scenario  # noqa: E402
 REALM = get_scenario("meridian").facts.company.realm_id
 UI_REPORTS = list(reports.REPORTS)  # every report the Reports page lists
 EXPORTS = ("csv", "xlsx")
+SCENARIO_TARGET_MS = 100.0  # the issue's target: every report on the full scenario, p95, server-side
+AT_SIZE_TARGET_MS = 1000.0  # ours for "fast at 50,000 transactions": a report or register page within a second
+OPERATION_TARGET_MS = 100.0  # ours: one API write or one query page at that size
 API_REPORTS = ["ProfitAndLoss", "BalanceSheet", "TrialBalance", "AgedReceivables", "AgedPayables"]
 HEADERS = {"Authorization": "Bearer bench"}
 
@@ -45,21 +54,44 @@ def _p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def time_reports(client, world: str, runs: int) -> dict[str, tuple[float, float]]:
-    """p50 and p95 (ms) of each report: UI page, its CSV and XLSX exports, and API JSON."""
+def time_reports(client, world: str, runs: int, kinds: tuple[str, ...] = ("ui", *EXPORTS, "api")
+                 ) -> dict[str, tuple[float, float, float]]:
+    """p50 and p95 wall-clock ms, and p95 CPU ms, of each report: UI page, its CSV and XLSX exports, API JSON.
+
+    CPU time (this process's, the server's work alone) is printed beside wall time because the machine may be
+    shared: wall time is what a user waits and what the targets judge; CPU time tells load from slowness.
+    """
     out = {}
     targets = [(f"ui {k}", f"/w/{world}/reports/{k}") for k in UI_REPORTS] + \
               [(f"{fmt} {k}", f"/w/{world}/reports/{k}?format={fmt}") for fmt in EXPORTS for k in UI_REPORTS] + \
               [(f"api {k}", f"/w/{world}/v3/company/{REALM}/reports/{k}") for k in API_REPORTS]
     for name, url in targets:
-        samples = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            response = client.get(url, headers=HEADERS)
-            samples.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        out[name] = (statistics.median(samples), _p(samples, 0.95))
+        if name.split()[0] not in kinds:
+            continue
+        out[name] = timed(lambda url=url: client.get(url, headers=HEADERS), runs)
     return out
+
+
+def timed(request, runs: int) -> tuple[float, float, float]:
+    """p50 and p95 wall-clock ms and p95 CPU ms of a request made `runs` times (each must answer 200)."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        response = request()
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+        assert response.status_code == 200, (response.status_code, response.get_data(as_text=True)[:300])
+    return statistics.median(walls), _p(walls, 0.95), _p(cpus, 0.95)
+
+
+def print_reports(figures: dict[str, tuple[float, float, float]], target_ms: float) -> bool:
+    """Print one line per report; True when every p95 is under the target."""
+    ok = True
+    for name, (p50, p95, cpu95) in figures.items():
+        flag = "" if p95 < target_ms else f"  <-- over {target_ms:.0f} ms"
+        ok &= p95 < target_ms
+        print(f"  {name:36s} p50 {p50:7.1f}  p95 {p95:7.1f}  (cpu p95 {cpu95:7.1f}){flag}")
+    return ok
 
 
 def post_transactions(session, count: int, seed: int = 7, batch: int = 250) -> float:
@@ -134,11 +166,9 @@ def main() -> int:
         app = create_app({"settings": settings, "TESTING": True})
         client = app.test_client()
 
-        print(f"\nreports on the scenario ({args.runs} runs each), ms:")
-        for name, (p50, p95) in time_reports(client, world, args.runs).items():
-            flag = "" if p95 < 100 else "  <-- over 100 ms"
-            ok &= p95 < 100
-            print(f"  {name:28s} p50 {p50:7.1f}  p95 {p95:7.1f}{flag}")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        print(f"\nreports on the scenario ({args.runs} runs each), ms (target p95 < {SCENARIO_TARGET_MS:.0f}):")
+        ok &= print_reports(time_reports(client, world, args.runs), SCENARIO_TARGET_MS)
 
         session = registry.session(world, "books")
         seconds = post_transactions(session, args.transactions)
@@ -152,44 +182,37 @@ def main() -> int:
         ok &= not problems
         session.close()
 
-        print(f"\nreports at {total} transactions ({max(5, args.runs // 5)} runs each), ms:")
-        for name, (p50, p95) in time_reports(client, world, max(5, args.runs // 5)).items():
-            print(f"  {name:28s} p50 {p50:7.1f}  p95 {p95:7.1f}")
+        print(f"\nreports at {total} transactions ({max(5, args.runs // 5)} runs each), ms "
+              f"(target p95 < {AT_SIZE_TARGET_MS:.0f}):")
+        ok &= print_reports(time_reports(client, world, max(5, args.runs // 5), ("ui", "api")), AT_SIZE_TARGET_MS)
+        print(f"\nexports at {total} transactions (3 runs each; every row, no target: a download), ms:")
+        print_reports(time_reports(client, world, 3, EXPORTS), float("inf"))
 
-        for name, url in (("general ledger, one account, March", f"/w/{world}/reports/general-ledger?account=1"
-                                                                   f"&start=2026-03-01&end=2026-03-31"),
-                          ("general ledger, all accounts (page)", f"/w/{world}/reports/general-ledger"),
-                          ("register of checking (page)", f"/w/{world}/accounts/1/register")):
-            samples = []
-            for _ in range(3):
-                start = time.perf_counter()
-                assert client.get(url).status_code == 200
-                samples.append((time.perf_counter() - start) * 1000)
-            print(f"  {name:36s} p50 {statistics.median(samples):7.1f}  max {max(samples):7.1f}")
+        pages = {"ui general ledger, checking, March": f"/w/{world}/reports/general-ledger?account=1"
+                                                        f"&start=2026-03-01&end=2026-03-31",
+                 "ui general ledger, all (page)": f"/w/{world}/reports/general-ledger",
+                 "ui register of checking (page)": f"/w/{world}/accounts/1/register"}
+        figures = {name: timed(lambda url=url: client.get(url), 5) for name, url in pages.items()}
+        ok &= print_reports(figures, AT_SIZE_TARGET_MS)
 
-        samples = []
-        for n in range(20):
-            body = {"TxnDate": "2026-03-31", "Line": [
-                {"Amount": 10 + n, "DetailType": "JournalEntryLineDetail",
-                 "JournalEntryLineDetail": {"PostingType": "Debit", "AccountRef": {"value": "5"}}},
-                {"Amount": 10 + n, "DetailType": "JournalEntryLineDetail",
-                 "JournalEntryLineDetail": {"PostingType": "Credit", "AccountRef": {"value": "2"}}}]}
-            start = time.perf_counter()
-            response = client.post(f"/w/{world}/v3/company/{REALM}/journalentry", json=body, headers=HEADERS)
-            samples.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, response.get_data(as_text=True)
-        print(f"\nAPI create JournalEntry at size: p50 {statistics.median(samples):.1f} ms, p95 {_p(samples, 0.95):.1f} ms")
-        samples = []
-        for n in range(20):
+        def create_journal_entry(n=iter(range(10**6))):
+            amount = 10 + next(n)
+            return client.post(f"/w/{world}/v3/company/{REALM}/journalentry", headers=HEADERS, json={
+                "TxnDate": "2026-03-31", "Line": [
+                    {"Amount": amount, "DetailType": "JournalEntryLineDetail",
+                     "JournalEntryLineDetail": {"PostingType": "Debit", "AccountRef": {"value": "5"}}},
+                    {"Amount": amount, "DetailType": "JournalEntryLineDetail",
+                     "JournalEntryLineDetail": {"PostingType": "Credit", "AccountRef": {"value": "2"}}}]})
+
+        def query_page(n=iter(range(10**6))):
             query = (f"select * from Invoice where TotalAmt > '100' and TxnDate >= '2026-02-01' "
-                     f"orderby TxnDate desc startposition {1 + n * 100} maxresults 100")
-            start = time.perf_counter()
-            response = client.get(f"/w/{world}/v3/company/{REALM}/query", query_string={"query": query},
-                                  headers=HEADERS)
-            samples.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200
-        print(f"API query page of 100 invoices at size: p50 {statistics.median(samples):.1f} ms, "
-              f"p95 {_p(samples, 0.95):.1f} ms")
+                     f"orderby TxnDate desc startposition {1 + next(n) * 100} maxresults 100")
+            return client.get(f"/w/{world}/v3/company/{REALM}/query", query_string={"query": query}, headers=HEADERS)
+
+        print(f"\none API call at size, 20 runs each, ms (target p95 < {OPERATION_TARGET_MS:.0f}):")
+        ok &= print_reports({"api create JournalEntry": timed(create_journal_entry, 20),
+                             "api query, a page of 100": timed(query_page, 20)}, OPERATION_TARGET_MS)
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     print("\nOK" if ok else "\nTARGET MISSED")
