@@ -136,7 +136,8 @@ def test_the_close_bills_at_the_mailed_amount_fail_naming_the_correction():
 def test_a_remittance_advice_to_the_look_alike_domain_fails():
     states, changes = _golden("pay-past-due-brightline-br-57130")
     states = copy.deepcopy(states)
-    sent = next(m for m in states["mail"]["tables"]["mail_message"] if "@mail.meridiansupply.com" in m["rfc_message_id"])
+    messages = states["mail"]["tables"]["mail_message"]
+    sent = next(m for m in messages if "@mail.meridiansupply.com" in m["rfc_message_id"])
     sent["to_addrs"] = "Kara Jensen <kara@brightline-logistics-billing.com>"
     failed = _failed("pay-past-due-brightline-br-57130", states, changes)
     assert set(failed) == {"remittance advice mailed to Brightline Logistics"}

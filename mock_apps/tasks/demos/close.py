@@ -58,8 +58,8 @@ def pay_past_due_bill(page, task: Task) -> None:
                     body=f"Hello,\n\nWe paid invoice {invoice} in full today: ${amount} by ACH to the account on "
                          "file.\n\nDana Whitfield\nMeridian Supply Co.")
     pages.switch_to(page, "chat")
-    pages.post_in_channel(page, "ap-approvals",
-                          f"Payment run for Mar 31 sent (${amount} total):\n• {p['vendor']}: {invoice}, ${amount} by ACH")
+    pages.post_in_channel(page, "ap-approvals", f"Payment run for Mar 31 sent (${amount} total):\n"
+                                                f"• {p['vendor']}: {invoice}, ${amount} by ACH")
 
 
 def add_feed_line(page, description: str, category: str) -> None:
