@@ -119,6 +119,8 @@ class RecordingLauncher:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT,
                                        start_new_session=True,
                                        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        # reaped as soon as it ends, whether or not anyone looks at the tasks page again
+        threading.Thread(target=process.wait, name=f"recorder-{process.pid}", daemon=True).start()
         launched = Launched(task.id, out, log, command, headless, process)
         with self._lock:
             self._launched[launched.pid] = launched

@@ -194,6 +194,8 @@ def test_record_button_starts_the_recorder_and_stop_finishes_it(page, sandbox, t
         assert "(headless: there is no display here)" in page.locator(".flash-info").inner_text()
         recorder = page.get_by_test_id("recorders").locator("tbody tr")
         assert recorder.count() == 1 and recorder.get_by_test_id("recorder-state").inner_text() == "recording"
+        page.screenshot(path=str(tmp_path / "tasks-recording.png"))
+        assert (tmp_path / "tasks-recording.png").stat().st_size > 40_000
         out = Path(recorder.get_by_test_id("recorder-out").inner_text())
         pid = int(recorder.get_by_test_id("recorder-pid").inner_text())
         assert os.getpgid(pid) == pid  # detached: its own process group and session
