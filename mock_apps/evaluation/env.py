@@ -129,6 +129,7 @@ class MockAppsEnv(gymnasium.Env):
         self.episodes = 0
         self._final_info: dict = {}
         self._inflight: set = set()
+        self._network_at = 0.0  # when a request last started or ended
         self._pending_downloads: list = []
         self._last_view: PageView | None = None
         self._token = secrets.token_hex(3)
@@ -210,9 +211,9 @@ class MockAppsEnv(gymnasium.Env):
         self.context.set_default_timeout(ACTION_TIMEOUT_MS)
         self._guard(self.context)
         self.context.on("page", self._on_page)
-        self.context.on("request", lambda request: self._inflight.add(request))
-        self.context.on("requestfinished", lambda request: self._inflight.discard(request))
-        self.context.on("requestfailed", lambda request: self._inflight.discard(request))
+        self.context.on("request", lambda request: self._network(request, True))
+        self.context.on("requestfinished", lambda request: self._network(request, False))
+        self.context.on("requestfailed", lambda request: self._network(request, False))
         self.context.on("response", self._on_response)
         self.observer = PageObserver(self.app_urls)
         trainer = options.get("agent") or options.get("trainer") or "agent"
@@ -267,6 +268,13 @@ class MockAppsEnv(gymnasium.Env):
         page.on("close", self._on_close)
         # a confirm() after the agent's click is the agent's to answer as a person would: it clicked to do it
         page.on("dialog", lambda dialog: self._on_dialog(dialog))
+
+    def _network(self, request, started: bool) -> None:
+        if started:
+            self._inflight.add(request)
+        else:
+            self._inflight.discard(request)
+        self._network_at = time.monotonic()
 
     def _on_dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -431,27 +439,23 @@ class MockAppsEnv(gymnasium.Env):
             self.page.goto(url)
 
     def _settle(self) -> None:
-        """Wait until the active page has loaded and no request has been in flight for QUIET_S."""
-        page = self.page
+        """Wait until the active page has loaded and no request has been in flight for QUIET_S (counted from
+        the end of the action or the last request, whichever is later)."""
+        self._network_at = max(self._network_at, time.monotonic())
         deadline = time.monotonic() + SETTLE_TIMEOUT_S
-        quiet_since = None
         while time.monotonic() < deadline:
-            if page.is_closed():
-                if not self.pages:
-                    return
-                page = self.page
+            if not self.pages:
+                return
+            page = self.page
             try:
                 page.wait_for_load_state("load", timeout=max(1, (deadline - time.monotonic()) * 1000))
             except Exception:
-                pass  # navigating or closing: look again
-            if self._inflight:
-                quiet_since = None
-            elif quiet_since is None:
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since >= QUIET_S:
+                continue  # navigating or closing: look again
+            idle = time.monotonic() - self._network_at
+            if not self._inflight and idle >= QUIET_S:
                 break
-            try:
-                page.wait_for_timeout(25)  # lets Playwright deliver its events
+            try:  # Playwright delivers its request events while we wait
+                page.wait_for_timeout(25 if self._inflight else max(10, (QUIET_S - idle) * 1000))
             except Exception:
                 pass
         self._save_downloads()
