@@ -11,9 +11,17 @@ from dataclasses import replace
 from mock_apps.core.errors import MockAppsError
 from mock_apps.core.settings import DEFAULT_BASE_PORT, Settings
 
-# Other packages add their own subcommands through a `register(subparsers)` function.
-PLUGIN_MODULES = ("recorder.cli", "trajectories.cli", "mock_apps.tasks.cli", "mock_apps.evaluation.cli",
-                  "mock_apps.export.cli")
+# Other packages add their own subcommands through a `register(subparsers)` function. Only the module of the
+# command being run is imported (the task library, Gymnasium or datasets cost seconds a `serve` should not pay);
+# the others are listed by name and help line.
+PLUGINS = {  # command -> (module that registers it, help line)
+    "record": ("recorder.cli", "record a session in a real browser as a trajectory"),
+    "replay": ("recorder.cli", "replay a trajectory and prove it reproduces"),
+    "trajectory": ("trajectories.cli", "validate, show or describe trajectories"),
+    "tasks": ("mock_apps.tasks.cli", "list, show, check or document the tasks"),
+    "eval": ("mock_apps.evaluation.cli", "run an agent on tasks (episodes in parallel) and score it"),
+    "export": ("mock_apps.export.cli", "export trajectories to training formats"),
+}
 
 
 def _settings(args) -> Settings:
@@ -87,8 +95,8 @@ def cmd_browser(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, with the plugin that registers `command` (if it is one) loaded."""
     parser = argparse.ArgumentParser(
         prog="mockapps", description="Mock Gmail, Slack, Sheets and QuickBooks apps for recording and "
         "replaying multistep agent trajectories.")
@@ -126,20 +134,23 @@ def build_parser() -> argparse.ArgumentParser:
     browser_sub.add_parser("path", help="print the Chromium the sandbox uses")
     browser.set_defaults(func=cmd_browser)
 
-    for module_name in PLUGIN_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name and module_name.startswith(error.name):
-                continue  # that package is not there (yet)
-            raise
-        module.register(sub)
+    if command in PLUGINS:
+        importlib.import_module(PLUGINS[command][0]).register(sub)
+    for name, (_, text) in PLUGINS.items():
+        if name not in sub.choices:
+            sub.add_parser(name, help=text, add_help=False)  # listed for --help; never run (see main)
     return parser
+
+
+def _command(argv: list[str]) -> str | None:
+    """The subcommand named on a command line (the first word that is one)."""
+    return next((word for word in argv if word in PLUGINS), None)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `mockapps` command."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     try:
         return args.func(args) or 0
