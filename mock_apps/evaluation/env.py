@@ -45,7 +45,7 @@ from mock_apps.core.settings import APP_NAMES, Settings
 from mock_apps.evaluation.actions import Action, ActionError, parse_action
 from mock_apps.evaluation.observation import ID_ATTRIBUTE, PageObserver, PageView, screenshot_array, set_of_marks
 from mock_apps.tasks import get_task
-from mock_apps.tasks.checks import Score, score_world
+from mock_apps.tasks.checks import score_world
 from recorder.app_url import AppUrls
 
 MAX_TABS = 16
@@ -53,7 +53,6 @@ MAX_TEXT = 2_000_000
 ACTION_TIMEOUT_MS = 5_000
 SETTLE_TIMEOUT_S = 15.0
 QUIET_S = 0.1  # no request in flight for this long: the page has done what the action started
-MUST_NOT_KINDS = ("absent", "only_ops", "untouched")  # checkpoints that name damage beyond the task
 
 
 class AnyText(spaces.Text):
@@ -492,7 +491,7 @@ class MockAppsEnv(gymnasium.Env):
             self.recorder = None
         else:
             result = score_world(self.task, self.control, answer=answer)
-        self._final_info = _score_info(self.task, result) | {
+        self._final_info = result.outcome() | {
             "steps": self.steps_taken, "truncated": truncated, "server_errors": list(self.server_errors)}
         return float(result.score), dict(self._final_info)
 
@@ -586,15 +585,6 @@ class MockAppsEnv(gymnasium.Env):
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
         super().close()
-
-
-def _score_info(task, result: Score) -> dict:
-    kinds = {c.name: next((k for k in ("exists", "absent", "only_ops", "untouched", "answer")
-                           if getattr(c, k, None) is not None), None) for c in task.checks}
-    checks = [{"name": c.name, "passed": c.passed, "weight": c.weight, "reason": c.reason}
-              for c in result.checkpoints]
-    collateral = [c for c in checks if not c["passed"] and kinds.get(c["name"]) in MUST_NOT_KINDS]
-    return {"score": float(result.score), "passed": bool(result.passed), "checks": checks, "collateral": collateral}
 
 
 WORLD_MASK = "episode"

@@ -285,11 +285,9 @@ class EpisodeWorker:
         self.sandbox.stop()
 
 
-def _violation(check) -> str:
-    """A collateral-damage violation as one line (environments give a failed checkpoint or a line)."""
-    if isinstance(check, dict):
-        return f"{check.get('name')}: {check.get('reason')}"
-    return str(check)
+def _violation(check: dict) -> str:
+    """A collateral-damage violation (a failed must-not checkpoint) as one line."""
+    return f"{check.get('name')}: {check.get('reason')}"
 
 
 def _describe(error: BaseException) -> str:

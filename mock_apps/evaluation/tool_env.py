@@ -36,10 +36,6 @@ FINAL_TOOLS = [
 ]
 _FINAL_ARGUMENT = {"send_msg_to_user": "text", "report_infeasible": "reason"}
 _CHAT_ROLE = {"send_msg_to_user": "assistant", "report_infeasible": "infeasible"}  # as the browser env's chat
-# Checkpoints that catch damage beyond the task (what the harness reports as collateral-damage violations),
-# the same kinds as the browser environment's.
-COLLATERAL_KINDS = ("absent", "only_ops", "untouched")
-_KINDS = ("exists", "absent", "only_ops", "untouched", "answer")
 
 
 def parse_tool_call(action: Any) -> tuple[str, Any]:
@@ -59,14 +55,7 @@ def episode_outcome(task, control: ControlClient, answer: str | None = None) -> 
     collateral-damage violations."""
     from mock_apps.tasks.checks import score_world
 
-    result = score_world(task, control, answer=answer)
-    kinds = {check.name: next((k for k in _KINDS if getattr(check, k, None) is not None), None)
-             for check in task.checks}
-    checks = [{"name": c.name, "passed": c.passed, "weight": c.weight, "reason": c.reason}
-              for c in result.checkpoints]
-    collateral = [f"{c.name}: {c.reason}" for c in result.checkpoints
-                  if not c.passed and kinds.get(c.name) in COLLATERAL_KINDS]
-    return {"score": result.score, "passed": result.passed, "checks": checks, "collateral": collateral}
+    return score_world(task, control, answer=answer).outcome()
 
 
 class ToolEnv:

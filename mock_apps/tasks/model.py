@@ -30,6 +30,9 @@ class Answer(_Model):
     value: Any
 
 
+CHECKPOINT_KINDS = ("exists", "absent", "only_ops", "untouched", "answer")
+
+
 class Checkpoint(_Model):
     """One scored checkpoint. Exactly one of the kinds is given.
 
@@ -50,6 +53,16 @@ class Checkpoint(_Model):
     untouched: RowQuery | None = None
     unless: dict[str, Any] = Field(default_factory=dict)
     answer: Answer | None = None
+
+    @property
+    def kind(self) -> str:
+        """Which kind of checkpoint this is: exists, absent, only_ops, untouched or answer."""
+        return next(k for k in CHECKPOINT_KINDS if getattr(self, k) is not None)
+
+    @property
+    def guards_against_damage(self) -> bool:
+        """True for the must-not kinds (absent, only_ops, untouched): a failure is collateral damage."""
+        return self.kind in ("absent", "only_ops", "untouched")
     hint: str | None = Field(default=None, description="Said when the checkpoint fails (what a wrong run did).")
 
 

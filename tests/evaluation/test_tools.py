@@ -116,7 +116,7 @@ def test_collateral_damage_is_reported(lunch_env):
     assert result["body"]["ok"] is True
     _, reward, terminated, info = _call(lunch_env, "send_msg_to_user", text="done")
     assert not info["passed"] and 0 < reward < 1
-    assert len(info["collateral"]) == 1 and "chat.channel.topic" in info["collateral"][0]
+    assert len(info["collateral"]) == 1 and "chat.channel.topic" in info["collateral"][0]["reason"]
 
 
 def test_max_steps_truncates_and_scores(sandbox):
