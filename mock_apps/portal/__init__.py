@@ -152,7 +152,8 @@ def record_task(task_id: str):
     it can reach); the tasks page then says where the recording goes."""
     from mock_apps.portal.recordings import RecordRefused, local_record_problem
 
-    problem = local_record_problem(current_app.config["MOCKAPPS_SETTINGS"], request.remote_addr, request.headers)
+    problem = local_record_problem(current_app.config["MOCKAPPS_SETTINGS"], request.remote_addr, request.headers,
+                                   request.host_url)
     if problem:
         raise RecordRefused(f"Cannot start a recorder from here: {problem}.")
     try:
@@ -169,7 +170,8 @@ def stop_recorder(pid: int):
     """Finish a recorder this portal started, as Ctrl+C would (its trajectory is kept, marked abandoned)."""
     from mock_apps.portal.recordings import RecordRefused, local_record_problem
 
-    problem = local_record_problem(current_app.config["MOCKAPPS_SETTINGS"], request.remote_addr, request.headers)
+    problem = local_record_problem(current_app.config["MOCKAPPS_SETTINGS"], request.remote_addr, request.headers,
+                                   request.host_url)
     if problem:
         raise RecordRefused(f"Cannot stop a recorder from here: {problem}.")
     launched = _launcher().stop(pid)

@@ -43,9 +43,15 @@ def _loopback_address(address: str | None) -> bool:
 PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
 
 
-def local_record_problem(settings: Settings, remote_addr: str | None, headers=None) -> str | None:
+def local_record_problem(settings: Settings, remote_addr: str | None, headers=None,
+                         own_origin: str | None = None) -> str | None:
     """Why "Record" cannot start the recorder for this request, or None when it can: the request must come from
-    this machine to a portal that only this machine can reach, with the apps where `--base-port` puts them."""
+    this machine to a portal that only this machine can reach, with the apps where `--base-port` puts them, and
+    (given `own_origin`) be posted by the portal's own page."""
+    origin = (headers or {}).get("Origin")
+    if own_origin and origin and origin.rstrip("/") != own_origin.rstrip("/"):
+        # a page of another site posting here from the trainer's browser must not start programs
+        return f"the request came from a page of {origin}, not from the portal"
     if not is_loopback(settings.host):
         return (f"the portal listens on {settings.host}, reachable from other machines, so it starts no programs; "
                 "run the command in a terminal on your machine")

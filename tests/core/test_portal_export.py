@@ -162,6 +162,9 @@ def test_record_is_refused_to_remote_clients_and_to_a_portal_others_can_reach(tm
     shared = create_app({"settings": replace(local, host="0.0.0.0")}).test_client()
     refused = shared.post(f"/tasks/{FINANCE}/record", environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert refused.status_code == 403 and "reachable from other machines" in refused.get_data(as_text=True)
+    cross_site = client.post(f"/tasks/{FINANCE}/record", headers={"Origin": "http://evil.example"})
+    assert cross_site.status_code == 403 and "came from a page of http://evil.example" in cross_site.get_data(
+        as_text=True)
     unknown = client.post("/tasks/no-such-task/record", environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert unknown.status_code in (400, 404) and "unknown task" in unknown.get_data(as_text=True)
     assert not (tmp_path / "recordings").exists() and not (tmp_path / "data" / "recorder-logs").exists()
