@@ -15,7 +15,9 @@ screenshot, bids) and action set; only the task is ours. Each episode (`setup`) 
 task, blocks the control API and the portal for the agent, sets the world cookie and opens the task's start
 pages; `validate` scores the world with the task's checks (the final answer is the agent's last message to the
 user) and ends the episode when the agent has messaged the user or reported the task infeasible, or when every
-check passes; `teardown` deletes the world.
+check passes, with reward 1.0 for a passed task and 0 otherwise (BrowserGym's and AgentLab's success reward;
+the task's partial credit is `info["task_info"]["score"]`, beside its checks and collateral damage);
+`teardown` deletes the world.
 
 Where the apps run (task_kwargs): `sandbox` (a running `mock_apps.core.server.Sandbox`), or `app_urls` (each
 app's base URL on a running deployment, with `control_token` when its control API needs one); without either,
@@ -219,15 +221,16 @@ class MockAppsBrowserTask(AbstractBrowserTask):
 
     def validate(self, page, chat_messages: list[dict]) -> tuple[float, bool, str, dict]:
         """Score the world with the task's checks: (reward, done, message to the user, info). Done when the
-        agent messaged the user or reported infeasible, or when every check passes; the reward is the task's
-        score when done, else 0."""
+        agent messaged the user or reported infeasible, or when every check passes. The reward is 1.0 when done
+        with every check passed, else 0: AgentLab reads the reward as success (partial credit would count a
+        do-nothing run as a partial success), so the partial credit and every checkpoint are in info."""
         if self.control is None:
             raise RuntimeError("validate() before setup(): the task has no world yet")
         ended = agent_messages(chat_messages)
         score = self._current_score(ended, final_answer(chat_messages))
         done = bool(ended) or score.passed
         info = score.outcome() | {"task_id": self.task.id, "world_id": self.world_id}
-        return (float(score.score) if done else 0.0), done, "", info
+        return (1.0 if done and score.passed else 0.0), done, "", info
 
     def _current_score(self, ended: list[dict], answer: str | None) -> Score:
         """The task's score, taken again only when the change log or the agent's messages moved (a step that

@@ -136,5 +136,5 @@ def test_a_do_nothing_episode_ends_with_reward_zero_and_the_control_api_stays_ou
     assert "ERR_BLOCKED_BY_CLIENT" in observation["last_action_error"] and not terminated
     observation, reward, terminated, truncated, info = env.step('send_msg_to_user("Done.")')
     assert (reward, terminated, truncated) == (0.0, True, False)
-    assert info["task_info"]["passed"] is False and info["task_info"]["score"] == 0.0
+    assert info["task_info"]["passed"] is False and info["task_info"]["score"] < 1.0  # partial credit in info
     assert any(not check["passed"] for check in info["task_info"]["checks"])
