@@ -14,11 +14,13 @@ test: install
 
 install: $(STAMP) browser
 
-# Re-installs when pyproject.toml changes.
+# Re-installs when pyproject.toml changes. browsergym-core pins playwright==1.44 (we run a newer one): it is
+# installed without its dependencies, which the browsergym extra lists instead.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,eval,export]'
+	$(BIN)/python -m pip install --quiet -e '.[test,eval,export,browsergym]'
+	$(BIN)/python -m pip install --quiet --no-deps 'browsergym-core==0.14.3'
 	touch $(STAMP)
 
 browser: $(STAMP)
