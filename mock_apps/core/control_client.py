@@ -42,6 +42,10 @@ class ControlClient:
         """Create or reset the world (to a scenario)."""
         return self._call("POST", "/reset", json={"scenario": scenario} if scenario else {})
 
+    def delete(self) -> dict:
+        """Delete the world."""
+        return self._call("DELETE", "")
+
     def changes(self, after: int = 0) -> list[dict]:
         """Change-log entries after a sequence number (all apps)."""
         return self._call("GET", "/changes", params={"after": after})["changes"]

@@ -17,7 +17,10 @@ running Sandbox and Playwright browser (what tests and workers do); without them
 - `actions`: the action language (`parse_action`, `ACTION_SPACE_DOC` for prompts).
 - `observation`: element ids stamped as `data-mockapps-id`, the accessibility tree text, element properties.
 - `env`: `MockAppsEnv` (observation keys, episode ends, reward, recording: see its docstring).
-- `agents`: the `Agent` protocol, `load_agent(name)`, the replay and random agents.
+- `agents`: the `Agent` protocol, `load_agent(name)`, the replay, random and OpenAI-compatible agents.
+- `tools`, `tool_env`: the API (tool-calling) environment, one tool per OpenAPI operation.
+- `harness`, `cli`: `mockapps eval` (parallel episodes, summary.json).
+- `browsergym`: the tasks as BrowserGym tasks (`browsergym/mockapps.<task id>`).
 """
 
 from __future__ import annotations

@@ -247,7 +247,7 @@ class MockAppsBrowserTask(AbstractBrowserTask):
         """Delete the episode's world."""
         if self.control is not None:
             try:  # best effort: a world left behind costs disk, not correctness
-                self.control._call("DELETE", "")
+                self.control.delete()
             except Exception:  # noqa: BLE001 - the deployment may be gone already
                 pass
             self.control = None
