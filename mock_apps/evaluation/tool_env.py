@@ -180,7 +180,7 @@ class ToolEnv:
     def close(self) -> None:
         """Delete the episode's world, and stop the private sandbox if this env started one."""
         try:  # best effort: a world left behind costs disk, not correctness
-            self.control.http.delete(f"{self.app_urls[APP_NAMES[0]]}/_control/worlds/{self.world_id}", timeout=30)
+            self.control.delete()
         except Exception:  # noqa: BLE001 - the sandbox may be gone already
             pass
         if self._own_sandbox is not None:
