@@ -131,6 +131,8 @@ class MockAppsEnv(gymnasium.Env):
         self._network_at = 0.0  # when a request last started or ended
         self._pending_downloads: list = []
         self._last_view: PageView | None = None
+        self._tab = None  # a kept context's tab that goes on to the next episode
+        self._history = None  # the CDP session of that tab (storage and history clearing)
         self._token = secrets.token_hex(3)
         self.observation_space = self._observation_space()
         self.action_space = _text(20_000)
@@ -193,8 +195,13 @@ class MockAppsEnv(gymnasium.Env):
         super().reset(seed=seed)
         options = dict(options or {})
         self._ensure_started()
-        self._end_episode(status="abandoned")
+        trainer = options.get("agent") or options.get("trainer") or "agent"
         self.episodes += 1
+        out = options.get("record_dir") or self._default_record_dir()
+        self.trajectory_dir = Path(out) if out else None
+        # a context is kept for the next episode (scrubbed) unless a recorder is or will be in it: its capture
+        # script and route cannot be taken out of a context
+        self._end_episode(status="abandoned", keep_context=self.trajectory_dir is None)
         # unique among live worlds (this environment's token), yet reproducible for a seed: the apps show the
         # world id in their header, so it shapes the page layout an agent observes
         self.world_id = f"ep{os.getpid()}-{self._token}-{int(self.np_random.integers(0, 2**32)):08x}"
@@ -202,22 +209,15 @@ class MockAppsEnv(gymnasium.Env):
         self.control = ControlClient(self.app_urls, self.world_id)
         self.chat = [{"role": "user", "message": self.task.instruction.strip()}]
         self.steps_taken, self.done, self._final_info = 0, False, {}
-        self.server_errors, self.downloads, self.pages, self.active, self.dialogs = [], [], [], 0, []
-        self._inflight, self._pending_downloads = set(), []
+        self.server_errors, self.downloads, self.active, self.dialogs = [], [], 0, []
+        self._inflight, self._pending_downloads = set(), []  # after the old pages are gone: nothing of theirs
         for leftover in self._downloads_dir.iterdir():
             leftover.unlink()
-        self.context = self._browser.new_context(viewport=self.viewport, accept_downloads=True)
-        self.context.set_default_timeout(ACTION_TIMEOUT_MS)
-        self._guard(self.context)
-        self.context.on("page", self._on_page)
-        self.context.on("request", lambda request: self._network(request, True))
-        self.context.on("requestfinished", lambda request: self._network(request, False))
-        self.context.on("requestfailed", lambda request: self._network(request, False))
-        self.context.on("response", self._on_response)
+        if self.context is None:
+            self._new_context()
+        else:
+            self._scrub_context()
         self.observer = PageObserver(self.app_urls)
-        trainer = options.get("agent") or options.get("trainer") or "agent"
-        out = options.get("record_dir") or self._default_record_dir()
-        self.trajectory_dir = Path(out) if out else None
         if self.trajectory_dir is not None:
             from recorder.session import begin
 
@@ -227,16 +227,49 @@ class MockAppsEnv(gymnasium.Env):
                                   reset=False)
         else:
             self.context.add_cookies(self._cookies())
-            for url in self.task.start_pages:
-                self.context.new_page().goto(self.urls.absolute(url))
+            for i, url in enumerate(self.task.start_pages):
+                page = self.pages[i] if i < len(self.pages) else self.context.new_page()
+                page.goto(self.urls.absolute(url))
         if not self.pages:
             self.context.new_page()  # a task without start pages starts on a blank tab
+        if self._history is not None:
+            # the kept tab's back button must not lead into the previous episode
+            self._history.send("Page.resetNavigationHistory")
         self.active = 0
         self.pages[0].bring_to_front()
-        self._settle()
+        # the start pages are loaded (goto waits for their load event) and fetch nothing on their own: only
+        # requests still in flight are waited for, no quiet period
+        self._settle(quiet=0.0)
         info = {"task_id": self.task.id, "world_id": self.world_id,
                 "trajectory_dir": str(self.trajectory_dir) if self.trajectory_dir else None}
         return self._observe("", None), info
+
+    def _new_context(self) -> None:
+        """A new browser context for the episode, guarded and watched (its pages, requests and responses)."""
+        self.pages = []
+        self.context = self._browser.new_context(viewport=self.viewport, accept_downloads=True)
+        self.context.set_default_timeout(ACTION_TIMEOUT_MS)
+        self._guard(self.context)
+        self.context.on("page", self._on_page)
+        self.context.on("request", lambda request: self._network(request, True))
+        self.context.on("requestfinished", lambda request: self._network(request, False))
+        self.context.on("requestfailed", lambda request: self._network(request, False))
+        self.context.on("response", self._on_response)
+        self._tab = self._history = None
+        if self.trajectory_dir is None:  # a context without a recorder is kept for the next episode
+            self._tab = self.context.new_page()
+            self._history = self.context.new_cdp_session(self._tab)
+
+    def _scrub_context(self) -> None:
+        """Make the kept context as a new one is: no cookies, no storage of any app origin (local, session,
+        IndexedDB, caches), one blank tab (the others were closed when the last episode ended); its history
+        is cleared once the start page is in it."""
+        self.context.clear_cookies()
+        origins = {url.rstrip("/") for url in self.app_urls.values()}
+        origins |= {self._sandbox.url(name).rstrip("/") for name in self._sandbox.names}
+        for origin in sorted(origins):
+            self._history.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        self._tab.mouse.move(0, 0)  # where a new tab's pointer is: no hover left over
 
     def _default_record_dir(self) -> Path | None:
         if self.record_dir is None:
@@ -437,9 +470,9 @@ class MockAppsEnv(gymnasium.Env):
         else:
             self.page.goto(url)
 
-    def _settle(self) -> None:
-        """Wait until the active page has loaded and no request has been in flight for QUIET_S (counted from
-        the end of the action or the last request, whichever is later)."""
+    def _settle(self, quiet: float = QUIET_S) -> None:
+        """Wait until the active page has loaded and no request has been in flight for `quiet` seconds (counted
+        from the end of the action or the last request, whichever is later)."""
         self._network_at = max(self._network_at, time.monotonic())
         deadline = time.monotonic() + SETTLE_TIMEOUT_S
         while time.monotonic() < deadline:
@@ -451,10 +484,10 @@ class MockAppsEnv(gymnasium.Env):
             except Exception:
                 continue  # navigating or closing: look again
             idle = time.monotonic() - self._network_at
-            if not self._inflight and idle >= QUIET_S:
+            if not self._inflight and idle >= quiet:
                 break
             try:  # Playwright delivers its request events while we wait
-                page.wait_for_timeout(25 if self._inflight else max(10, (QUIET_S - idle) * 1000))
+                page.wait_for_timeout(25 if self._inflight else max(10, (quiet - idle) * 1000))
             except Exception:
                 pass
         self._save_downloads()
@@ -504,8 +537,9 @@ class MockAppsEnv(gymnasium.Env):
     def _write_chat(self) -> None:
         (self.trajectory_dir / "chat.json").write_text(json.dumps(self.chat, indent=2, ensure_ascii=False))
 
-    def _end_episode(self, status: str) -> None:
-        """Close the episode's context (an unfinished recording is kept, marked) and delete its world."""
+    def _end_episode(self, status: str, keep_context: bool = False) -> None:
+        """End the episode's pages (a context is closed, or blanked to be kept when keep_context and it never had
+        a recorder); an unfinished recording is kept, marked; delete the episode's world."""
         if self.recorder is not None:
             try:
                 self._write_chat()
@@ -513,19 +547,39 @@ class MockAppsEnv(gymnasium.Env):
             except Exception:
                 pass  # the browser may be gone; the steps on disk stand
             self.recorder = None
-        if self.context is not None:
+        if self.context is not None and keep_context and self._history is not None:
+            try:
+                self._blank_context()
+            except Exception:
+                keep_context = False  # the browser refused: the next episode gets a new context
+        if self.context is not None and not (keep_context and self._history is not None):
             try:
                 self.context.close()
             except Exception:
                 pass
-            self.context = None
+            self.context, self._tab, self._history = None, None, None
+            self.pages = []
         if self.world_id is not None and self._sandbox is not None:
             try:
                 self._registry().delete(self.world_id)
             except Exception:
                 pass
             self.world_id = None
-        self.pages = []
+
+    def _blank_context(self) -> None:
+        """Close every tab but one and unload its page (about:blank): nothing of the episode runs on."""
+        kept = self._tab if self._tab in self.context.pages else None
+        for page in list(self.context.pages):
+            if kept is None:
+                kept = page
+            elif page is not kept:
+                page.close()
+        if kept is None:
+            kept = self.context.new_page()
+        if kept is not self._tab:  # the agent closed the tab that had the session
+            self._tab, self._history = kept, self.context.new_cdp_session(kept)
+        kept.goto("about:blank")
+        self.pages = [kept]
 
     # -- observing ---------------------------------------------------------------------------------
 

@@ -1,0 +1,126 @@
+"""Episodes are isolated: an environment that keeps its browser context across resets carries nothing of one
+episode into the next (tabs, history, cookies, local and session storage, downloads), and environments running at
+the same time on one sandbox, each in its own thread and Chromium, change only their own worlds."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from mock_apps.core import browser as chromium
+from mock_apps.evaluation.agents.replay import ReplayAgent
+from mock_apps.evaluation.env import MockAppsEnv
+from mock_apps.tasks.demos import GOLDEN
+from trajectories.store import load
+
+pytestmark = pytest.mark.slow
+
+CHAT_TASK = "announce-lunch-in-general"
+LEAK_JS = """() => { localStorage.setItem('leak', 'local'); sessionStorage.setItem('leak', 'session');
+                     document.cookie = 'leak=cookie; path=/'; }"""
+READ_JS = "() => [localStorage.getItem('leak'), sessionStorage.getItem('leak'), document.cookie.includes('leak=')]"
+DOWNLOAD_JS = """() => { const a = document.createElement('a'); a.href = 'data:text/plain,left%20behind';
+                         a.download = 'leftover.txt'; document.body.appendChild(a); a.click(); }"""
+
+
+def test_a_kept_context_carries_nothing_into_the_next_episode(make_env, sandbox):
+    env = make_env(CHAT_TASK)
+    env.reset(seed=5)
+    context = env.context
+    env.page.evaluate(LEAK_JS)  # on Chat's origin
+    observation, *_ = env.step('goto("sheets:/")')
+    env.page.evaluate(LEAK_JS)  # Sheets keeps its clipboard in sessionStorage: the same tab, another origin
+    assert env.page.evaluate(READ_JS) == ["local", "session", True]
+    env.page.evaluate(DOWNLOAD_JS)
+    observation, *_ = env.step("new_tab()")
+    observation, *_ = env.step('goto("books:/")')
+    assert len(observation["open_pages_urls"]) == 2 and observation["downloads"]
+
+    observation, _ = env.reset(seed=5)
+    assert env.context is context  # the point of this test: the context was kept, not replaced
+    assert observation["open_pages_urls"] == (observation["url"],) and observation["url"].startswith(
+        sandbox.url("chat"))
+    assert observation["downloads"] == () and not any(env._downloads_dir.iterdir())
+    assert env.page.evaluate(READ_JS) == [None, None, False]
+    assert env.page.evaluate("history.length") == 1
+    observation, *_ = env.step("go_back()")  # the tab's history starts with this episode
+    assert observation["last_action_error"] == "go_back: this tab has no earlier page"
+    observation, *_ = env.step('goto("sheets:/")')
+    assert env.page.evaluate(READ_JS) == [None, None, False]
+    assert {(c["name"], c["value"]) for c in env.context.cookies()} == {("mockworld", env.world_id)}
+
+
+def test_a_kept_context_gives_the_same_first_observation_as_a_new_one(make_env):
+    env = make_env(CHAT_TASK)
+    first, _ = env.reset(seed=7)  # a new context
+    context = env.context
+    env.step('goto("mail:/")')
+    env.step("new_tab()")
+    again, _ = env.reset(seed=7)  # the same world id, in the kept context
+    assert env.context is context
+    for key in ("url", "open_pages_urls", "active_page_index", "axtree", "elements", "focused_element_id",
+                "chat_messages", "downloads"):
+        assert again[key] == first[key], key
+
+
+def test_a_recording_episode_gets_a_context_of_its_own(make_env, tmp_path):
+    env = make_env(CHAT_TASK)
+    env.reset()
+    plain = env.context
+    env.reset(options={"record_dir": str(tmp_path / "run")})
+    recorded = env.context
+    assert recorded is not plain  # the recorder's capture script cannot be taken out of a kept context
+    env.reset()
+    assert env.context is not recorded and (tmp_path / "run" / "trajectory.json").exists()
+
+
+class Episode(threading.Thread):
+    """The replay agent on one golden task in its own thread, Playwright and Chromium, on the shared sandbox."""
+
+    def __init__(self, sandbox, task_id: str, together: threading.Barrier):
+        super().__init__(daemon=True)
+        self.sandbox, self.task_id, self.together = sandbox, task_id, together
+        self.info: dict = {}
+        self.changes: list[tuple] = []
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as playwright:
+                browser = chromium.launch(playwright, headless=True)
+                env = MockAppsEnv(self.task_id, sandbox=self.sandbox, browser=browser, max_steps=120)
+                try:
+                    agent = ReplayAgent(GOLDEN / self.task_id)
+                    self.together.wait()  # the episodes overlap
+                    observation, _ = env.reset()
+                    agent.reset(env.task)
+                    terminated = truncated = False
+                    while not (terminated or truncated):
+                        observation, _, terminated, truncated, self.info = env.step(agent.act(observation))
+                    self.together.wait()  # every world alive and done before any is read
+                    self.changes = [(c["app"], c["op"], c["args"], c["time"]) for c in env.control.changes()]
+                finally:
+                    env.close()
+                    browser.close()
+        except BaseException as error:  # noqa: BLE001 - the test reports it
+            self.error = error
+            self.together.abort()
+
+
+def test_concurrent_episodes_on_one_sandbox_change_only_their_own_worlds(sandbox):
+    # three tasks in three apps, two of them posting in Chat: a message in the wrong world would show
+    tasks = ["announce-lunch-in-general", "announce-close-start-in-finance", "warmup-sheets-update-close-status"]
+    together = threading.Barrier(len(tasks))
+    episodes = [Episode(sandbox, task_id, together) for task_id in tasks]
+    for episode in episodes:
+        episode.start()
+    for episode in episodes:
+        episode.join(timeout=300)
+    for episode in episodes:
+        assert episode.error is None, f"{episode.task_id}: {episode.error!r}"
+        expected = [(c.app, c.op, c.args, c.time) for step in load(GOLDEN / episode.task_id)[1] for c in step.changes]
+        assert expected and episode.changes == expected, episode.task_id
+        assert episode.info["passed"] and episode.info["collateral"] == [] and episode.info["server_errors"] == []
