@@ -2,7 +2,11 @@
 from the task's checks when the episode ends.
 
 An episode: `reset()` resets a new world (its own id) to the task's scenario, opens the task's start pages in a
-new browser context carrying the world cookie, and returns the first observation. Each `step(text)` parses the
+browser context carrying the world cookie, and returns the first observation. The context and its first tab are
+kept from one episode to the next (a new tab and context cost more than the rest of a reset), scrubbed to what a
+new one holds: the other tabs closed, the page unloaded, cookies and every app origin's storage (local, session,
+IndexedDB, caches) cleared, the tab's history reset, downloads deleted. A recorded episode gets a new context of
+its own, closed at its end (the recorder's capture script cannot be taken out of a context). Each `step(text)` parses the
 action (a bad one becomes `last_action_error`, the page untouched), performs it, waits for the page to settle
 (load event, then no request in flight for a moment) and observes. `send_msg_to_user` or `report_infeasible`
 ends the episode (terminated); reaching `max_steps` truncates it. At the end the reward is the task's score and
