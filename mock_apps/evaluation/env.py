@@ -57,6 +57,9 @@ MAX_TEXT = 2_000_000
 ACTION_TIMEOUT_MS = 5_000
 SETTLE_TIMEOUT_S = 15.0
 QUIET_S = 0.1  # no request in flight for this long: the page has done what the action started
+# the start pages are the environment's to open, not an agent's action: on a machine busy with many episodes they
+# may take far longer than an action may
+START_TIMEOUT_MS = 60_000
 
 
 class AnyText(spaces.Text):
@@ -233,7 +236,7 @@ class MockAppsEnv(gymnasium.Env):
             self.context.add_cookies(self._cookies())
             for i, url in enumerate(self.task.start_pages):
                 page = self.pages[i] if i < len(self.pages) else self.context.new_page()
-                page.goto(self.urls.absolute(url))
+                page.goto(self.urls.absolute(url), timeout=START_TIMEOUT_MS)
         if not self.pages:
             self.context.new_page()  # a task without start pages starts on a blank tab
         if self._history is not None:
