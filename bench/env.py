@@ -12,7 +12,8 @@ throughput with 1 and 2 workers.
    workers on the --eval-tasks shortest golden tasks; target 2 workers >= 1.5x 1 worker.
 
 The machine is shared: every figure is printed with the 1-minute load average at the time.
-Usage: python bench/env.py [--resets N] [--concurrent N] [--eval-tasks N] [--eval-episodes K] [--skip-eval]
+Usage: python bench/env.py [--resets N] [--concurrent N] [--eval-tasks N] [--eval-episodes K]
+                          [--parts reset concurrency throughput]
 Exit status 1 when cross-talk is found or an episode fails (speed misses are reported, not failed).
 """
 
@@ -38,6 +39,7 @@ from trajectories.store import load
 
 RESET_TASK = "announce-lunch-in-general"  # starts in Chat, the app with the heaviest start page
 MAX_STEPS = 150
+PARTS = ("reset", "concurrency", "throughput")
 
 
 def load_average() -> str:
@@ -218,22 +220,25 @@ def main() -> None:
     parser.add_argument("--reset-task", default=RESET_TASK)
     parser.add_argument("--concurrent", type=int, default=16)
     parser.add_argument("--eval-tasks", type=int, default=8, help="the N shortest golden tasks")
-    parser.add_argument("--eval-episodes", type=int, default=1, help="episodes per task")
-    parser.add_argument("--skip-eval", action="store_true", help="no throughput measurement")
+    parser.add_argument("--eval-episodes", type=int, default=2, help="episodes per task")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to measure")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         # one data directory for everything: the scenario's templates are built once, before any timing
         data = Path(os.environ.get("MOCKAPPS_DATA") or Path(tmp) / "data").resolve()
         settings = replace(Settings(), data_dir=data, host="127.0.0.1", control_token=None)
+        clean = True
         with Sandbox(settings, ephemeral=True) as sandbox:
             print(f"before: {load_average()}", flush=True)
-            times = bench_reset(sandbox, args.resets, args.reset_task)
-            p50 = percentile(times, 50)
-            print(f"reset ({args.reset_task}) over {len(times)} resets: p50 {p50:.0f} ms, "
-                  f"p95 {percentile(times, 95):.0f} ms, max {max(times):.0f} ms "
-                  f"({'meets' if p50 < 300 else 'misses'} the 300 ms p50 target; {load_average()})", flush=True)
-            clean = bench_concurrency(sandbox, args.concurrent)
-        if not args.skip_eval:
+            if "reset" in args.parts:
+                times = bench_reset(sandbox, args.resets, args.reset_task)
+                p50 = percentile(times, 50)
+                print(f"reset ({args.reset_task}) over {len(times)} resets: p50 {p50:.0f} ms, "
+                      f"p95 {percentile(times, 95):.0f} ms, max {max(times):.0f} ms "
+                      f"({'meets' if p50 < 300 else 'misses'} the 300 ms p50 target; {load_average()})", flush=True)
+            if "concurrency" in args.parts:
+                clean = bench_concurrency(sandbox, args.concurrent)
+        if "throughput" in args.parts:
             bench_throughput(data, Path(tmp), shortest_golden_tasks(args.eval_tasks), args.eval_episodes)
     sys.exit(0 if clean else 1)
 
