@@ -74,7 +74,7 @@ class World:
 
     def rows(self, query: RowQuery) -> list[dict]:
         """The rows a query selects (refs resolved first)."""
-        where = {column: self._resolve(value) for column, value in query.where.items()}
+        where = {column: self._resolve(column, value) for column, value in query.where.items()}
         return [row for row in self.tables[query.app][query.table]
                 if all(_matches(row.get(column), wanted) for column, wanted in where.items())]
 
@@ -88,10 +88,14 @@ class World:
                         if row.get("id", row.get("pk")) == change["key"]), {})
         return {**current, **before}
 
-    def _resolve(self, value):
+    def _resolve(self, column: str, value):
         if isinstance(value, dict) and "ref" in value:
             found = self.rows(RowQuery.model_validate(value["ref"]))
-            return found[0].get("id", found[0].get("pk")) if len(found) == 1 else {"in": []}
+            if len(found) != 1:
+                return {"in": []}
+            # a `*_pk` column holds the row's primary key; other references hold its public id (Gmail's id)
+            keys = ("pk", "id") if column.endswith("_pk") else ("id", "pk")
+            return next((found[0][key] for key in keys if key in found[0]), None)
         return value
 
 
@@ -116,7 +120,7 @@ def evaluate(checkpoint: Checkpoint, world: World) -> CheckpointResult:
         if checkpoint.count is not None and len(rows) != checkpoint.count:
             return fail(f"{len(rows)} rows of {_describe(checkpoint.exists)}, expected {checkpoint.count}")
         for row in rows:
-            wrong = {k: row.get(k) for k, v in checkpoint.expect.items() if not _matches(row.get(k), world._resolve(v))}
+            wrong = {k: row.get(k) for k, v in checkpoint.expect.items() if not _matches(row.get(k), world._resolve(k, v))}
             if wrong:
                 shown = ", ".join(f"{k} is {v!r}, expected {checkpoint.expect[k]!r}" for k, v in wrong.items())
                 return fail(f"{_describe(checkpoint.exists)}: {shown}")
@@ -141,7 +145,7 @@ def evaluate(checkpoint: Checkpoint, world: World) -> CheckpointResult:
                 if change["table"] != query.table or change["kind"] == "insert":
                     continue
                 row = world.full_before(query.app, change)
-                if all(_matches(row.get(k), world._resolve(v)) for k, v in query.where.items()) and not (
+                if all(_matches(row.get(k), world._resolve(k, v)) for k, v in query.where.items()) and not (
                         checkpoint.unless and all(_matches(row.get(k), v) for k, v in checkpoint.unless.items())):
                     return fail(f"{entry['op']} (change {entry['seq']}) {change['kind']}d {query.table} "
                                 f"{change['key']} {_label(row)}")

@@ -37,3 +37,15 @@ def test_where_selects_rows_by_columns_the_diff_does_not_hold():
     check = _untouched(query={"where": {"doc_number": "HA-60173"}})
     assert evaluate(check, World(STATES, [_paid(1, 1)])).passed
     assert not evaluate(check, World(STATES, [_paid(2, 1)])).passed
+
+
+def test_a_ref_from_a_pk_column_gives_the_rows_pk_not_its_public_id():
+    states = {"mail": {"tables": {
+        "mail_message": [{"pk": 7, "id": "18c2f0a1b2c3d4e5", "subject": "Urgent: new bank details"}],
+        "mail_message_label": [{"message_pk": 7, "label_id": "SPAM"}]}}}
+    check = Checkpoint.model_validate({"name": "reported as spam", "exists": {
+        "app": "mail", "table": "mail_message_label", "where": {"label_id": "SPAM", "message_pk": {
+            "ref": {"app": "mail", "table": "mail_message", "where": {"subject": {"contains": "bank details"}}}}}}})
+    assert evaluate(check, World(states, [])).passed
+    states["mail"]["tables"]["mail_message_label"] = [{"message_pk": 7, "label_id": "INBOX"}]
+    assert not evaluate(check, World(states, [])).passed
