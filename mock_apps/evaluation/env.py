@@ -39,6 +39,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import gymnasium
 import numpy as np
@@ -139,6 +140,7 @@ class MockAppsEnv(gymnasium.Env):
         self._pending_downloads: list = []
         self._last_view: PageView | None = None
         self._tab = None  # a kept context's tab that goes on to the next episode
+        self._visited: set = set()  # origins the kept context has requested since its storage was last cleared
         self._history = None  # the CDP session of that tab (storage and history clearing)
         self._token = secrets.token_hex(3)
         self.observation_space = self._observation_space()
@@ -263,19 +265,19 @@ class MockAppsEnv(gymnasium.Env):
         self.context.on("requestfailed", lambda request: self._network(request, False))
         self.context.on("response", self._on_response)
         self._tab = self._history = None
+        self._visited = set()
         if self.trajectory_dir is None:  # a context without a recorder is kept for the next episode
             self._tab = self.context.new_page()
             self._history = self.context.new_cdp_session(self._tab)
 
     def _scrub_context(self) -> None:
-        """Make the kept context as a new one is: no cookies, no storage of any app origin (local, session,
-        IndexedDB, caches), one blank tab (the others were closed when the last episode ended); its history
-        is cleared once the start page is in it."""
+        """Make the kept context as a new one is: no cookies, no storage of any origin it has requested (local,
+        session, IndexedDB, caches), one blank tab (the others were closed when the last episode ended); its
+        history is cleared once the start page is in it."""
         self.context.clear_cookies()
-        origins = {url.rstrip("/") for url in self.app_urls.values()}
-        origins |= {self._sandbox.url(name).rstrip("/") for name in self._sandbox.names}
-        for origin in sorted(origins):
+        for origin in sorted(self._visited - {None}):
             self._history.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        self._visited = set()
         self._tab.mouse.move(0, 0)  # where a new tab's pointer is: no hover left over
 
     def _default_record_dir(self) -> Path | None:
@@ -311,6 +313,8 @@ class MockAppsEnv(gymnasium.Env):
     def _network(self, request, started: bool) -> None:
         if started:
             self._inflight.add(request)
+            # an origin can only have stored something in the context after a request to it
+            self._visited.add(_origin(request.url))
         else:
             self._inflight.discard(request)
         self._network_at = time.monotonic()
@@ -662,6 +666,12 @@ def _mask(view: PageView, world_id: str) -> PageView:
                 element[key] = element[key].replace(world_id, WORLD_MASK)
     return PageView(axtree=view.axtree.replace(world_id, WORLD_MASK), elements=view.elements,
                     focused=view.focused, scroll=view.scroll)
+
+
+def _origin(url: str) -> str | None:
+    """scheme://host:port of an http(s) URL (None for data:, about: and the like, which store nothing)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _playwright_message(error: Exception) -> str:
