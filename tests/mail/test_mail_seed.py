@@ -3,7 +3,10 @@
 import hashlib
 import io
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader
@@ -108,3 +111,12 @@ def test_attachment_kinds_and_threads(mail_db):
                             "HAVING count(*) > 1)").fetchone()[0]
     assert multi >= 10
     assert json.loads(json.dumps(mail_db.execute("SELECT count(*) FROM mail_draft").fetchone()))[0] == 1
+
+
+def test_xlsx_attachments_do_not_depend_on_lxml_being_installed():
+    # openpyxl serializes through lxml when it can, into other bytes; with lxml installed by an optional extra,
+    # seeded XLSX attachments (and so every recorded final state) would differ between machines
+    code = "import mock_apps.mail.seed, openpyxl.xml; print(openpyxl.xml.LXML)"
+    env = {k: v for k, v in os.environ.items() if k != "OPENPYXL_LXML"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.strip() == "False"
