@@ -10,7 +10,7 @@ run: install
 	$(BIN)/mockapps serve
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2  # two workers, each with its own sandbox and browser: the suite is mostly waiting on pages
 
 install: $(STAMP) browser
 

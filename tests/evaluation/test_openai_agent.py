@@ -174,7 +174,7 @@ def test_extract_action(reply, action):
 
 
 @pytest.mark.slow
-def test_browser_agent_completes_an_episode_against_the_stand_in(sandbox):
+def test_browser_agent_completes_an_episode_against_the_stand_in(sandbox, browser):
     """The stand-in plays a model that reads the accessibility tree in the prompt and answers with prose and one
     action: open #general, type the message, press Enter, tell the user."""
     import re
@@ -205,7 +205,8 @@ def test_browser_agent_completes_an_episode_against_the_stand_in(sandbox):
         return {"content": f"Next I do this.\n```\n{action}\n```"}
 
     with StandIn(script) as stand_in:
-        env = MockAppsEnv("announce-lunch-in-general", sandbox=sandbox)
+        # pytest-playwright's browser: a second sync Playwright cannot start in this thread once its loop runs
+        env = MockAppsEnv("announce-lunch-in-general", sandbox=sandbox, browser=browser)
         try:
             agent = OpenAIChatAgent(base_url=stand_in.base_url, model="m")
             reward, info, steps = run_episode(env, agent, "announce-lunch-in-general", limit=10)
