@@ -98,3 +98,27 @@ def world_page(page, world: SandboxWorld):
     page.context.add_cookies(world.cookies)
     page.set_default_timeout(10_000)
     return page
+
+
+@pytest.fixture(scope="session")
+def record_demo(browser, sandbox):
+    """A function that records a task's reference demonstration, with screenshots, into a trajectory folder."""
+    from mock_apps.tasks import get_task
+    from mock_apps.tasks.demos import demo_for
+    from recorder.session import begin, score_recording
+
+    def record(task_id: str, out, world_id: str, trainer: str = "ana"):
+        task = get_task(task_id)
+        urls = {app: sandbox.url(app) for app in APP_NAMES}
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        try:
+            recorder = begin(context, out, urls, world_id, task=task.id, trainer=trainer,
+                             start_pages=tuple(task.start_pages), shots=True)
+            demo_for(task)(context.pages[0], task)
+            recorder.settle()
+            recorder.stop()
+            score_recording(recorder, task)
+        finally:
+            context.close()
+        return out
+    return record

@@ -13,11 +13,8 @@ import requests
 
 from mock_apps.core.errors import MockAppsError
 from mock_apps.core.server import Sandbox
-from mock_apps.core.settings import APP_NAMES, Settings
+from mock_apps.core.settings import Settings
 from mock_apps.portal.reviews import ReviewStore
-from mock_apps.tasks import get_task
-from mock_apps.tasks.demos.chat import announce_in_channel
-from recorder.session import begin, score_recording
 
 
 def test_review_store_keeps_history_and_the_latest_trajectory_verdict(tmp_path):
@@ -77,21 +74,12 @@ def _copy(folder, source: str, name: str, **changes) -> str:
 
 
 @pytest.fixture(scope="module")
-def review_portal(browser, sandbox, tmp_path_factory):
+def review_portal(record_demo, sandbox, tmp_path_factory):
     """A real recording of the task and copies of it (some reviewed already), and a portal of its own (its own
     portal.sqlite) that lists them and replays on the session's apps."""
     folder = tmp_path_factory.mktemp("review-trajectories")
     data = tmp_path_factory.mktemp("review-portal-data")
-    urls = {app: sandbox.url(app) for app in APP_NAMES}
-    task = get_task(TASK)
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    recorder = begin(context, folder / "ana-finance", urls, "review-rec", task=task.id, trainer="ana",
-                     start_pages=tuple(task.start_pages), shots=True)
-    announce_in_channel(context.pages[0], task)
-    recorder.settle()
-    recorder.stop()
-    score_recording(recorder, task)
-    context.close()
+    record_demo(TASK, folder / "ana-finance", "review-rec")
     ids = {"ana-finance": json.loads((folder / "ana-finance" / "trajectory.json").read_text())["id"]}
     ids["to-accept"] = _copy(folder, "ana-finance", "to-accept", id="revaccept001")
     ids["to-fix"] = _copy(folder, "ana-finance", "to-fix", id="revfix000001")

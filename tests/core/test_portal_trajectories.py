@@ -9,27 +9,15 @@ from dataclasses import replace
 import pytest
 
 from mock_apps.core.server import Sandbox
-from mock_apps.core.settings import APP_NAMES
-from mock_apps.tasks import all_tasks, get_task
+from mock_apps.tasks import all_tasks
 from mock_apps.tasks.demos import GOLDEN
-from mock_apps.tasks.demos.chat import announce_in_channel
-from recorder.session import begin, score_recording
 
 
 @pytest.fixture(scope="module")
-def portal(browser, sandbox, tmp_path_factory):
+def portal(record_demo, sandbox, tmp_path_factory):
     """A recording with screenshots, a broken and a damaged trajectory, and a portal that lists them."""
     folder = tmp_path_factory.mktemp("trajectories")
-    urls = {app: sandbox.url(app) for app in APP_NAMES}
-    task = get_task("announce-close-start-in-finance")
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    recorder = begin(context, folder / "ana-finance", urls, "portal-rec", task=task.id, trainer="ana",
-                     start_pages=tuple(task.start_pages), shots=True)
-    announce_in_channel(context.pages[0], task)
-    recorder.settle()
-    recorder.stop()
-    score_recording(recorder, task)
-    context.close()
+    record_demo("announce-close-start-in-finance", folder / "ana-finance", "portal-rec")
     (folder / "garbage").mkdir()
     (folder / "garbage" / "trajectory.json").write_text("{not json")
     shutil.copytree(folder / "ana-finance", folder / "no-shots")
