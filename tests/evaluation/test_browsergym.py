@@ -109,6 +109,10 @@ def test_a_browsergym_agent_loop_completes_the_chat_task_with_reward_one(make_br
     assert WorldRegistry.for_settings(sandbox.settings).exists(world_id)
 
     observation, reward, terminated, truncated, info = env.step(f'click("{bid(observation, "link", "general")}")')
+    if "scheduled navigations to finish" in observation["last_action_error"]:
+        # BrowserGym's actions time out after 500 ms, and on a loaded machine the page the click opened can take
+        # longer: the click was made, so let the load finish as an agent would
+        observation, reward, terminated, truncated, info = env.step("noop(2000)")
     assert observation["last_action_error"] == "" and (reward, terminated) == (0.0, False)
     assert info["task_info"]["passed"] is False
     composer = bid(observation, "textbox", r"(?i)message.*general.*")
