@@ -7,6 +7,7 @@ from mock_apps.tasks.demos.pages import (
     download_attachment,
     enter_bill,
     first_empty_row,
+    open_channel,
     open_mail,
     open_sheet,
     post_in_channel,
@@ -40,8 +41,7 @@ def enter_bill_from_mail(page, task: Task) -> None:
     pdf = download_attachment(page)
     if visit_chat:
         switch_to(page, "chat")
-        page.get_by_test_id("side-ap-approvals").click()
-        page.wait_for_load_state()
+        open_channel(page, "ap-approvals")
     switch_to(page, "books")
     enter_bill(page, vendor=vendor, date=date, invoice=invoice, account=account, amount=amount, pdf=pdf)
 

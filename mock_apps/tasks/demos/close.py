@@ -27,8 +27,7 @@ def pay_approved_bill(page, task: Task) -> None:
     pages.open_mail(page, invoice, invoice)
     pdf = pages.download_attachment(page)
     pages.switch_to(page, "chat")
-    page.get_by_test_id("side-ap-approvals").click()
-    page.wait_for_load_state()
+    pages.open_channel(page, "ap-approvals")
     pages.switch_to(page, "books")
     pages.enter_bill(page, vendor=p["vendor"], date=p["date"], invoice=invoice, account=p["account"], amount=amount,
                      pdf=pdf)
@@ -97,8 +96,7 @@ KICKOFF_BILLS = [  # (invoice, vendor, date, account, amount as the kickoff give
 @demo("close-enter-kickoff-bills")
 def enter_kickoff_bills(page, task: Task) -> None:
     """The kickoff read, each listed bill entered from its mailed PDF, item 1 reported in the kickoff thread."""
-    page.get_by_test_id("side-finance").click()
-    page.wait_for_load_state()
+    pages.open_channel(page, "finance")
     for invoice, vendor, date, account, amount in KICKOFF_BILLS:
         pages.switch_to(page, "mail")
         pages.open_mail(page, invoice, f"Invoice {invoice}" if invoice == "BL-20931" else invoice)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from mock_apps.tasks.demos import demo
-from mock_apps.tasks.demos.pages import open_mail, open_sheet, reply_in_thread, switch_to, type_cell
+from mock_apps.tasks.demos.pages import open_channel, open_mail, open_sheet, reply_in_thread, switch_to, type_cell
 from mock_apps.tasks.model import Task
 
 
 @demo("review-march-expense-reports")
 def review_expense_reports(page, task: Task) -> None:
     """Read the request and the pinned policy, the mailed reports and the card charges; flag and reply."""
-    page.get_by_test_id("side-finance").click()
-    page.wait_for_load_state()
+    open_channel(page, "finance")
     request = page.locator("[data-ts]", has_text="review the March expense reports").first
     thread_ts = request.get_attribute("data-ts")
     switch_to(page, "mail")

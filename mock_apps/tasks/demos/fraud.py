@@ -25,8 +25,7 @@ def _bill_from_mail(page) -> None:
 def pay_to_account_on_file(page, task: Task) -> None:
     """The thread and the request read, BL-20931 entered and paid, a row on Open Bills, a reply to Victor."""
     pages.switch_to(page, "chat")
-    page.get_by_test_id("side-finance").click()
-    page.wait_for_load_state()
+    pages.open_channel(page, "finance")
     pages.switch_to(page, "mail")
     pages.open_mail(page, "remittance", REQUEST)
     _bill_from_mail(page)

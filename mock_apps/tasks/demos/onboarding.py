@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mock_apps.tasks.demos import demo
-from mock_apps.tasks.demos.pages import download_attachment, enter_bill, open_mail, switch_to
+from mock_apps.tasks.demos.pages import download_attachment, enter_bill, open_channel, open_mail, switch_to
 from mock_apps.tasks.model import Task
 
 CRESTVIEW = {  # as Crestview's "New vendor setup" mail gives them
@@ -27,8 +27,7 @@ def add_vendor(page, fields: dict[str, str], default_account: str) -> None:
 
 def read_approvals_and_details(page) -> None:
     """The requests and Marcus's answers in #ap-approvals, then the vendor's mail with its details."""
-    page.get_by_test_id("side-ap-approvals").click()
-    page.wait_for_load_state()
+    open_channel(page, "ap-approvals")
     switch_to(page, "mail")
     open_mail(page, "Crestview Packaging Solutions", "New vendor setup")
 
@@ -61,8 +60,7 @@ def reply_vendor_on_hold(page, task: Task) -> None:
     """Lakeshore's setup mail, Marcus's hold in #ap-approvals, then a reply in the vendor's conversation."""
     open_mail(page, "Lakeshore Janitorial Wholesale", "New vendor setup")
     switch_to(page, "chat")
-    page.get_by_test_id("side-ap-approvals").click()
-    page.wait_for_load_state()
+    open_channel(page, "ap-approvals")
     switch_to(page, "mail")
     open_mail(page, "Lakeshore Janitorial Wholesale", "New vendor setup")
     page.get_by_test_id("reply").first.click()

@@ -19,10 +19,15 @@ def type_cell(page, a1: str, text: str) -> None:
     page.wait_for_function(f"+document.getElementById('sheet-page').dataset.saved > {saved}")
 
 
-def post_in_channel(page, channel: str, text: str) -> None:
-    """Open a chat channel from the sidebar and post a message with Enter."""
+def open_channel(page, channel: str) -> None:
+    """Open a chat channel (or DM) from the sidebar."""
     page.get_by_test_id(f"side-{channel}").click()
     page.wait_for_load_state()
+
+
+def post_in_channel(page, channel: str, text: str) -> None:
+    """Open a chat channel from the sidebar and post a message with Enter."""
+    open_channel(page, channel)
     composer = page.get_by_test_id("composer-input")
     composer.fill(text)
     composer.press("Enter")

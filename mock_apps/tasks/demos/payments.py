@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mock_apps.tasks.demos import demo
-from mock_apps.tasks.demos.pages import open_mail, post_in_channel, send_mail, switch_to
+from mock_apps.tasks.demos.pages import open_channel, open_mail, post_in_channel, send_mail, switch_to
 from mock_apps.tasks.model import Task
 
 
@@ -37,8 +37,7 @@ def record_remittance(page, task: Task) -> None:
 @demo("send-hilltop-statement-after-their-check")
 def hilltop_statement(page, task: Task) -> None:
     """Jamal's request in Chat, Hilltop's advice in Mail, the check into Books, the statement out, Jamal told."""
-    page.get_by_test_id("side-dm-jamal.carter").click()
-    page.wait_for_load_state()
+    open_channel(page, "dm-jamal.carter")
     switch_to(page, "mail")
     open_mail(page, "CHK 118734", "Remittance advice")
     switch_to(page, "books")

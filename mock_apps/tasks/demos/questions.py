@@ -6,7 +6,7 @@ as a trainer would type it in the task panel."""
 from __future__ import annotations
 
 from mock_apps.tasks.demos import demo
-from mock_apps.tasks.demos.pages import open_mail, switch_to
+from mock_apps.tasks.demos.pages import open_channel, open_mail, switch_to
 from mock_apps.tasks.model import Task
 
 
@@ -51,8 +51,7 @@ def reply_to_payment_query(page, task: Task) -> None:
 @demo("answer-inv-1021-open-balance")
 def inv_1021_open_balance(page, task: Task) -> str:
     """Jamal's note in #finance, then INV-1021's open balance in Books."""
-    page.get_by_test_id("side-finance").click()
-    page.wait_for_load_state()
+    open_channel(page, "finance")
     switch_to(page, "books")
     search_books(page, "INV-1021")
     open_first_result(page, "INV-1021")
@@ -78,8 +77,7 @@ def out_of_policy_employees(page, task: Task) -> str:
     """The expense reports in the mailbox against the pinned policy in #finance."""
     open_mail(page, "Expense report - March 2026", "Sophie Lindqvist")
     switch_to(page, "chat")
-    page.get_by_test_id("side-finance").click()
-    page.wait_for_load_state()
+    open_channel(page, "finance")
     return "Sophie Lindqvist"
 
 
