@@ -40,6 +40,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from mock_apps.chat import create_app
+    from mock_apps.core.server import settle_heap
     from mock_apps.core.settings import Settings
     from mock_apps.core.world import WorldRegistry
 
@@ -47,6 +48,7 @@ def main() -> int:
     WorldRegistry.for_settings(Settings(data_dir=data)).reset("bench")  # builds the scenario's templates once
     app = create_app({"settings": Settings(data_dir=data), "TESTING": True})
     client = app.test_client()
+    settle_heap()  # as a serving process does once its apps are built
     headers = {"Authorization": "Bearer xoxp-dana.whitfield"}
 
     convs = client.get("/w/bench/api/conversations.list", headers=headers,

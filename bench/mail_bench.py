@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from mock_apps.core.server import settle_heap  # noqa: E402
 from mock_apps.core.settings import Settings  # noqa: E402
 from mock_apps.mail import create_app  # noqa: E402
 
@@ -48,6 +49,7 @@ def main() -> int:
         client = app.test_client()
         headers = {"X-Mock-World": "bench"}
         client.post("/_control/worlds/bench/reset")
+        settle_heap()  # as a serving process does once its apps are built
         inbox = client.get("/box/all", headers=headers).get_data(as_text=True)
         threads = list(dict.fromkeys(re.findall(r'data-thread-id="([0-9a-f]+)"', inbox)))[:20]
         for thread_id in threads:  # first open marks read (a state change); time the steady state

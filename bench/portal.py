@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from mock_apps.core.server import settle_heap
 from mock_apps.core.settings import Settings
 from mock_apps.portal import create_app
 from trajectories.model import Trajectory
@@ -36,6 +37,7 @@ def main() -> None:
             TrajectoryDir(folder / f"t{i:06d}").create(meta)
         settings = replace(Settings(), data_dir=Path(tmp) / "data", trajectory_dirs=(folder,))
         client = create_app({"settings": settings}).test_client()
+        settle_heap()  # as a serving process does once its apps are built
 
         def timed(url: str, runs: int = 10) -> list[float]:
             samples = []

@@ -45,6 +45,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
 
+    from mock_apps.core.server import settle_heap
     from mock_apps.core.settings import Settings
     from mock_apps.core.world import WorldRegistry
     from mock_apps.sheets import create_app, service
@@ -55,6 +56,7 @@ def main() -> int:
     WorldRegistry.for_settings(settings).reset("bench")
     app = create_app({"settings": settings})
     client = app.test_client()
+    settle_heap()  # as a serving process does once its apps are built
     db = WorldRegistry.for_settings(settings).session("bench", "sheets")
 
     # 9,000 constants (A1:I1000) and a 1,000-cell chain in J: J1 = A1, Jn = J(n-1) + An.

@@ -349,6 +349,10 @@ def general_ledger(db: WorldSession, start: date, end: date, account_id: int | N
                           .group_by(Split.account_id)).all())
     rows: list[Row] = []
     details = 0
+    everything: dict[int, list[Entry]] = defaultdict(list)
+    if limit is None:  # an export: every split, read in one query (a query per account cost 0.8 ms each)
+        for acc_id, entry in _entries(db, None if account_id is None else [account_id], start, end):
+            everything[acc_id].append(entry)
     for acc in accounts:
         sign = 1 if ledger.is_debit_normal(acc.type) else -1
         opening = sign * openings.get(acc.id, 0)
@@ -359,9 +363,15 @@ def general_ledger(db: WorldSession, start: date, end: date, account_id: int | N
         rows.append(Row(acc.label, [], 0, "section", account_id=acc.id))
         rows.append(Row("Beginning Balance", ["", "", "", "", "", opening], 1))
         running = opening
-        # one account at a time, only as many splits as the page still shows: a page of a large ledger
+        # a page reads one account at a time, only as many splits as it still shows: a page of a large ledger
         # costs the page, and the account's total comes from a sum rather than from every split
-        for _acc, entry in _entries(db, [acc.id], start, end, limit=None if limit is None else limit - details):
+        if limit is None:
+            entries = everything[acc.id]
+        elif counts.get(acc.id):
+            entries = [entry for _acc, entry in _entries(db, [acc.id], start, end, limit=limit - details)]
+        else:
+            entries = []
+        for entry in entries:
             running += sign * entry.amount
             rows.append(Row(entry.txn_date.isoformat(), [service.UI_LABEL[entry.txn_type], entry.doc_number,
                                                          entry.contact, entry.memo, sign * entry.amount, running],

@@ -4,6 +4,7 @@ or under gunicorn (deployments)."""
 from __future__ import annotations
 
 import errno
+import gc
 import logging
 import os
 import signal
@@ -112,6 +113,7 @@ class Sandbox:
 
     def serve_forever(self) -> None:
         """Block until interrupted."""
+        settle_heap()
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
@@ -135,6 +137,17 @@ class Sandbox:
         self.stop()
 
 
+def settle_heap() -> None:
+    """Take everything built at start-up out of the garbage collector's full passes, for a serving process.
+
+    A long page (a general ledger of thousands of rows) leaves enough short-lived objects behind to set off
+    a full collection every few requests, and a full pass over the ~160,000 start-up objects (modules,
+    compiled templates, mappers) cost 80-120 ms, a p95 four times the p50. Frozen, they are never scanned.
+    Only for processes that serve until they exit: frozen objects that become cyclic garbage are not freed.
+    """
+    gc.freeze()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -147,7 +160,9 @@ def _url_host(host: str) -> str:
 
 def wsgi(name: str):
     """The WSGI app gunicorn serves for one name (settings from the environment)."""
-    return create_app(name, Settings())
+    app = create_app(name, Settings())
+    settle_heap()
+    return app
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -181,4 +196,4 @@ def serve_production(settings: Settings, names: tuple[str, ...], workers: int) -
 
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
-__all__ = ["Sandbox", "PortInUse", "create_app", "wsgi", "serve_production"]
+__all__ = ["Sandbox", "PortInUse", "create_app", "wsgi", "serve_production", "settle_heap"]

@@ -96,6 +96,10 @@ def test_report_exports(books_world):
     values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
     assert values["Total Assets"] == values["Total Liabilities and Equity"]
     assert isinstance(values["Total Assets"], float) and values["Total Assets"] > 0
+    # styled as the page is: totals bold, money in a currency format, section rows indented
+    total_row = next(row for row in sheet.iter_rows() if row[0].value == "Total Assets")
+    assert total_row[0].font.b and total_row[1].number_format == "#,##0.00;-#,##0.00"
+    assert any(row[0].alignment.indent for row in sheet.iter_rows(min_row=6) if row[0].value)
 
 
 def test_report_pages_and_bad_dates(books_world):
