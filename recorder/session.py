@@ -12,11 +12,11 @@ replaces its single click.
 from __future__ import annotations
 
 import base64
-import gzip
 import hashlib
 import json
 import time
 import uuid
+import weakref
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,6 +26,9 @@ from trajectories.model import Action, ChangeEntry, Observation, Step, Target, T
 from trajectories.store import FILES, SHOTS, TrajectoryDir
 
 CAPTURE_JS = (Path(__file__).with_name("capture.js")).read_text()
+# contexts that already run the capture script: a context goes on from one recording to the next (an
+# evaluation's episodes), and an init script cannot be taken out of a context, only not added twice
+_CAPTURING: "weakref.WeakSet" = weakref.WeakSet()
 EVENT_URL = "http://mockapps-recorder.invalid/event"
 QUIET_SECONDS = 0.3
 NAVIGATION_GRACE_SECONDS = 3.0  # a new document this soon after an action in its tab is that action's doing
@@ -65,18 +68,36 @@ class Recorder:
         self._stopping = False
         self._last_action_at: dict[object, float] = {}
         self._known_urls: dict[object, str] = {}  # each tab's URL as of its last recorded step
+        self._final_states: dict | None = None
+        self._page_handlers: dict[object, tuple] = {}  # each tracked tab's download and close listeners
 
     # -- wiring -------------------------------------------------------------------------------
 
     def start(self) -> "Recorder":
-        """Install the capture script and the event route; new tabs, downloads and closes are followed."""
+        """Install the capture script (once per context) and the event route; new tabs, downloads and closes
+        are followed. A blank tab the context already has is recorded as opened now, as a new tab would be."""
         self.context.route(EVENT_URL, self._on_event)
-        self.context.add_init_script(CAPTURE_JS)
+        if self.context not in _CAPTURING:
+            self.context.add_init_script(CAPTURE_JS)
+            _CAPTURING.add(self.context)
         self.context.on("page", self._on_page)
         for page in self.context.pages:
             if page not in self.ignored:
                 self._track(page)
+                if page.url == "about:blank" and not self.steps:
+                    self._open_step(page, Action(type="tab_open", args={"opener": None}), None, page.url)
+                    self._last_page = page
         return self
+
+    def detach(self) -> None:
+        """Stop following the context (after `stop`), so that it can go on to another recording; the capture
+        script stays in it and reports nowhere (its reports are fulfilled by the next recorder's route)."""
+        self.context.unroute(EVENT_URL, self._on_event)
+        self.context.remove_listener("page", self._on_page)
+        for page, (on_download, on_close) in self._page_handlers.items():
+            page.remove_listener("download", on_download)
+            page.remove_listener("close", on_close)
+        self._page_handlers.clear()
 
     def page_id(self, page) -> str:
         """The stable id (p0, p1, ...) of a tab in this recording."""
@@ -85,8 +106,10 @@ class Recorder:
     def _track(self, page) -> str:
         if page not in self._page_ids:
             self._page_ids[page] = f"p{self._first_page_number + len(self._page_ids)}"
-            page.on("download", lambda download: self._on_download(page, download))
-            page.on("close", lambda: self._on_close(page))
+            handlers = (lambda download: self._on_download(page, download), lambda: self._on_close(page))
+            page.on("download", handlers[0])
+            page.on("close", handlers[1])
+            self._page_handlers[page] = handlers
         return self._page_ids[page]
 
     # -- Playwright callbacks: bookkeeping only, never a call that waits on a page ----------------
@@ -280,6 +303,13 @@ class Recorder:
             pass
         return observation
 
+    def final_states(self) -> dict:
+        """Every app's state once the work is over, fetched once: scoring and the stored final state share it
+        (a dump of the four apps is about a megabyte of JSON)."""
+        if self._final_states is None:
+            self._final_states = self.control.states()
+        return self._final_states
+
     def stop(self, status: str = "complete", observe: bool = True) -> Trajectory:
         """Observe (unless the browser is gone) and close the last step, store every app's final state and
         close the trajectory."""
@@ -288,10 +318,7 @@ class Recorder:
         self._stopping = True
         self._close_pending()
         self._flush()
-        # compressed: state dumps are large and repetitive (golden trajectories live in the repository)
-        with gzip.open(self.folder.path / "state.json.gz", "wt", encoding="utf-8") as handle:
-            json.dump(self.control.states(), handle, sort_keys=True)
-        self.meta.final_state = "state.json.gz"
+        self.meta.final_state = self.folder.write_state(self.final_states())
         self.meta.end = _now()
         self.meta.status = status
         self.folder.write_meta(self.meta)
@@ -329,11 +356,11 @@ def begin(context, out: Path | str, app_urls: dict[str, str], world_id: str, *, 
 
 def score_recording(recorder: Recorder, task):
     """Run a task's checks on the recorded world and store outcome, score and checkpoints in trajectory.json."""
-    from mock_apps.tasks.checks import score_world
+    from mock_apps.tasks.checks import score
     from trajectories.model import CheckResult
 
     meta = recorder.meta
-    result = score_world(task, recorder.control, answer=meta.final_answer)
+    result = score(task, recorder.final_states(), recorder.control.changes(), answer=meta.final_answer)
     meta.outcome = "passed" if result.passed else "failed"
     meta.score = result.score
     meta.checks = [CheckResult(name=c.name, passed=c.passed, weight=c.weight, reason=c.reason)

@@ -11,7 +11,7 @@ from typing import Callable
 from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from mock_apps.core import shell
+from mock_apps.core import assets, shell
 from mock_apps.core.errors import MockAppsError, NotFound
 from mock_apps.core.request import close_db
 from mock_apps.core.settings import Settings
@@ -109,6 +109,7 @@ def create_flask(name: str, import_name: str, settings: Settings | None = None, 
     app.extensions["mockapps.worlds"] = WorldRegistry.for_settings(app.config["MOCKAPPS_SETTINGS"])
     app.wsgi_app = WorldPrefix(app.wsgi_app)
     shell.install(app)
+    assets.install(app)
     _install_error_handlers(app, api_prefixes=api_prefixes, api_error=api_error)
     return app
 

@@ -142,6 +142,7 @@ class MockAppsEnv(gymnasium.Env):
         self._tab = None  # a kept context's tab that goes on to the next episode
         self._visited: set = set()  # origins the kept context has requested since its storage was last cleared
         self._history = None  # the CDP session of that tab (storage and history clearing)
+        self._captured = False  # a recorder's capture script is in the context
         self._token = secrets.token_hex(3)
         self.observation_space = self._observation_space()
         self.action_space = _text(20_000)
@@ -200,20 +201,25 @@ class MockAppsEnv(gymnasium.Env):
     # -- episodes ----------------------------------------------------------------------------------
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
-        """Start an episode in a fresh world; options: agent (the trainer name of a recording), record_dir."""
+        """Start an episode in a fresh world; options: agent (the trainer name of a recording), record_dir, task
+        (another task's id: this environment goes on with that task, keeping its browser context and world)."""
         super().reset(seed=seed)
         options = dict(options or {})
+        if options.get("task") and options["task"] != self.task.id:
+            self.task = get_task(options["task"])  # an unknown id raises before anything of this env changes
         self._ensure_started()
         trainer = options.get("agent") or options.get("trainer") or "agent"
         self.episodes += 1
         out = options.get("record_dir") or self._default_record_dir()
         self.trajectory_dir = Path(out) if out else None
-        # a context is kept for the next episode (scrubbed) unless a recorder is or will be in it: its capture
-        # script and route cannot be taken out of a context
-        self._end_episode(status="abandoned", keep_context=self.trajectory_dir is None)
-        # unique among live worlds (this environment's token), yet reproducible for a seed: the apps show the
-        # world id in their header, so it shapes the page layout an agent observes
-        self.world_id = f"ep{os.getpid()}-{self._token}-{int(self.np_random.integers(0, 2**32)):08x}"
+        # the context is kept for the next episode (scrubbed: a new context costs ~300 ms of browser CPU and new
+        # renderer processes), unless a recorder was in it and this episode is not recorded: a recorder's
+        # capture script cannot be taken out of a context, and without a recorder it would report nowhere
+        self._end_episode(status="abandoned", keep_context=self.trajectory_dir is not None or not self._captured)
+        # one world per environment (unique among live worlds by its token), reset in place each episode: the
+        # apps keep their connections to it and the statements compiled for them, where a new world cost each
+        # app's first page four times its usual time (SQLAlchemy caches compiled SQL per engine)
+        self.world_id = self.world_id or f"ep{os.getpid()}-{self._token}"
         self._registry().reset(self.world_id, self.task.scenario)
         self.control = ControlClient(self.app_urls, self.world_id)
         self.chat = [{"role": "user", "message": self.task.instruction.strip()}]
@@ -230,6 +236,7 @@ class MockAppsEnv(gymnasium.Env):
         if self.trajectory_dir is not None:
             from recorder.session import begin
 
+            self._captured = True
             self.recorder = begin(self.context, self.trajectory_dir, self.app_urls, self.world_id,
                                   scenario=self.task.scenario, task=self.task.id, trainer=str(trainer),
                                   start_pages=tuple(self.task.start_pages), shots=self.record_screenshots,
@@ -264,11 +271,11 @@ class MockAppsEnv(gymnasium.Env):
         self.context.on("requestfinished", lambda request: self._network(request, False))
         self.context.on("requestfailed", lambda request: self._network(request, False))
         self.context.on("response", self._on_response)
-        self._tab = self._history = None
         self._visited = set()
-        if self.trajectory_dir is None:  # a context without a recorder is kept for the next episode
-            self._tab = self.context.new_page()
-            self._history = self.context.new_cdp_session(self._tab)
+        self._captured = False  # no recorder's capture script in it yet
+        # the tab that goes on from episode to episode, and its CDP session (storage and history clearing)
+        self._tab = self.context.new_page()
+        self._history = self.context.new_cdp_session(self._tab)
 
     def _scrub_context(self) -> None:
         """Make the kept context as a new one is: no cookies, no storage of any origin it has requested (local,
@@ -532,7 +539,7 @@ class MockAppsEnv(gymnasium.Env):
             _, result = score_recording(self.recorder, self.task)
             self._write_chat()
             self.recorder.stop(status="complete", observe=False)
-            self.recorder = None
+            self._detach_recorder()
         else:
             result = score_world(self.task, self.control, answer=answer)
         self._final_info = result.outcome() | {
@@ -548,34 +555,45 @@ class MockAppsEnv(gymnasium.Env):
     def _write_chat(self) -> None:
         (self.trajectory_dir / "chat.json").write_text(json.dumps(self.chat, indent=2, ensure_ascii=False))
 
-    def _end_episode(self, status: str, keep_context: bool = False) -> None:
+    def _end_episode(self, status: str, keep_context: bool = False, delete_world: bool = False) -> None:
         """End the episode's pages (a context is closed, or blanked to be kept when keep_context and it never had
-        a recorder); an unfinished recording is kept, marked; delete the episode's world."""
+        a recorder); an unfinished recording is kept, marked; with delete_world, delete the world."""
         if self.recorder is not None:
             try:
                 self._write_chat()
                 self.recorder.stop(status=status, observe=False)
             except Exception:
                 pass  # the browser may be gone; the steps on disk stand
-            self.recorder = None
+            self._detach_recorder()
         if self.context is not None and keep_context and self._history is not None:
             try:
                 self._blank_context()
             except Exception:
                 keep_context = False  # the browser refused: the next episode gets a new context
         if self.context is not None and not (keep_context and self._history is not None):
-            try:
-                self.context.close()
-            except Exception:
-                pass
-            self.context, self._tab, self._history = None, None, None
-            self.pages = []
-        if self.world_id is not None and self._sandbox is not None:
+            self._close_context()
+        if delete_world and self.world_id is not None and self._sandbox is not None:
             try:
                 self._registry().delete(self.world_id)
             except Exception:
                 pass
             self.world_id = None
+
+    def _close_context(self) -> None:
+        try:
+            if self.context is not None:
+                self.context.close()
+        except Exception:
+            pass
+        self.context, self._tab, self._history = None, None, None
+        self.pages = []
+
+    def _detach_recorder(self) -> None:
+        try:
+            self.recorder.detach()
+        except Exception:  # its listeners may be left behind: this context goes, the next episode gets a new one
+            self._close_context()
+        self.recorder = None
 
     def _blank_context(self) -> None:
         """Close every tab but one and unload its page (about:blank): nothing of the episode runs on."""
@@ -633,7 +651,7 @@ class MockAppsEnv(gymnasium.Env):
 
     def close(self) -> None:
         """End the episode and stop what this environment started (browser, Playwright, sandbox, temp files)."""
-        self._end_episode(status="abandoned")
+        self._end_episode(status="abandoned", delete_world=True)
         if self._owns_browser and self._browser is not None:
             try:
                 self._browser.close()

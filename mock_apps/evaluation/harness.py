@@ -222,7 +222,8 @@ class EpisodeWorker:
         folder.parent.mkdir(parents=True, exist_ok=True)
         agent = load_agent(self.config.agent, **agent_options(self.config, episode.task))
         env = self._environment(episode.task)
-        observation, _ = env.reset(options={"record_dir": str(folder), "agent": self.config.agent})
+        observation, _ = env.reset(options={"record_dir": str(folder), "agent": self.config.agent,
+                                            "task": episode.task})
         agent.reset(get_task(episode.task))
         info: dict = {}
         terminated = truncated = False
@@ -237,8 +238,9 @@ class EpisodeWorker:
         result.truncated = bool(truncated)
 
     def _environment(self, task_id: str):
-        """The environment for a task: kept across episodes of the same task (reset gives a fresh world)."""
-        if self._env is not None and self._env_task == task_id:
+        """The environment for a task: a browser environment is kept for every episode (its reset takes the task
+        and gives a fresh world in the same browser context), a tool environment for episodes of one task."""
+        if self._env is not None and (self._env_task == task_id or self.config.env != "api"):
             return self._env
         self._drop_env()
         if self.config.env == "api":

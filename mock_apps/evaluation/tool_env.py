@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import gzip
 import itertools
 import json
 import os
@@ -50,12 +49,12 @@ def parse_tool_call(action: Any) -> tuple[str, Any]:
     return action["name"], action.get("arguments") or {}
 
 
-def episode_outcome(task, control: ControlClient, answer: str | None = None) -> dict:
-    """The task's checks on a world and the final answer: score, passed, every checkpoint and the
-    collateral-damage violations."""
-    from mock_apps.tasks.checks import score_world
+def episode_outcome(task, control: ControlClient, answer: str | None = None, states: dict | None = None) -> dict:
+    """The task's checks on a world (or on its states, already fetched) and the final answer: score, passed,
+    every checkpoint and the collateral-damage violations."""
+    from mock_apps.tasks.checks import score
 
-    return score_world(task, control, answer=answer).outcome()
+    return score(task, control.states() if states is None else states, control.changes(), answer).outcome()
 
 
 class ToolEnv:
@@ -213,9 +212,10 @@ class ToolEnv:
                 "step": self.steps}
 
     def _finish(self, status: str) -> dict:
-        outcome = self.score()
+        states = self.control.states()  # once: for the checks and for the recording's final state
+        outcome = episode_outcome(self.task, self.control, self.final_answer, states)
         if self._episode_dir is not None:
-            self._close_recording(status, outcome)
+            self._close_recording(status, outcome, states)
         return outcome
 
     # ---- recording: trajectory.json like any trajectory, the calls in calls.jsonl ----------------------------
@@ -246,14 +246,13 @@ class ToolEnv:
             handle.flush()
             os.fsync(handle.fileno())
 
-    def _close_recording(self, status: str, outcome: dict) -> None:
+    def _close_recording(self, status: str, outcome: dict, states: dict) -> None:
         from trajectories.model import CheckResult
 
-        with gzip.open(self._episode_dir / "state.json.gz", "wt", encoding="utf-8") as handle:
-            json.dump(self.control.states(), handle, sort_keys=True)
+        final_state = self._folder.write_state(states)
         (self._episode_dir / "chat.json").write_text(json.dumps(self.messages, indent=2, ensure_ascii=False))
         meta = self._meta
-        meta.final_state, meta.end, meta.status = "state.json.gz", datetime.now(timezone.utc), status
+        meta.final_state, meta.end, meta.status = final_state, datetime.now(timezone.utc), status
         meta.final_answer = self.final_answer
         meta.outcome, meta.score = ("passed" if outcome["passed"] else "failed"), outcome["score"]
         meta.checks = [CheckResult(**c) for c in outcome["checks"]]

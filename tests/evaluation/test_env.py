@@ -67,10 +67,11 @@ def test_reset_makes_a_fresh_world_with_the_start_pages(make_env, sandbox):
     post_in_general(env, observation)
     assert any(c["op"] == "chat.post" for c in env.control.changes())
     observation, info = env.reset()
-    assert info["world_id"] != first_world
-    assert not WorldRegistry.for_settings(sandbox.settings).exists(first_world)  # the old episode's world is gone
+    assert info["world_id"] == first_world  # one world per environment, reset in place for each episode
     assert not any(c["op"] == "chat.post" for c in env.control.changes())  # opening a channel only marks it read
     assert "quarter-end lunch moves" not in observation["axtree"]
+    env.close()
+    assert not WorldRegistry.for_settings(sandbox.settings).exists(first_world)  # closing the env deletes it
 
 
 def test_element_ids_are_stable_across_observations_of_the_same_page(make_env):

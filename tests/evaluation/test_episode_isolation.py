@@ -64,15 +64,28 @@ def test_a_kept_context_gives_the_same_first_observation_as_a_new_one(make_env):
         assert again[key] == first[key], key
 
 
-def test_a_recording_episode_gets_a_context_of_its_own(make_env, tmp_path):
+def test_recorded_episodes_share_a_kept_context_and_each_trajectory_holds_only_its_own_steps(make_env, tmp_path):
     env = make_env(CHAT_TASK)
     env.reset()
     plain = env.context
-    env.reset(options={"record_dir": str(tmp_path / "run")})
-    recorded = env.context
-    assert recorded is not plain  # the recorder's capture script cannot be taken out of a kept context
+    first, _ = env.reset(options={"record_dir": str(tmp_path / "one")})
+    assert env.context is plain  # the recorder's capture script joins the kept context
+    general = next(i for i, e in first["elements"].items() if e.get("testid") == "side-general" and e["visible"])
+    env.step(f'click("{general}")')
+    env.step('send_msg_to_user("done")')
+    second, _ = env.reset(options={"record_dir": str(tmp_path / "two")})
+    assert env.context is plain  # one recorded episode after another: the context goes on
+    env.step('goto("mail:/")')
+    env.step('send_msg_to_user("done")')
+    one, two = load(tmp_path / "one"), load(tmp_path / "two")
+    assert one[0].status == two[0].status == "complete"
+    # each starts as a recording in a new context does (a blank tab opened, the start page), then only its own work
+    assert [s.action.type for s in one[1]] == ["tab_open", "navigate", "click"]
+    assert [s.action.type for s in two[1]] == ["tab_open", "navigate", "navigate"]
+    assert two[1][-1].url_after.startswith("mail:")
     env.reset()
-    assert env.context is not recorded and (tmp_path / "run" / "trajectory.json").exists()
+    assert env.context is not plain  # an unrecorded episode after a recorded one: the capture script must go
+    assert len(load(tmp_path / "two")[1]) == 3  # and the old recording is left as it was
 
 
 class Episode(threading.Thread):
