@@ -28,7 +28,7 @@ from trajectories.store import FILES, SHOTS, TrajectoryDir
 CAPTURE_JS = (Path(__file__).with_name("capture.js")).read_text()
 # contexts that already run the capture script: a context goes on from one recording to the next (an
 # evaluation's episodes), and an init script cannot be taken out of a context, only not added twice
-_CAPTURING: "weakref.WeakSet" = weakref.WeakSet()
+_CAPTURING: weakref.WeakSet = weakref.WeakSet()
 EVENT_URL = "http://mockapps-recorder.invalid/event"
 QUIET_SECONDS = 0.3
 NAVIGATION_GRACE_SECONDS = 3.0  # a new document this soon after an action in its tab is that action's doing

@@ -556,8 +556,8 @@ class MockAppsEnv(gymnasium.Env):
         (self.trajectory_dir / "chat.json").write_text(json.dumps(self.chat, indent=2, ensure_ascii=False))
 
     def _end_episode(self, status: str, keep_context: bool = False, delete_world: bool = False) -> None:
-        """End the episode's pages (a context is closed, or blanked to be kept when keep_context and it never had
-        a recorder); an unfinished recording is kept, marked; with delete_world, delete the world."""
+        """End the episode: an unfinished recording is kept, marked, and its recorder detached; the context is
+        blanked to be kept when keep_context, else closed; with delete_world, the world is deleted."""
         if self.recorder is not None:
             try:
                 self._write_chat()
