@@ -193,7 +193,6 @@ class EpisodeWorker:
             settings = replace(settings, base_port=config.base_port + PORTS_PER_WORKER * index)
         self.sandbox = Sandbox(settings, ephemeral=ephemeral).start()
         self._env = None
-        self._env_task: str | None = None
         self._playwright = self._browser = None  # started on the first browser episode, kept for all of them
 
     def run(self, episode: Episode) -> dict:
@@ -238,9 +237,9 @@ class EpisodeWorker:
         result.truncated = bool(truncated)
 
     def _environment(self, task_id: str):
-        """The environment for a task: a browser environment is kept for every episode (its reset takes the task
-        and gives a fresh world in the same browser context), a tool environment for episodes of one task."""
-        if self._env is not None and (self._env_task == task_id or self.config.env != "api"):
+        """The worker's environment, kept for every episode: its reset takes the episode's task and gives a fresh
+        world (in the same browser context, for the browser environment)."""
+        if self._env is not None:
             return self._env
         self._drop_env()
         if self.config.env == "api":
@@ -252,7 +251,7 @@ class EpisodeWorker:
 
             env = MockAppsEnv(task_id, sandbox=self.sandbox, browser=self._chromium(), headless=self.config.headless,
                               max_steps=self.config.max_steps)
-        self._env, self._env_task = env, task_id
+        self._env = env
         return env
 
     def _chromium(self):
@@ -273,7 +272,7 @@ class EpisodeWorker:
                 self._env.close()
             except Exception:  # noqa: BLE001 - a broken env must not take the worker down with it
                 pass
-        self._env = self._env_task = None
+        self._env = None
 
     def close(self) -> None:
         """Close the environment and the browser, and stop the sandbox."""

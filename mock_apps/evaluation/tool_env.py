@@ -73,6 +73,7 @@ class ToolEnv:
         if unknown:
             raise ValueError(f"unknown app {unknown[0]!r}; apps are {', '.join(APP_NAMES)}")
         self.apps = list(apps or self.task.apps)
+        self._apps_given = apps is not None  # else the apps follow the task (reset can switch it)
         self.max_steps = max_steps
         self.record_dir = Path(record_dir) if record_dir else None
         self.agent_name = agent_name
@@ -98,9 +99,16 @@ class ToolEnv:
 
     def reset(self, seed: int | None = None, options: dict | None = None) -> tuple[dict, dict]:
         """A fresh world for the task; the first observation (goal, tools) and info. options: record_dir (this
-        episode's trajectory directory; default record_dir/<task>-<n> when the env has one), agent (its name)."""
+        episode's trajectory directory; default record_dir/<task>-<n> when the env has one), agent (its name),
+        task (go on with another task: its scenario, and its apps' tools unless apps were given)."""
         from mock_apps.scenarios import get_scenario
+        from mock_apps.tasks import get_task
 
+        task_id = (options or {}).get("task")
+        if task_id and task_id != self.task.id:  # go on with another task in the same world
+            self.task = get_task(task_id)  # an unknown id raises before anything of this env changes
+            if not self._apps_given and sorted(self.task.apps) != sorted(self.apps):
+                self.apps, self._toolbox = list(self.task.apps), None  # its apps' tools, built below
         self.control.reset(self.task.scenario)
         if self._toolbox is None:  # the documents are the same for every episode of this env
             owner = get_scenario(self.task.scenario).facts.owner.key

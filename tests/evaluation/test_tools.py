@@ -214,3 +214,19 @@ def test_a_question_is_answered_through_the_apis_and_scored_on_the_final_answer(
     assert outcomes == [(1.0, True, []), (0.25, False, ["the right answer"])]
     first = sorted(tmp_path.iterdir())[0]
     assert load(first)[0].final_answer == "$8,301.40"
+
+
+def test_one_env_goes_on_to_another_task_with_that_tasks_apps_and_world(sandbox):
+    with ToolEnv("announce-lunch-in-general", sandbox) as env:
+        observation, _ = env.reset()
+        assert env.apps == ["chat"] and all(t["function"]["name"].startswith(("chat_", "send_msg", "report_"))
+                                            for t in observation["tools"])
+        _call(env, "chat_postMessage", body={"channel": "general", "text": "lunch at 1 pm"})
+        observation, info = env.reset(options={"task": "warmup-books-add-customer"})
+        assert info["task"] == "warmup-books-add-customer" and env.apps == ["books"]
+        names = {t["function"]["name"] for t in observation["tools"]}
+        assert any(n.startswith("books_") for n in names) and not any(n.startswith("chat_") for n in names)
+        assert env.control.changes() == []  # a fresh world: the post of the last task is gone
+        with pytest.raises(TaskError, match="no-such-task"):
+            env.reset(options={"task": "no-such-task"})
+        assert env.task.id == "warmup-books-add-customer"
