@@ -106,9 +106,12 @@ class ToolEnv:
 
         task_id = (options or {}).get("task")
         if task_id and task_id != self.task.id:  # go on with another task in the same world
-            self.task = get_task(task_id)  # an unknown id raises before anything of this env changes
-            if not self._apps_given and sorted(self.task.apps) != sorted(self.apps):
-                self.apps, self._toolbox = list(self.task.apps), None  # its apps' tools, built below
+            task = get_task(task_id)  # an unknown id raises before anything of this env changes
+            if task.scenario != self.task.scenario:
+                self._toolbox = None  # the tools authenticate as the scenario's owner: built again below
+            if not self._apps_given and sorted(task.apps) != sorted(self.apps):
+                self.apps, self._toolbox = list(task.apps), None  # its apps' tools, built below
+            self.task = task
         self.control.reset(self.task.scenario)
         if self._toolbox is None:  # the documents are the same for every episode of this env
             owner = get_scenario(self.task.scenario).facts.owner.key
