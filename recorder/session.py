@@ -356,11 +356,11 @@ def begin(context, out: Path | str, app_urls: dict[str, str], world_id: str, *, 
 
 def score_recording(recorder: Recorder, task):
     """Run a task's checks on the recorded world and store outcome, score and checkpoints in trajectory.json."""
-    from mock_apps.tasks.checks import score
+    from mock_apps.tasks.checks import score_world
     from trajectories.model import CheckResult
 
     meta = recorder.meta
-    result = score(task, recorder.final_states(), recorder.control.changes(), answer=meta.final_answer)
+    result = score_world(task, recorder.control, answer=meta.final_answer, states=recorder.final_states())
     meta.outcome = "passed" if result.passed else "failed"
     meta.score = result.score
     meta.checks = [CheckResult(name=c.name, passed=c.passed, weight=c.weight, reason=c.reason)

@@ -52,9 +52,9 @@ def parse_tool_call(action: Any) -> tuple[str, Any]:
 def episode_outcome(task, control: ControlClient, answer: str | None = None, states: dict | None = None) -> dict:
     """The task's checks on a world (or on its states, already fetched) and the final answer: score, passed,
     every checkpoint and the collateral-damage violations."""
-    from mock_apps.tasks.checks import score
+    from mock_apps.tasks.checks import score_world
 
-    return score(task, control.states() if states is None else states, control.changes(), answer).outcome()
+    return score_world(task, control, answer=answer, states=states).outcome()
 
 
 class ToolEnv:
