@@ -248,10 +248,11 @@ class Recorder:
         self._last_action_at[page] = time.monotonic()
         page.goto(self.urls.absolute(relative_url))
 
-    def tick(self) -> None:
-        """Write closed steps to disk; observe the newest step once its page has been quiet for a moment."""
+    def tick(self, quiet: float = QUIET_SECONDS) -> None:
+        """Write closed steps to disk; observe the newest step once its page has been quiet for `quiet` seconds
+        (a caller that has waited for the page to settle passes 0)."""
         self._flush()
-        if self.pending is not None and not self._observed and time.monotonic() - self._pending_since > QUIET_SECONDS:
+        if self.pending is not None and not self._observed and time.monotonic() - self._pending_since >= quiet:
             self.settle()
 
     def settle(self) -> Step | None:

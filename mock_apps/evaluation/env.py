@@ -256,6 +256,8 @@ class MockAppsEnv(gymnasium.Env):
         # the start pages are loaded (goto waits for their load event) and fetch nothing on their own: only
         # requests still in flight are waited for, no quiet period
         self._settle(quiet=0.0)
+        if self.recorder is not None:
+            self.recorder.tick(quiet=0.0)  # the start page's step is observed like every other
         info = {"task_id": self.task.id, "world_id": self.world_id,
                 "trajectory_dir": str(self.trajectory_dir) if self.trajectory_dir else None}
         return self._observe("", None), info
@@ -368,7 +370,9 @@ class MockAppsEnv(gymnasium.Env):
         if parsed is None or not parsed.ends_episode:
             self._settle()
         if self.recorder is not None:
-            self.recorder.tick()
+            # the page has settled: the step it recorded is observed now (screenshot, accessibility snapshot),
+            # not after the recorder's quiet time, which an agent's next action would always cut short
+            self.recorder.tick(quiet=0.0)
         terminated = parsed is not None and parsed.ends_episode and error is None
         truncated = not terminated and self.steps_taken >= self.max_steps
         reward, info = 0.0, {"steps": self.steps_taken}

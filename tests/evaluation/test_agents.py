@@ -96,6 +96,11 @@ def test_an_agents_episode_is_recorded_as_a_trajectory_that_replays(make_env, ru
     assert [c.name for c in meta.checks] == [c["name"] for c in info["checks"]]
     assert {s.action.type for s in steps} >= {"navigate", "click", "fill", "press"}
     assert any(c.op == "chat.post" for s in steps for c in s.changes)
+    # every step the page took is observed as the viewer shows it: a screenshot and an accessibility snapshot
+    for step in steps:
+        if step.action.type != "tab_open":
+            assert step.observation.screenshot and (tmp_path / "run-1" / step.observation.screenshot).is_file(), step
+            assert step.observation.accessibility, step
     assert json.loads((tmp_path / "run-1" / "chat.json").read_text())[-1] == \
            {"role": "assistant", "message": "Posted the heads-up in #finance."}
 
