@@ -302,20 +302,23 @@ def _describe(error: BaseException) -> str:
 # ---- backends -------------------------------------------------------------------------------------------------
 
 _worker: EpisodeWorker | None = None
-_started = None  # the pool's shared record of episodes a worker began: (key, attempt) -> worker index
+_began = None  # the pool's pipe of episodes a worker began: (key, attempt, worker index)
 
 
-def _init_local_worker(config: EvalConfig, indices, started) -> None:
-    global _worker, _started
+def _init_local_worker(config: EvalConfig, indices, began) -> None:
+    global _worker, _began
     import atexit
 
-    _started = started
+    from mock_apps.core.server import settle_heap
+
+    _began = began
     _worker = EpisodeWorker(config, indices.get())
     atexit.register(_worker.close)
+    settle_heap()  # the worker serves its apps until the run ends: its start-up objects need no more collecting
 
 
 def _run_local(episode: Episode) -> dict:
-    _started[(episode.key, episode.attempt)] = _worker.index
+    _began.put((episode.key, episode.attempt, _worker.index))  # written to the pipe before the episode begins
     return _worker.run(episode)
 
 
@@ -332,24 +335,32 @@ class LocalBackend:
         self.config = config
         self.workers = workers
         self.context = multiprocessing.get_context("spawn")  # no inherited threads or Playwright state
-        self.manager = self.context.Manager()
-        self.started = self.manager.dict()
+        # plain pipes, not a Manager: a manager is one more process to spawn before the first worker can start
+        self.began = self.context.SimpleQueue()
+        self.started: dict = {}  # (key, attempt) -> worker index, read from `began`
         self.barren_breaks = 0
         self._start()
 
     def _start(self) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
-        self.indices = self.manager.Queue()
+        self.indices = self.context.SimpleQueue()
         for i in range(self.workers):
             self.indices.put(i)
         self.pool = ProcessPoolExecutor(self.workers, mp_context=self.context, initializer=_init_local_worker,
-                                        initargs=(self.config, self.indices, self.started))
+                                        initargs=(self.config, self.indices, self.began))
         self.generation = getattr(self, "generation", 0) + 1
-        self.generation_started = len(self.started)
+        self.generation_started = len(self._read_began())
+
+    def _read_began(self) -> dict:
+        """Every episode a worker has begun so far."""
+        while not self.began.empty():
+            key, attempt, worker = self.began.get()
+            self.started[(key, attempt)] = worker
+        return self.started
 
     def _restart(self) -> None:
-        if len(self.started) == self.generation_started:
+        if len(self._read_began()) == self.generation_started:
             self.barren_breaks += 1
             if self.barren_breaks >= self.MAX_BARREN_BREAKS:
                 raise EvalError("the worker processes die before they run anything: their sandbox or browser "
@@ -370,6 +381,7 @@ class LocalBackend:
             pending[self._submit(episode)] = (episode, self.generation)
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            self._read_began()  # drained as results come, so a worker never finds the pipe full
             for future in sorted(finished, key=lambda f: pending[f][0].key):
                 episode, generation = pending.pop(future)
                 try:
@@ -377,7 +389,7 @@ class LocalBackend:
                 except BrokenProcessPool:
                     if generation == self.generation:
                         self._restart()
-                    if (episode.key, episode.attempt) not in self.started:
+                    if (episode.key, episode.attempt) not in self._read_began():
                         pending[self._submit(episode)] = (episode, self.generation)  # it never began
                         continue
                     result = _crashed(episode, "its worker process died (killed, or crashed outside Python), or "
@@ -398,7 +410,6 @@ class LocalBackend:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
-        self.manager.shutdown()
 
 
 class RayBackend:

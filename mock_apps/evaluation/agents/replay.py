@@ -154,7 +154,8 @@ class ReplayAgent:
         return f"no selector matches exactly one visible element on {observation['url']} (tried {tried})"
 
     def __del__(self):
-        if self._files is not None:
+        # getattr: an agent whose trajectory could not be loaded never got this far in __init__
+        if getattr(self, "_files", None) is not None:
             shutil.rmtree(self._files, ignore_errors=True)
 
 
