@@ -9,10 +9,12 @@ throughput with 1 and 2 workers.
    its golden trajectory's recorded changes (app, operation, arguments and simulated time, in order) and every
    episode must pass with no collateral damage and no server error. Any foreign or missing change is cross-talk.
 3. Throughput: the harness (bench/eval.py's way: `mockapps eval` with the replay agent) with 1 and then 2
-   workers on the --eval-tasks shortest golden tasks; target 2 workers >= 1.5x 1 worker.
+   workers on --eval-tasks golden tasks spread evenly over the golden trajectories' lengths (so the mean
+   episode is as long as over all of them), or the shortest ones with --eval-shortest (reset and scoring
+   weigh most there); target 2 workers >= 1.5x 1 worker. bench/eval.py measures it over every golden task.
 
 The machine is shared: every figure is printed with the 1-minute load average at the time.
-Usage: python bench/env.py [--resets N] [--concurrent N] [--eval-tasks N] [--eval-episodes K]
+Usage: python bench/env.py [--resets N] [--concurrent N] [--eval-tasks N] [--eval-shortest] [--eval-episodes K]
                           [--parts reset concurrency throughput]
 Exit status 1 when cross-talk is found or an episode fails (speed misses are reported, not failed).
 """
@@ -54,16 +56,32 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-def shortest_golden_tasks(count: int) -> list[str]:
-    """The `count` golden tasks with the fewest recorded steps (ties by id): short episodes, many apps."""
+def golden_tasks_by_length() -> list[str]:
+    """Every golden task, fewest recorded steps first (ties by id)."""
     sizes = []
     for task in all_tasks():
         folder = GOLDEN / task.id
         if (folder / "trajectory.json").exists():
             sizes.append((len(load(folder)[1]), task.id))
-    if len(sizes) < count:
-        raise SystemExit(f"only {len(sizes)} golden trajectories; asked for {count}")
-    return [task_id for _, task_id in sorted(sizes)[:count]]
+    return [task_id for _, task_id in sorted(sizes)]
+
+
+def shortest_golden_tasks(count: int) -> list[str]:
+    """The `count` golden tasks with the fewest recorded steps: short episodes, many apps."""
+    tasks = golden_tasks_by_length()
+    if len(tasks) < count:
+        raise SystemExit(f"only {len(tasks)} golden trajectories; asked for {count}")
+    return tasks[:count]
+
+
+def spread_golden_tasks(count: int) -> list[str]:
+    """`count` golden tasks evenly spaced in the order of their lengths, the shortest and the longest included."""
+    tasks = golden_tasks_by_length()
+    if len(tasks) < count:
+        raise SystemExit(f"only {len(tasks)} golden trajectories; asked for {count}")
+    if count == 1:
+        return tasks[len(tasks) // 2:][:1]
+    return [tasks[round(i * (len(tasks) - 1) / (count - 1))] for i in range(count)]
 
 
 def golden_changes(task_id: str) -> list[tuple]:
@@ -205,7 +223,8 @@ def bench_throughput(data: Path, out: Path, tasks: list[str], episodes: int) -> 
                                      workers=workers, data_dir=data))
         summary = run(config, progress=lambda line: None)
         figures[workers] = summary["episodes_per_minute"]
-        print(f"harness, {workers} worker(s): {summary['episodes']} episodes in {summary['wall_seconds']:.1f} s = "
+        print(f"harness, {workers} worker(s): {summary['episodes']} episodes of {summary['mean_steps']:.1f} steps on "
+              f"average in {summary['wall_seconds']:.1f} s = "
               f"{summary['episodes_per_minute']:.2f} episodes/min, success rate {summary['success_rate']:.0%}, "
               f"{summary['crashed']} crashed ({load_average()})", flush=True)
     ratio = figures[2] / figures[1]
@@ -219,8 +238,9 @@ def main() -> None:
     parser.add_argument("--resets", type=int, default=30)
     parser.add_argument("--reset-task", default=RESET_TASK)
     parser.add_argument("--concurrent", type=int, default=16)
-    parser.add_argument("--eval-tasks", type=int, default=8, help="the N shortest golden tasks")
-    parser.add_argument("--eval-episodes", type=int, default=2, help="episodes per task")
+    parser.add_argument("--eval-tasks", type=int, default=16, help="N golden tasks, spread over their lengths")
+    parser.add_argument("--eval-shortest", action="store_true", help="the N shortest golden tasks instead")
+    parser.add_argument("--eval-episodes", type=int, default=1, help="episodes per task")
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to measure")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -239,7 +259,8 @@ def main() -> None:
             if "concurrency" in args.parts:
                 clean = bench_concurrency(sandbox, args.concurrent)
         if "throughput" in args.parts:
-            bench_throughput(data, Path(tmp), shortest_golden_tasks(args.eval_tasks), args.eval_episodes)
+            pick = shortest_golden_tasks if args.eval_shortest else spread_golden_tasks
+            bench_throughput(data, Path(tmp), pick(args.eval_tasks), args.eval_episodes)
     sys.exit(0 if clean else 1)
 
 

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from mock_apps.evaluation.harness import BACKENDS, ENVS, EvalConfig, EvalError
+from mock_apps.evaluation.harness import BACKENDS, DEFAULT_MAX_STEPS, ENVS, EvalConfig, EvalError
 
 
 def parse_agent_options(items: list[str]) -> dict:
@@ -66,6 +66,7 @@ def register(subparsers) -> None:
                         help="browser: the Gymnasium browser environment; api: tools from the apps' OpenAPI")
     parser.add_argument("--base-port", type=int, metavar="N",
                         help="worker i serves on N+10*i .. N+10*i+4 (default: free ports)")
-    parser.add_argument("--max-steps", type=int, default=50, help="an episode is cut off after this many actions")
+    parser.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS,
+                        help=f"an episode is cut off after this many actions (default {DEFAULT_MAX_STEPS})")
     parser.add_argument("--headed", action="store_true", help="show the browsers")
     parser.set_defaults(func=cmd_eval)

@@ -25,6 +25,9 @@ BACKENDS = ("local", "ray")
 PORTS_PER_WORKER = 10  # worker i serves on base-port + 10*i (portal, then the four apps)
 MAX_ATTEMPTS = 2  # a crashed episode is tried once more
 BROWSER_ONLY_AGENTS = ("replay", "random")  # they speak the action language, not tool calls
+# an episode's actions before it is cut off: room for the longest golden demonstration (68 recorded steps) and
+# an agent that takes a few more than the person did
+DEFAULT_MAX_STEPS = 100
 
 
 class EvalError(MockAppsError):
@@ -46,7 +49,7 @@ class EvalConfig:
     env: str = "browser"
     base_port: int | None = None
     agent_options: dict[str, str] = field(default_factory=dict)
-    max_steps: int = 50
+    max_steps: int = DEFAULT_MAX_STEPS
     data_dir: Path | None = None  # default: the sandbox's (MOCKAPPS_DATA or ./.mockapps)
     headless: bool = True
 
