@@ -5,12 +5,14 @@ An episode: `reset()` resets a new world (its own id) to the task's scenario, op
 browser context carrying the world cookie, and returns the first observation. The context and its first tab are
 kept from one episode to the next (a new tab and context cost more than the rest of a reset), scrubbed to what a
 new one holds: the other tabs closed, the page unloaded, cookies and every app origin's storage (local, session,
-IndexedDB, caches) cleared, the tab's history reset, downloads deleted. A recorded episode gets a new context of
-its own, closed at its end (the recorder's capture script cannot be taken out of a context). Each `step(text)` parses the
+IndexedDB, caches) cleared, the tab's history reset, downloads deleted. A recorded episode goes on in it too
+(the recorder's capture script, added once, stays); an unrecorded episode after a recorded one gets a new
+context (that script cannot be taken out, and would report to no recorder). Each `step(text)` parses the
 action (a bad one becomes `last_action_error`, the page untouched), performs it, waits for the page to settle
 (load event, then no request in flight for a moment) and observes. `send_msg_to_user` or `report_infeasible`
 ends the episode (terminated); reaching `max_steps` truncates it. At the end the reward is the task's score and
-`info` carries the checkpoints. With `record_dir` the episode is recorded by the recorder as a trajectory.
+`info` carries the checkpoints. With `record_dir` the episode is recorded by the recorder as a trajectory, each
+step observed (screenshot, accessibility snapshot) as soon as the page has settled.
 
 Observation keys: goal; chat_messages (tuple of {role, message}: the goal from "user", the agent's messages as
 "assistant", a report_infeasible as "infeasible"); url and open_pages_urls (absolute); active_page_index; axtree

@@ -491,13 +491,26 @@ def run(config: EvalConfig, progress: Callable[[str], None] | None = None) -> di
         f"environment on {workers} {config.backend} worker(s); trajectories in {config.out}")
     backend = (RayBackend if config.backend == "ray" else LocalBackend)(config, workers)
     try:
-        backend.run(episodes, done)
+        backend.run(longest_first(episodes), done)
     finally:
         backend.close()
     ordered = [results[e.key] for e in episodes]
     summary = summarize(ordered, config, time.perf_counter() - started, workers)
     (config.out / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary
+
+
+def longest_first(episodes: list[Episode]) -> list[Episode]:
+    """The episodes in the order to queue them: the tasks whose golden demonstrations are longest first, so that
+    the run does not end with one worker finishing a long episode while the others have nothing left to do."""
+    from mock_apps.tasks.demos import GOLDEN
+
+    def length(task_id: str) -> int:
+        steps = GOLDEN / task_id / "steps.jsonl"
+        return steps.read_bytes().count(b"\n") if steps.is_file() else 0
+
+    lengths = {task: length(task) for task in {e.task for e in episodes}}
+    return sorted(episodes, key=lambda e: -lengths[e.task])  # stable: a task's episodes keep their order
 
 
 def _build_templates(config: EvalConfig) -> None:

@@ -189,3 +189,13 @@ def test_pass_hat_k_and_summary():
     assert summary["pass^k"]["1"] == 0.5 and summary["episodes_per_minute"] == 4.0
     text = table(summary)
     assert "overall" in text and "crashed: b/2: boom" in text and "pass^2" in text
+
+
+def test_episodes_are_queued_longest_task_first():
+    from mock_apps.evaluation.harness import Episode, longest_first
+
+    short, long_ = "announce-lunch-in-general", "enter-corrected-clearwater-bill"  # 5 and 30-odd golden steps
+    episodes = [Episode(short, 1), Episode(long_, 1), Episode("no-golden-task", 1), Episode(short, 2),
+                Episode(long_, 2)]
+    assert [(e.task, e.number) for e in longest_first(episodes)] == \
+           [(long_, 1), (long_, 2), (short, 1), (short, 2), ("no-golden-task", 1)]
