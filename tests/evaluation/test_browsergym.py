@@ -99,6 +99,14 @@ def bid(observation: dict, role: str, name: str) -> str:
     return found[0]
 
 
+def load_outlasted_the_action(observation: dict) -> bool:
+    """BrowserGym's actions time out after 500 ms, and on a loaded machine the page a click or an Enter opened can
+    take longer: the action was made, and an agent would let the load finish (a refused action changes nothing,
+    which the reward assertions catch)."""
+    error = observation["last_action_error"]
+    return "scheduled navigations to finish" in error or "Timeout 500ms exceeded" in error
+
+
 @pytest.mark.slow
 def test_a_browsergym_agent_loop_completes_the_chat_task_with_reward_one(make_browsergym_env, sandbox):
     env = make_browsergym_env(CHAT_TASK)
@@ -109,9 +117,7 @@ def test_a_browsergym_agent_loop_completes_the_chat_task_with_reward_one(make_br
     assert WorldRegistry.for_settings(sandbox.settings).exists(world_id)
 
     observation, reward, terminated, truncated, info = env.step(f'click("{bid(observation, "link", "general")}")')
-    if "scheduled navigations to finish" in observation["last_action_error"]:
-        # BrowserGym's actions time out after 500 ms, and on a loaded machine the page the click opened can take
-        # longer: the click was made, so let the load finish as an agent would
+    if load_outlasted_the_action(observation):
         observation, reward, terminated, truncated, info = env.step("noop(2000)")
     assert observation["last_action_error"] == "" and (reward, terminated) == (0.0, False)
     assert info["task_info"]["passed"] is False
@@ -120,7 +126,9 @@ def test_a_browsergym_agent_loop_completes_the_chat_task_with_reward_one(make_br
                                                      f'moves to 1 pm.")')
     assert observation["last_action_error"] == "" and not terminated  # typed, not sent: nothing changed yet
     observation, reward, terminated, truncated, info = env.step(f'press("{composer}", "Enter")')
-    assert observation["last_action_error"] == ""
+    if not terminated and load_outlasted_the_action(observation):
+        observation, reward, terminated, truncated, info = env.step("noop(2000)")
+    assert observation["last_action_error"] == "" or load_outlasted_the_action(observation)
     assert (reward, terminated, truncated) == (1.0, True, False)  # the checks pass: done without a message
     assert info["task_info"]["passed"] and info["task_info"]["collateral"] == []
     env.close()
