@@ -10,7 +10,7 @@ import sys
 from dataclasses import replace
 
 from mock_apps.core.errors import MockAppsError
-from mock_apps.core.settings import DEFAULT_BASE_PORT, Settings
+from mock_apps.core.settings import APP_NAMES, DEFAULT_BASE_PORT, Settings
 
 # Other packages add their own subcommands through a `register(subparsers)` function. Only the module of the
 # command being run is imported (the task library, Gymnasium or datasets cost seconds a `serve` should not pay);
@@ -107,7 +107,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the portal and the four apps",
                            description="Start the portal (base port) and mail, chat, sheets, books "
                            "(base port + 1..4) on the embedded SQLite store.")
-    serve.add_argument("--app", choices=("portal", "mail", "chat", "sheets", "books"),
+    serve.add_argument("--app", choices=("portal", *APP_NAMES),
                        help="serve only this one (what docker-compose runs per service)")
     serve.add_argument("--host", help="bind address (default 127.0.0.1; beyond loopback the control API "
                        "needs MOCKAPPS_CONTROL_TOKEN)")

@@ -10,7 +10,9 @@ from mock_apps.core.app import AppSpec, create_mock_app
 
 
 SPEC = AppSpec(
-    name="books", title="Books", port_offset=4,
+    name="books", title="Books",
+    description="QuickBooks-like bookkeeping: bills, invoices, banking, reports.",
+    openapi_path="/v3/openapi.json",
     metadata="mock_apps.books.models:BooksModel.metadata",
     seed="mock_apps.books.seed:seed",
     blueprints=("mock_apps.books.views:bp", "mock_apps.books.api:bp"),

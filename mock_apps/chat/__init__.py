@@ -18,7 +18,9 @@ TOKEN_PREFIX = "xoxp-"
 
 
 SPEC = AppSpec(
-    name="chat", title="Chat", port_offset=2,
+    name="chat", title="Chat",
+    description="Slack-like workspace: channels, DMs, threads, files.",
+    openapi_path="/api/openapi.json",
     metadata="mock_apps.chat.models:ChatModel.metadata",
     seed="mock_apps.chat.seed:seed",
     blueprints=("mock_apps.chat.views:bp", "mock_apps.chat.api:bp"),

@@ -45,7 +45,8 @@ class AppSpec:
 
     name: str
     title: str
-    port_offset: int
+    description: str  # one line for the portal's list of apps
+    openapi_path: str  # where the app publishes the OpenAPI document of its public API (from its base URL)
     metadata: Ref  # the sqlalchemy MetaData of the app's own tables
     seed: Ref  # function (WorldSession, Scenario) -> None
     blueprints: tuple[Ref, ...] | Callable  # the app's Flask blueprints

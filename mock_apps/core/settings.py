@@ -7,8 +7,9 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-APP_NAMES = ("mail", "chat", "sheets", "books")
-PORT_OFFSETS = {"portal": 0, "mail": 1, "chat": 2, "sheets": 3, "books": 4}
+from mock_apps import APPS as APP_NAMES
+
+PORT_OFFSETS = {"portal": 0, **{name: offset for offset, name in enumerate(APP_NAMES, start=1)}}
 DEFAULT_BASE_PORT = 8000
 
 

@@ -11,7 +11,18 @@ from mock_apps.core.settings import APP_NAMES, PORT_OFFSETS
 bp = Blueprint("shell", __name__, template_folder="templates", static_folder="static",
                static_url_path="/_shell/static")
 
-APP_TITLES = {"portal": "Portal", "mail": "Mail", "chat": "Chat", "sheets": "Sheets", "books": "Books"}
+
+
+def app_title(name: str) -> str:
+    """The title an app (or the portal) goes by in the shell; an unknown name stands for itself."""
+    from mock_apps.core.registry import app_spec
+
+    if name == "portal":
+        return "Portal"
+    try:
+        return app_spec(name).title
+    except KeyError:
+        return name
 
 
 def app_url(app: str) -> str:
@@ -97,9 +108,9 @@ def install(app) -> None:
         current = app.config["MOCKAPPS_APP"]
         return {
             "shell_app": current,
-            "shell_app_title": APP_TITLES[current],
+            "shell_app_title": app_title(current),
             "shell_apps": [
-                {"name": name, "title": APP_TITLES[name], "url": app_url(name), "current": name == current}
+                {"name": name, "title": app_title(name), "url": app_url(name), "current": name == current}
                 for name in ("portal", *APP_NAMES)
             ],
             "shell_world": g.get("world_id"),

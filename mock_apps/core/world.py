@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -102,43 +103,56 @@ class WorldRegistry:
     # -- lifecycle ----------------------------------------------------------------------------
 
     def list(self) -> list[dict]:
-        """Every world with its scenario."""
+        """Every world with its scenario (a world deleted while the list is read is left out)."""
         worlds = []
         for meta in sorted(self.root.glob("*/world.json")):
-            info = json.loads(meta.read_text())
-            worlds.append({"id": meta.parent.name, "scenario": info["scenario"]})
+            info = _read_meta(meta)  # written whole by os.replace: either absent or complete
+            if info is not None:
+                worlds.append({"id": meta.parent.name, "scenario": info["scenario"]})
         return worlds
 
     def scenario_of(self, world_id: str) -> str:
         """The scenario a world was last reset to."""
         self.require(world_id)
-        return json.loads((self.folder(world_id) / "world.json").read_text())["scenario"]
+        with self.locked(world_id):
+            info = _read_meta(self.folder(world_id) / "world.json")
+        if info is None:
+            self.require_existing(world_id)  # deleted meanwhile: the NotFound a caller expects
+        return info["scenario"]
+
+    def locked(self, world_id: str):
+        """The world's lock, across this process's threads and other processes (reset, delete, snapshot)."""
+        return _WorldLock(self._world_lock(world_id), self.root / f".{check_world_id(world_id)}.lock")
 
     def reset(self, world_id: str, scenario: str | None = None) -> dict:
         """Create the world, or reset it to its scenario's template (or to another scenario)."""
         from mock_apps.scenarios import get_scenario
 
         folder = self.folder(world_id)
-        if scenario is None and (folder / "world.json").exists():
-            scenario = json.loads((folder / "world.json").read_text())["scenario"]
-        scenario = get_scenario(scenario).name  # raises a NotFound naming the known scenarios
-        templates = ensure_templates(self.settings.templates_dir, scenario)
-        with self._world_lock(world_id), file_lock(folder.with_name(f".{world_id}.lock")):
-            if (folder / "world.json").exists():
+        if scenario is not None:
+            scenario = get_scenario(scenario).name  # raises a NotFound naming the known scenarios, before the lock
+        with self.locked(world_id):
+            # world.json is read under the lock that guards its writes: a concurrent reset or delete is either
+            # wholly before this one or wholly after it
+            info = _read_meta(folder / "world.json")
+            scenario = get_scenario(scenario or (info or {}).get("scenario")).name
+            templates = ensure_templates(self.settings.templates_dir, scenario)
+            if info is not None:
                 for name in DB_NAMES:
                     copy_database(templates / f"{name}.db", folder / f"{name}.db")
             else:
                 folder.mkdir(parents=True, exist_ok=True)
                 for name in DB_NAMES:
                     shutil.copyfile(templates / f"{name}.db", folder / f"{name}.db")
-            (folder / "world.json").write_text(json.dumps({"scenario": scenario}))
+            if info is None or info.get("scenario") != scenario:
+                write_atomically(folder / "world.json", json.dumps({"scenario": scenario}))
         return {"id": world_id, "scenario": scenario}
 
     def delete(self, world_id: str) -> None:
         """Remove a world and close this process's connections to it."""
-        self.require_existing(world_id)
         folder = self.folder(world_id)
-        with self._world_lock(world_id), file_lock(folder.with_name(f".{world_id}.lock")):
+        with self.locked(world_id):
+            self.require_existing(world_id)  # under the lock: of two deletes, the second is a clean NotFound
             with self._lock:
                 for key in [k for k in self._engines if k[0] == world_id]:
                     self._engines.pop(key).dispose()
@@ -156,8 +170,9 @@ class WorldRegistry:
         name = _check_snapshot(name)
         folder = self.folder(world_id)
         target = folder / "snapshots" / name
-        target.mkdir(parents=True, exist_ok=True)
-        with self._world_lock(world_id):
+        with self.locked(world_id):
+            self.require_existing(world_id)
+            target.mkdir(parents=True, exist_ok=True)
             for db in DB_NAMES:
                 copy_database(folder / f"{db}.db", target / f"{db}.db")
         return {"id": world_id, "snapshot": name}
@@ -168,7 +183,8 @@ class WorldRegistry:
         source = self.folder(world_id) / "snapshots" / _check_snapshot(name)
         if not (source / "world.db").exists():
             raise NotFound(f"world {world_id!r} has no snapshot {name!r}", code="unknown_snapshot")
-        with self._world_lock(world_id):
+        with self.locked(world_id):
+            self.require_existing(world_id)
             for db in DB_NAMES:
                 copy_database(source / f"{db}.db", self.folder(world_id) / f"{db}.db")
         return {"id": world_id, "restored": name}
@@ -241,6 +257,46 @@ class _closing:
         if exc_type is None:
             self.conn.commit()
         self.conn.close()
+
+
+class _WorldLock:
+    """A world's thread lock and its file lock, taken together (threads first: flock is per descriptor)."""
+
+    def __init__(self, thread_lock: threading.Lock, path: Path):
+        self.thread_lock = thread_lock
+        self.path = path
+        self._file = None
+
+    def __enter__(self) -> None:
+        self.thread_lock.acquire()
+        try:
+            self._file = file_lock(self.path)
+            self._file.__enter__()
+        except BaseException:
+            self.thread_lock.release()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self._file.__exit__(*exc)
+        finally:
+            self._file = None
+            self.thread_lock.release()
+
+
+def _read_meta(path: Path) -> dict | None:
+    """A world.json, or None when the world does not exist (or was deleted a moment ago)."""
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a small file whole or not at all: readers see the old content or the new, never a part."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temp.write_text(text)
+    os.replace(temp, path)
 
 
 def _check_snapshot(name: str) -> str:

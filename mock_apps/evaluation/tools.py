@@ -14,9 +14,6 @@ import requests
 
 from mock_apps.core.errors import MockAppsError
 
-# Where each app publishes the OpenAPI document of its public API (relative to the app's base URL).
-OPENAPI_PATHS = {"mail": "/gmail/v1/openapi.json", "chat": "/api/openapi.json", "sheets": "/v4/openapi.json",
-                 "books": "/v3/openapi.json"}
 _HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 # Enough for a PDF invoice to reach the agent whole; beyond it a binary answer is summarised.
@@ -162,9 +159,12 @@ def _tool(app: str, method: str, path: str, operation: dict, shared: list, compo
 
 def fetch_document(api_base: str, app: str, http: requests.Session | None = None) -> dict:
     """An app's OpenAPI document over HTTP (`api_base` is the app's URL with the world prefix)."""
-    if app not in OPENAPI_PATHS:
-        raise ToolError(f"unknown app {app!r}; apps are {', '.join(OPENAPI_PATHS)}")
-    url = f"{api_base.rstrip('/')}{OPENAPI_PATHS[app]}"
+    from mock_apps.core.registry import app_spec
+    from mock_apps.core.settings import APP_NAMES
+
+    if app not in APP_NAMES:
+        raise ToolError(f"unknown app {app!r}; apps are {', '.join(APP_NAMES)}")
+    url = f"{api_base.rstrip('/')}{app_spec(app).openapi_path}"
     try:
         response = (http or requests).get(url, timeout=30)
     except requests.ConnectionError:

@@ -6,7 +6,9 @@ from mock_apps.core.app import AppSpec, create_mock_app
 
 
 SPEC = AppSpec(
-    name="mail", title="Mail", port_offset=1,
+    name="mail", title="Mail",
+    description="Gmail-like mailbox: threads, labels, search, attachments.",
+    openapi_path="/gmail/v1/openapi.json",
     metadata="mock_apps.mail.models:MailModel.metadata",
     seed="mock_apps.mail.seed:seed",
     blueprints=("mock_apps.mail.views:bp", "mock_apps.mail.api:bp"),

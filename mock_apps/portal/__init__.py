@@ -12,12 +12,6 @@ from mock_apps.core.world import DEFAULT_WORLD, WORLD_ID, check_world_id
 
 bp = Blueprint("portal", __name__, template_folder="templates", static_folder="static",
                static_url_path="/_portal/static")
-APP_DESCRIPTIONS = {
-    "mail": "Gmail-like mailbox: threads, labels, search, attachments.",
-    "chat": "Slack-like workspace: channels, DMs, threads, files.",
-    "sheets": "Spreadsheets with Excel formulas, XLSX import and export.",
-    "books": "QuickBooks-like bookkeeping: bills, invoices, banking, reports.",
-}
 
 
 @bp.app_template_filter("duration")
@@ -49,7 +43,10 @@ def home():
     """The apps of the current world and every world with its actions."""
     from mock_apps.scenarios import scenario_names
 
-    return render_template("portal/home.html", descriptions=APP_DESCRIPTIONS, worlds=_registry().list(),
+    from mock_apps.core.registry import app_specs
+
+    descriptions = {spec.name: spec.description for spec in app_specs()}
+    return render_template("portal/home.html", descriptions=descriptions, worlds=_registry().list(),
                            scenarios=scenario_names())
 
 

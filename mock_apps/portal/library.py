@@ -9,9 +9,9 @@ from pathlib import Path
 
 from trajectories.model import Step, Trajectory
 from mock_apps.core.errors import MockAppsError
+from mock_apps.core.shell import app_title
 from trajectories.store import TrajectoryDir
 
-APP_TITLES = {"mail": "Mail", "chat": "Chat", "sheets": "Sheets", "books": "Books"}
 
 
 LISTED_FIELDS = ("task", "trainer", "status", "outcome")
@@ -127,7 +127,7 @@ def _short(text: str, limit: int = 60) -> str:
 def action_words(step: Step) -> str:
     """The step in words: "Clicked the button 'Save' in Books"."""
     a, args = step.action.type, step.action.args
-    where = f" in {APP_TITLES.get(step.app, step.app)}" if step.app else ""
+    where = f" in {app_title(step.app)}" if step.app else ""
     target = target_words(step)
     if a == "click":
         verb = "Double-clicked" if args.get("click_count", 1) == 2 else "Right-clicked" if args.get("button") == "right" \

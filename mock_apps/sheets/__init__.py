@@ -6,7 +6,9 @@ from mock_apps.core.app import AppSpec, create_mock_app
 
 
 SPEC = AppSpec(
-    name="sheets", title="Sheets", port_offset=3,
+    name="sheets", title="Sheets",
+    description="Spreadsheets with Excel formulas, XLSX import and export.",
+    openapi_path="/v4/openapi.json",
     metadata="mock_apps.sheets.models:SheetsModel.metadata",
     seed="mock_apps.sheets.seed:seed",
     blueprints=("mock_apps.sheets.views:bp", "mock_apps.sheets.api:bp"),

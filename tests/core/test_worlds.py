@@ -154,3 +154,49 @@ def test_worlds_listed_and_deleted(sandbox, world):
     assert world.id not in {w["id"] for w in listed}
     gone = requests.get(f"{world.api_url('chat')}/api/auth.test", headers=TOKEN, timeout=30)
     assert gone.status_code == 404
+
+
+def _reset_race(data_dir: str, worlds: list[str], errors) -> None:
+    """One process of the race below: reset each new world, list the worlds and read each one's scenario."""
+    from dataclasses import replace
+
+    from mock_apps.core.settings import Settings
+
+    registry = WorldRegistry(replace(Settings(), data_dir=__import__("pathlib").Path(data_dir)))
+    for world_id in worlds:
+        try:
+            registry.reset(world_id)
+            registry.list()
+            assert registry.scenario_of(world_id) == "meridian"
+        except BaseException as error:  # surfaced in the parent
+            errors.put(f"{world_id}: {type(error).__name__}: {error}")
+
+
+def test_processes_resetting_the_same_new_worlds_at_once_all_succeed(sandbox):
+    """Four processes (one per app, as a harness does) create the same new worlds at the same moment; world.json
+    is written atomically and read under the world's lock, so none fails and every world opens."""
+    import multiprocessing
+
+    WorldRegistry.for_settings(sandbox.settings).reset("race-warm")  # templates built once, before the race
+    stamp = time.monotonic_ns()
+    worlds = [f"race-{stamp}-{i}" for i in range(25)]
+    spawn = multiprocessing.get_context("spawn")
+    errors = spawn.Queue()
+    processes = [spawn.Process(target=_reset_race, args=(str(sandbox.settings.data_dir), worlds, errors))
+                 for _ in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(120)
+    found = []
+    while not errors.empty():
+        found.append(errors.get())
+    assert not found, found[:5]
+    assert all(p.exitcode == 0 for p in processes)
+    registry = WorldRegistry.for_settings(sandbox.settings)
+    listed = {w["id"] for w in registry.list()}
+    for world_id in worlds:
+        assert world_id in listed
+        with sqlite3.connect(registry.folder(world_id) / "world.db") as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        registry.delete(world_id)
