@@ -87,6 +87,11 @@ def _coldata(report: Report, row: Row) -> list[dict]:
     return cells
 
 
+def _group(row: Row) -> str:
+    """QuickBooks' group name of a section or summary row."""
+    return row.group or row.label.replace(" ", "")
+
+
 def qbo_report(report: Report, name: str, time: str) -> dict:
     """QuickBooks' report JSON: Header, Columns, and Rows nested into Sections with Summaries."""
     root: list[dict] = []
@@ -98,11 +103,14 @@ def qbo_report(report: Report, name: str, time: str) -> dict:
     for row in report.rows:
         if row.kind == "section":
             section = {"Header": {"ColData": _coldata(report, Row(row.label, [], row.depth, account_id=row.account_id))},
-                       "Rows": {"Row": []}, "type": "Section", "group": row.label.replace(" ", "")}
+                       "Rows": {"Row": []}, "type": "Section", "group": _group(row)}
             container().append(section)
             stack.append((row.depth, section))
         elif row.kind == "data":
-            container().append({"ColData": _coldata(report, row), "type": "Data"})
+            data = {"ColData": _coldata(report, row), "type": "Data"}
+            if row.group:  # e.g. the balance sheet's computed Net Income row
+                data["group"] = row.group
+            container().append(data)
         else:
             while stack and stack[-1][0] > row.depth:
                 stack.pop()
@@ -110,7 +118,7 @@ def qbo_report(report: Report, name: str, time: str) -> dict:
                 stack.pop()[1]["Summary"] = {"ColData": _coldata(report, row)}
             else:
                 container().append({"Summary": {"ColData": _coldata(report, row)}, "type": "Section",
-                                    "group": row.label.replace(" ", "")})
+                                    "group": _group(row)})
     header = {"Time": time, "ReportName": name, "ReportBasis": "Accrual", "Currency": "USD",
               "Option": [{"Name": "NoReportData", "Value": "false" if report.rows else "true"}]}
     if report.start:

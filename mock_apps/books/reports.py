@@ -31,6 +31,9 @@ class Row:
     kind: str = "data"  # "section", "data", "total", "grand"
     account_id: int | None = None
     txn_id: int | None = None
+    # QuickBooks' name for the row's group in its report JSON (`TotalAssets`, `COGS`, `GrandTotal`); None: the
+    # label without spaces, which is QuickBooks' own name for most groups
+    group: str | None = None
 
 
 @dataclass
@@ -112,8 +115,9 @@ def profit_and_loss(db: WorldSession, start: date, end: date, by_month: bool = F
     rows: list[Row] = []
     titles = {"Income": "Income", "Cost of goods sold": "Cost of Goods Sold", "Expense": "Expenses",
               "Other income": "Other Income", "Other expense": "Other Expenses"}
+    groups = {"Cost of goods sold": "COGS"}  # QuickBooks' group names where they are not the title
     for n, acc_type in enumerate(ledger.PROFIT_AND_LOSS_TYPES):
-        rows.append(Row(titles[acc_type], [], 0, "section"))
+        rows.append(Row(titles[acc_type], [], 0, "section", group=groups.get(acc_type)))
         for a in accounts:
             if a.type == acc_type and any(act.get(a.id) for act in activities):
                 rows.append(Row(a.label, [ledger.natural_balance(a.type, act.get(a.id, 0)) for act in activities],
@@ -140,15 +144,17 @@ def balance_sheet(db: WorldSession, as_of: date) -> Report:
     current = balances(db, start=fy, end=as_of)
     sheet = ledger.balance_sheet(accounts, to_date, ledger.net_income(accounts, prior),
                                  ledger.net_income(accounts, current))
-    rows = [Row("Assets", [], 0, "section")]
+    # the group names are QuickBooks': code reading totals by group looks for these
+    rows = [Row("Assets", [], 0, "section", group="TotalAssets")]
     rows += [Row(a.label or a.name, [v], 1, account_id=a.id or None) for a, v in sheet["assets"]]
     rows.append(Row("Total Assets", [sheet["total_assets"]], 0, "grand"))
-    rows.append(Row("Liabilities and Equity", [], 0, "section"))
+    rows.append(Row("Liabilities and Equity", [], 0, "section", group="TotalLiabilitiesAndEquity"))
     rows.append(Row("Liabilities", [], 1, "section"))
     rows += [Row(a.label or a.name, [v], 2, account_id=a.id or None) for a, v in sheet["liabilities"]]
     rows.append(Row("Total Liabilities", [sheet["total_liabilities"]], 1, "total"))
     rows.append(Row("Equity", [], 1, "section"))
-    rows += [Row(a.label or a.name, [v], 2, account_id=a.id or None) for a, v in sheet["equity"]]
+    rows += [Row(a.label or a.name, [v], 2, account_id=a.id or None,
+                 group="NetIncome" if a.id == 0 and a.name == "Net Income" else None) for a, v in sheet["equity"]]
     rows.append(Row("Total Equity", [sheet["total_equity"]], 1, "total"))
     rows.append(Row("Total Liabilities and Equity", [sheet["total_liabilities_and_equity"]], 0, "grand"))
     net_income = next(v for a, v in sheet["equity"] if a.name == "Net Income" and a.id == 0)
@@ -175,7 +181,7 @@ def trial_balance(db: WorldSession, as_of: date) -> Report:
         shown[retained.id] = shown.get(retained.id, 0) - prior_income
     rows_, debits, credits = ledger.trial_balance(accounts, shown)
     rows = [Row(a.label, [d or None, c or None], 0, account_id=a.id) for a, d, c in rows_]
-    rows.append(Row("TOTAL", [debits, credits], 0, "grand"))
+    rows.append(Row("TOTAL", [debits, credits], 0, "grand", group="GrandTotal"))
     return Report("trial-balance", "Trial Balance", f"As of {as_of:%B %-d, %Y}", ["", "Debit", "Credit"], rows,
                   None, as_of, (0, 1), {"debits": debits, "credits": credits})
 
@@ -229,7 +235,7 @@ def aging_summary(db: WorldSession, side: str, as_of: date) -> Report:
         cells[-1] += amount
     rows = [Row(name, cells) for name, cells in sorted(per.items())]
     totals = [sum(r.cells[i] for r in rows) for i in range(len(ledger.AGING_BUCKETS) + 1)]
-    rows.append(Row("TOTAL", totals, 0, "grand"))
+    rows.append(Row("TOTAL", totals, 0, "grand", group="GrandTotal"))
     key, title = ("ar-aging-summary", "A/R Aging Summary") if side == "ar" else ("ap-aging-summary", "A/P Aging Summary")
     return Report(key, title, f"As of {as_of:%B %-d, %Y}", ["", *ledger.AGING_BUCKETS, "Total"], rows, None, as_of,
                   tuple(range(len(ledger.AGING_BUCKETS) + 1)), {"total": totals[-1]})
@@ -254,7 +260,7 @@ def aging_detail(db: WorldSession, side: str, as_of: date) -> Report:
         subtotal = sum(r.cells[-1] for r in items)
         grand += subtotal
         rows.append(Row(f"Total for {bucket}", ["", "", "", "", "", subtotal], 0, "total"))
-    rows.append(Row("TOTAL", ["", "", "", "", "", grand], 0, "grand"))
+    rows.append(Row("TOTAL", ["", "", "", "", "", grand], 0, "grand", group="GrandTotal"))
     key, title = ("ar-aging-detail", "A/R Aging Detail") if side == "ar" else ("ap-aging-detail", "A/P Aging Detail")
     who = "Customer" if side == "ar" else "Vendor"
     return Report(key, title, f"As of {as_of:%B %-d, %Y}",
@@ -394,7 +400,7 @@ def contact_balances(db: WorldSession, side: str, as_of: date) -> Report:
         per[name] += amount
     rows = [Row(name, [amount]) for name, amount in sorted(per.items()) if amount]
     total = sum(per.values())
-    rows.append(Row("TOTAL", [total], 0, "grand"))
+    rows.append(Row("TOTAL", [total], 0, "grand", group="GrandTotal"))
     key, title = ("customer-balances", "Customer Balance Summary") if side == "ar" else \
         ("vendor-balances", "Vendor Balance Summary")
     return Report(key, title, f"As of {as_of:%B %-d, %Y}", ["", "Total"], rows, None, as_of, (0,), {"total": total})
