@@ -22,6 +22,8 @@ PLUGINS = {  # command -> (module that registers it, help line)
     "tasks": ("mock_apps.tasks.cli", "list, show, check or document the tasks"),
     "eval": ("mock_apps.evaluation.cli", "run an agent on tasks (episodes in parallel) and score it"),
     "export": ("mock_apps.export.cli", "export trajectories to training formats"),
+    "mcp": ("mock_apps.mcp.cli", "serve the apps' API operations as MCP tools for a world"),
+    "env-server": ("mock_apps.rollout.cli", "serve rollouts (reset/step/state, OpenEnv-style) over HTTP"),
 }
 
 
