@@ -320,6 +320,7 @@ class Facts:
     expense_reports: tuple[Expense, ...] = ()  # employees' card charges, mailed as receipts, in the books
     pending_remittances: tuple[CustomerPayment, ...] = ()  # remittance advices mailed, payment not in the books
     expense_meal_limit_cents: int = 0  # the expense policy's limit per person for a meal
+    hr: "HRFacts | None" = None  # People's facts (workers, expense reports, time off, payroll)
 
     def person(self, key: str) -> Person:
         """The person with this key."""
@@ -370,3 +371,199 @@ def _index(items, key: str, what: str):
         if item.key == key:
             return item
     raise KeyError(f"no {what} {key!r}")
+
+
+# ---- People (HR and expenses): facts only the People app renders -------------------------------------
+# They sit in one optional field of Facts (`hr`), so nothing the other apps read changes.
+
+
+@dataclass(frozen=True)
+class WorkerRecord:
+    """A worker's HR record: a Person of the company (same key) or a worker only People knows."""
+
+    key: str
+    employee_id: str  # Workday's employee id, e.g. "21004"
+    first_name: str
+    last_name: str
+    email: str
+    title: str  # business title
+    department: str  # the supervisory organization's name
+    manager_key: str | None
+    cost_center: str  # "CC-300 Finance"
+    location: str
+    hire_date: date
+    worker_type: str = "Employee"  # or "Contingent Worker"
+    pay_type: str = "Salaried"  # or "Hourly"
+    semimonthly_cents: int = 0  # a salaried worker's gross per semi-monthly pay period
+    hourly_rate_cents: int = 0  # an hourly worker's (or a contractor's) rate
+    status: str = "Active"  # "Active", "Pre-Hire"
+    termination_date: date | None = None
+    phone: str = ""
+    timezone: str = "America/Chicago"
+
+    @property
+    def name(self) -> str:
+        """Full display name."""
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class ExpenseItemType:
+    """An expense item of the expense policy (Workday's "expense item"), with its Books account and limit."""
+
+    key: str
+    name: str
+    account: str  # Books account name the item posts to
+    limit_cents: int = 0  # 0: no limit; per person when `per_person`
+    per_person: bool = False
+    alcohol: bool = False  # never reimbursable
+
+
+@dataclass(frozen=True)
+class ExpenseLineFact:
+    """One line of an expense report."""
+
+    date: date
+    merchant: str
+    item: str  # ExpenseItemType key
+    amount_cents: int
+    memo: str = ""
+    attendees: int = 0
+    receipt: bool = True  # a receipt image is attached
+
+
+@dataclass(frozen=True)
+class ExpenseReportFact:
+    """An expense report and where its business process stands.
+
+    status: "Draft", "In Progress" (awaiting `awaiting`: "manager" or "audit"), "Sent Back", "Denied",
+    "Approved", "Paid". `card` reports were charged to the company card (nothing to reimburse).
+    `mailed` links a card report to the `Facts.expense_reports` receipts mailed today.
+    """
+
+    number: str  # "ER-1004"
+    worker_key: str
+    memo: str
+    created: datetime
+    lines: tuple[ExpenseLineFact, ...]
+    status: str
+    awaiting: str | None = None
+    submitted: datetime | None = None
+    card: bool = False
+    mailed: tuple[str, ...] = ()
+    history: tuple[tuple[datetime, str, str, str], ...] = ()  # (when, actor key, action, comment)
+
+    @property
+    def total_cents(self) -> int:
+        """Sum of the lines."""
+        return sum(line.amount_cents for line in self.lines)
+
+
+@dataclass(frozen=True)
+class TimeOffFact:
+    """A time-off request (hours in hundredths)."""
+
+    number: str  # "TOR-2003"
+    worker_key: str
+    plan: str  # "pto" or "sick"
+    start: date
+    end: date
+    hours_x100: int
+    status: str  # "Approved", "In Progress", "Denied"
+    requested: datetime
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class TimesheetFact:
+    """A weekly timesheet of an hourly worker: hours per day (hundredths), Monday first."""
+
+    number: str
+    worker_key: str
+    week_start: date
+    hours_x100: tuple[int, ...]  # seven days
+    status: str  # "Draft", "Submitted", "Approved"
+    submitted: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PaySlipFact:
+    """One worker's pay in a pay run."""
+
+    worker_key: str
+    hours_x100: int  # hours paid (hourly workers); 0 for salaried
+    gross_cents: int
+    federal_tax_cents: int
+    social_security_cents: int
+    medicare_cents: int
+    state_tax_cents: int
+    retirement_cents: int  # 401(k) deferral
+    employer_taxes_cents: int
+
+    @property
+    def withholding_cents(self) -> int:
+        """Everything withheld from the gross (taxes and deductions)."""
+        return (self.federal_tax_cents + self.social_security_cents + self.medicare_cents
+                + self.state_tax_cents + self.retirement_cents)
+
+    @property
+    def net_cents(self) -> int:
+        """What the worker is paid."""
+        return self.gross_cents - self.withholding_cents
+
+
+@dataclass(frozen=True)
+class PayRunFact:
+    """A pay run of the semi-monthly pay group. `payroll_key` names the Books payroll run it agrees with."""
+
+    number: str  # "PR-2026-06"
+    pay_date: date
+    period_start: date
+    period_end: date
+    kind: str  # "Regular" or "Off-Cycle"
+    slips: tuple[PaySlipFact, ...]
+    payroll_key: str | None = None
+
+    @property
+    def gross_cents(self) -> int:
+        """Sum of the slips' gross."""
+        return sum(s.gross_cents for s in self.slips)
+
+
+@dataclass(frozen=True)
+class OnboardingFact:
+    """A new hire's or contractor's onboarding: steps (title, assignee key, done at or None)."""
+
+    number: str
+    worker_key: str
+    initiated_by: str
+    initiated: datetime
+    steps: tuple[tuple[str, str, datetime | None], ...]
+    tax_id: str = ""  # a contractor's EIN (from the W-9 uploaded to the onboarding)
+    company_name: str = ""  # a contractor's business name
+
+
+@dataclass(frozen=True)
+class HRFacts:
+    """Everything People knows: workers, the expense policy, reports, time off, timesheets, payroll, onboarding."""
+
+    tenant: str  # the Workday tenant in API paths
+    workers: tuple[WorkerRecord, ...]
+    expense_items: tuple[ExpenseItemType, ...]
+    receipt_required_over_cents: int
+    late_after_days: int
+    expense_auditor: str  # worker key of finance's expense partner
+    expense_reports: tuple[ExpenseReportFact, ...]
+    pto_carryover_x100: dict  # worker key -> hours carried into the year (hundredths)
+    pto_accrual_x100: int  # hours accrued per pay period
+    sick_grant_x100: int
+    time_off: tuple[TimeOffFact, ...]
+    timesheets: tuple[TimesheetFact, ...]
+    pay_runs: tuple[PayRunFact, ...]
+    onboardings: tuple[OnboardingFact, ...]
+    leaver: str  # worker key of the worker leaving
+    locations: tuple[str, ...] = ()
+
+    def worker(self, key: str) -> WorkerRecord:
+        """The worker with this key."""
+        return _index(self.workers, key, "worker")

@@ -20,15 +20,25 @@ from mock_apps.scenarios.facts import (
     CustomerPayment,
     Event,
     Expense,
+    ExpenseItemType,
+    ExpenseLineFact,
+    ExpenseReportFact,
     Facts,
+    HRFacts,
+    OnboardingFact,
+    PayRunFact,
+    PaySlipFact,
     Invoice,
     Line,
     PayrollRun,
     Person,
     Product,
     Statement,
+    TimeOffFact,
+    TimesheetFact,
     Vendor,
     VendorOnboarding,
+    WorkerRecord,
 )
 
 SEED = 20260331
@@ -212,6 +222,7 @@ def build() -> Facts:
         bill_payments=bill_payments, expenses=expenses, payroll_runs=payroll,
         bank_lines=bank_lines, statements=statements, events=events, onboardings=onboardings,
         expense_reports=expense_reports, pending_remittances=pending, expense_meal_limit_cents=MEAL_LIMIT_CENTS,
+        hr=_hr(people, payroll, expense_reports),
     )
 
 
@@ -634,3 +645,289 @@ def _later_events(bills, bill_payments) -> tuple[Event, ...]:
             {"invoice": bill.vendor_invoice_number, "paid_on": payment.date.isoformat(), "method": payment.method,
              "reference": payment.reference, "amount_cents": payment.amount_cents}))
     return tuple(events)
+
+
+# ---- People: HR records, the expense policy, reports, time off, timesheets, payroll, onboarding -----------
+# Its own random stream (never the one above), so the other apps' facts stay exactly what they were.
+
+TENANT = "meridian"
+HQ = "Columbus HQ"
+WAREHOUSE = "Columbus Warehouse"
+
+# key -> (employee id, cost center, location, hire date, pay type, semi-monthly gross or hourly rate)
+_HR = {
+    "helen.park": ("21001", "CC-100 Executive", HQ, date(2014, 5, 1), "Salaried", None),  # the remainder
+    "marcus.reyes": ("21002", "CC-300 Finance", HQ, date(2016, 2, 15), "Salaried", 330_000),
+    "tom.becker": ("21003", "CC-400 Operations", WAREHOUSE, date(2015, 9, 8), "Salaried", 260_000),
+    "lena.ortiz": ("21004", "CC-200 Sales", HQ, date(2017, 3, 20), "Salaried", 300_000),
+    "grace.kim": ("21005", "CC-100 Executive", HQ, date(2018, 6, 4), "Salaried", 179_000),
+    "dana.whitfield": ("21006", "CC-300 Finance", HQ, date(2021, 8, 16), "Salaried", 210_000),
+    "priya.nair": ("21007", "CC-300 Finance", HQ, date(2022, 1, 10), "Salaried", 190_000),
+    "jamal.carter": ("21008", "CC-200 Sales", HQ, date(2020, 4, 6), "Salaried", 200_000),
+    "sophie.lindqvist": ("21009", "CC-200 Sales", "Remote (New York)", date(2023, 2, 13), "Salaried", 200_000),
+    "raj.patel": ("21010", "CC-400 Operations", WAREHOUSE, date(2019, 7, 1), "Hourly", 2_400),
+    "emily.chen": ("21011", "CC-400 Operations", WAREHOUSE, date(2020, 10, 19), "Salaried", 215_000),
+    "victor.okafor": ("21012", "CC-400 Operations", HQ, date(2022, 5, 2), "Salaried", 190_000),
+}
+# hourly warehouse associates: on the payroll, not on chat or mail
+_ASSOCIATES = [
+    ("luis.romero", "21013", "Luis", "Romero", date(2023, 9, 5), 1_800),
+    ("kayla.brooks", "21014", "Kayla", "Brooks", date(2024, 4, 22), 1_750),
+]
+PAY_HOURS_X100 = 8_000  # hours paid per pay period for an hourly worker
+_PTO_CARRYOVER = {"helen.park": 8000, "marcus.reyes": 6400, "tom.becker": 4800, "lena.ortiz": 2400,
+                  "grace.kim": 5600, "dana.whitfield": 3200, "priya.nair": 1600, "jamal.carter": 4000,
+                  "sophie.lindqvist": 800, "raj.patel": 2400, "emily.chen": 3600, "victor.okafor": 1200,
+                  "luis.romero": 1000, "kayla.brooks": 0}
+
+EXPENSE_ITEMS = (
+    ExpenseItemType("airfare", "Airfare", "Travel", 60_000),
+    ExpenseItemType("hotel", "Hotel", "Travel", 25_000),
+    ExpenseItemType("meals", "Meals", "Meals", MEAL_LIMIT_CENTS, per_person=True),
+    ExpenseItemType("mileage", "Mileage", "Travel"),
+    ExpenseItemType("fuel", "Fuel", "Travel"),
+    ExpenseItemType("parking", "Parking and Tolls", "Travel"),
+    ExpenseItemType("rideshare", "Taxi and Rideshare", "Travel"),
+    ExpenseItemType("supplies", "Office Supplies", "Office Supplies"),
+    ExpenseItemType("equipment", "Equipment", "Office Supplies", 50_000),
+    ExpenseItemType("software", "Software", "Software Subscriptions"),
+    ExpenseItemType("alcohol", "Alcohol", "Meals", alcohol=True),
+)
+_ACCOUNT_ITEM = {"Travel": "airfare", "Meals": "meals", "Office Supplies": "supplies"}
+
+
+def _hr(people, payroll, mailed) -> HRFacts:
+    rnd = random.Random(SEED + 5)
+    by_key = {p.key: p for p in people}
+    workers = []
+    for key, (eid, cc, location, hired, pay_type, amount) in _HR.items():
+        p = by_key[key]
+        workers.append(WorkerRecord(
+            key=key, employee_id=eid, first_name=p.first_name, last_name=p.last_name, email=p.email, title=p.title,
+            department=p.department, manager_key=p.manager_key, cost_center=cc, location=location, hire_date=hired,
+            pay_type=pay_type, semimonthly_cents=amount or 0 if pay_type == "Salaried" else 0,
+            hourly_rate_cents=amount if pay_type == "Hourly" else 0, phone=p.phone, timezone=p.timezone,
+            termination_date=date(2026, 3, 31) if key == "jamal.carter" else None))
+    for key, eid, first, last, hired, rate in _ASSOCIATES:
+        workers.append(WorkerRecord(
+            key=key, employee_id=eid, first_name=first, last_name=last, email=f"{key}@{DOMAIN}",
+            title="Warehouse Associate", department="Operations", manager_key="raj.patel",
+            cost_center="CC-400 Operations", location=WAREHOUSE, hire_date=hired, pay_type="Hourly",
+            hourly_rate_cents=rate, phone=f"(614) 555-{2180 + len(workers):04d}"))
+    # the CEO's salary is what makes every regular run agree with the books' payroll to the cent
+    gross = payroll[0].gross_cents
+    others = sum(w.semimonthly_cents for w in workers) + sum(
+        w.hourly_rate_cents * PAY_HOURS_X100 // 100 for w in workers if w.pay_type == "Hourly")
+    workers[0] = WorkerRecord(**{**workers[0].__dict__, "semimonthly_cents": gross - others})
+    workers.append(WorkerRecord(
+        key="nora.quinn", employee_id="21015", first_name="Nora", last_name="Quinn", email=f"nora.quinn@{DOMAIN}",
+        title="AR Specialist", department="Finance", manager_key="marcus.reyes", cost_center="CC-300 Finance",
+        location=HQ, hire_date=date(2026, 4, 6), semimonthly_cents=195_000, status="Pre-Hire",
+        phone="(614) 555-2190"))
+    workers.append(WorkerRecord(
+        key="owen.marsh", employee_id="C-3001", first_name="Owen", last_name="Marsh",
+        email="owen@marshdataconsulting.com", title="Network Consultant (Contractor)", department="Operations",
+        manager_key="victor.okafor", cost_center="CC-400 Operations", location=HQ, hire_date=date(2026, 4, 1),
+        worker_type="Contingent Worker", pay_type="Hourly", hourly_rate_cents=9_500, status="Pre-Hire",
+        phone="(614) 555-7720"))
+    workers = tuple(workers)
+    return HRFacts(
+        tenant=TENANT, workers=workers, expense_items=EXPENSE_ITEMS, receipt_required_over_cents=2_500,
+        late_after_days=60, expense_auditor="dana.whitfield",
+        expense_reports=_hr_expense_reports(rnd, workers, mailed), pto_carryover_x100=dict(_PTO_CARRYOVER),
+        pto_accrual_x100=667, sick_grant_x100=4_000, time_off=_hr_time_off(), timesheets=_hr_timesheets(),
+        pay_runs=_hr_pay_runs(workers, payroll), onboardings=_hr_onboardings(), leaver="jamal.carter",
+        locations=(HQ, WAREHOUSE, "Remote (New York)"),
+    )
+
+
+def _submitted_history(worker_key, manager_key, submitted, approved=None, audited=None, paid=None):
+    history = [(submitted, worker_key, "Submitted", "")]
+    if approved:
+        history.append((approved, manager_key, "Approved", ""))
+    if audited:
+        history.append((audited, "dana.whitfield", "Approved", "Audited: within policy"))
+    if paid:
+        history.append((paid, "dana.whitfield", "Paid", "Reimbursed by ACH"))
+    return tuple(history)
+
+
+def _hr_expense_reports(rnd: random.Random, workers, mailed) -> tuple[ExpenseReportFact, ...]:
+    managers = {w.key: w.manager_key for w in workers}
+    reports = []
+    number = iter(range(1001, 2000))
+    # reimbursed reports of January and February (seeded filler)
+    travellers = ["lena.ortiz", "jamal.carter", "sophie.lindqvist", "tom.becker", "emily.chen", "marcus.reyes",
+                  "victor.okafor", "priya.nair"]
+    pool = [("Marriott Columbus", "hotel", (12_000, 21_000)), ("Panera Bread", "meals", (1_200, 6_000)),
+            ("Uber", "rideshare", (900, 4_200)), ("Staples", "supplies", (1_500, 9_000)),
+            ("Speedway", "fuel", (3_000, 6_500)), ("SP+ Parking", "parking", (800, 2_400))]
+    for i, day in enumerate(_business_days(date(2026, 1, 9), date(2026, 2, 27))[::4]):
+        who = travellers[i % len(travellers)]
+        lines = []
+        for j in range(rnd.randint(1, 3)):
+            merchant, item, (lo, hi) = pool[(i + j * 2 + rnd.randint(0, 1)) % len(pool)]
+            lines.append(ExpenseLineFact(day - timedelta(days=j), merchant, item, rnd.randint(lo, hi),
+                                         rnd.choice(["Client visit", "Supplier visit", "Trade show", ""]),
+                                         attendees=1 if item == "meals" else 0))
+        submitted = _at(day + timedelta(days=1), 10, 5)
+        approved = submitted + timedelta(hours=20)
+        audited = approved + timedelta(hours=4)
+        paid = _at(_next_business(audited.date() + timedelta(days=3)), 9, 0)
+        reports.append(ExpenseReportFact(
+            f"ER-{next(number)}", who, f"{day:%B} expenses", submitted - timedelta(hours=2), tuple(lines), "Paid",
+            submitted=submitted, history=_submitted_history(who, managers[who], submitted, approved, audited, paid)))
+    # the card charges whose receipts were mailed today: approved by the managers, awaiting finance's audit
+    by_worker: dict[str, list] = {}
+    for exp in mailed:
+        by_worker.setdefault(exp.submitted_by, []).append(exp)
+    for who, charges in by_worker.items():
+        submitted = _at(date(2026, 3, 30), 8, 40 + len(reports) % 15)
+        approved = submitted + timedelta(hours=3)
+        lines = tuple(ExpenseLineFact(e.date, e.payee, _ACCOUNT_ITEM[e.account], e.amount_cents, e.memo,
+                                      attendees=e.attendees) for e in charges)
+        reports.append(ExpenseReportFact(
+            f"ER-{next(number)}", who, "March company card charges", submitted - timedelta(hours=1), lines,
+            "In Progress", awaiting="audit", submitted=submitted, card=True, mailed=tuple(e.key for e in charges),
+            history=_submitted_history(who, managers[who], submitted, approved)))
+    # out-of-pocket reports of late March, awaiting the manager (the audit batch of the tasks)
+    pending = [
+        ("priya.nair", "Hale & Associates year-end meeting", date(2026, 3, 26), [
+            ExpenseLineFact(date(2026, 3, 26), "Mileage: office to Hale & Associates", "mileage", 2_412,
+                            "36 miles at $0.67"),
+            ExpenseLineFact(date(2026, 3, 26), "SP+ Parking", "parking", 1_800, "Downtown garage")]),
+        ("emily.chen", "Dayton supplier visit (Harbor Glove)", date(2026, 3, 24), [
+            ExpenseLineFact(date(2026, 3, 24), "Hilton Garden Inn Dayton", "hotel", 16_900, "One night"),
+            ExpenseLineFact(date(2026, 3, 24), "Dorothy Lane Bistro", "meals", 6_150, "Dinner with Lucy Tran",
+                            attendees=2),
+            ExpenseLineFact(date(2026, 3, 24), "Dorothy Lane Bistro", "alcohol", 3_800, "Wine with dinner")]),
+        ("victor.okafor", "Network gear for dock B", date(2026, 3, 25), [
+            ExpenseLineFact(date(2026, 3, 25), "Best Buy", "equipment", 8_640, "Two USB-C hubs", receipt=False)]),
+        ("raj.patel", "Safety boots", date(2026, 3, 28), [
+            ExpenseLineFact(date(2026, 3, 28), "Red Wing Shoes", "equipment", 12_999, "Steel-toe boots")]),
+        ("sophie.lindqvist", "Coastal Dental follow-up", date(2026, 3, 20), [
+            ExpenseLineFact(date(2026, 3, 20), "Uber", "rideshare", 2_340, "To Coastal Dental Group"),
+            ExpenseLineFact(date(2026, 3, 20), "Uber", "rideshare", 2_340, "To Coastal Dental Group"),
+            ExpenseLineFact(date(2026, 3, 20), "Starbucks", "meals", 1_275, "Coffee with Dr. Lisa Hart",
+                            attendees=2)]),
+        ("jamal.carter", "January client lunches (late)", date(2026, 1, 14), [
+            ExpenseLineFact(date(2026, 1, 14), "Columbus Chophouse", "meals", 9_850, "Lunch with Angela Wu, Crown Hotel",
+                            attendees=2),
+            ExpenseLineFact(date(2026, 1, 21), "SP+ Parking", "parking", 1_600, "Crown Hotel visit")]),
+    ]
+    for n, (who, memo, day, lines) in enumerate(pending):
+        submitted = _at(date(2026, 3, 30) if who != "jamal.carter" else date(2026, 3, 31), 9 + n, 15)
+        reports.append(ExpenseReportFact(
+            f"ER-{next(number)}", who, memo, submitted - timedelta(minutes=30), tuple(lines), "In Progress",
+            awaiting="manager", submitted=submitted, history=((submitted, who, "Submitted", ""),)))
+    # the accountant's own draft (she may not approve it herself)
+    reports.append(ExpenseReportFact(
+        f"ER-{next(number)}", "dana.whitfield", "Ohio CPA Society seminar", _at(date(2026, 3, 27), 16, 10),
+        (ExpenseLineFact(date(2026, 3, 27), "Ohio Society of CPAs", "software", 19_500, "Q1 tax update seminar"),),
+        "Draft"))
+    return tuple(reports)
+
+
+def _next_business(d: date) -> date:
+    while d.weekday() >= 5:
+        d += timedelta(days=1)
+    return d
+
+
+def _hr_time_off() -> tuple[TimeOffFact, ...]:
+    rows = [  # worker, plan, start, end, hours x100, status, requested (day), comment
+        ("marcus.reyes", "pto", date(2026, 1, 2), date(2026, 1, 2), 800, "Approved", date(2025, 12, 15), ""),
+        ("lena.ortiz", "pto", date(2026, 2, 16), date(2026, 2, 20), 4000, "Approved", date(2026, 1, 20), "Ski trip"),
+        ("dana.whitfield", "sick", date(2026, 2, 9), date(2026, 2, 9), 800, "Approved", date(2026, 2, 9), "Flu"),
+        ("raj.patel", "pto", date(2026, 3, 6), date(2026, 3, 6), 800, "Approved", date(2026, 2, 24), ""),
+        ("emily.chen", "pto", date(2026, 3, 12), date(2026, 3, 13), 1600, "Approved", date(2026, 2, 27), ""),
+        ("tom.becker", "pto", date(2026, 3, 23), date(2026, 3, 24), 1600, "Approved", date(2026, 3, 2), ""),
+        ("dana.whitfield", "pto", date(2026, 4, 17), date(2026, 4, 17), 800, "Approved", date(2026, 3, 18), ""),
+        ("sophie.lindqvist", "pto", date(2026, 4, 6), date(2026, 4, 10), 4000, "In Progress", date(2026, 3, 30),
+         "Family visit in Stockholm"),
+        ("raj.patel", "pto", date(2026, 4, 3), date(2026, 4, 3), 800, "In Progress", date(2026, 3, 31), "Moving day"),
+        ("luis.romero", "pto", date(2026, 4, 13), date(2026, 4, 14), 1600, "In Progress", date(2026, 3, 31), ""),
+    ]
+    return tuple(TimeOffFact(f"TOR-{2001 + i}", who, plan, start, end, hours, status, _at(asked, 11, 0), comment)
+                 for i, (who, plan, start, end, hours, status, asked, comment) in enumerate(rows))
+
+
+def _hr_timesheets() -> tuple[TimesheetFact, ...]:
+    full = (800, 800, 800, 800, 800, 0, 0)
+    rows = [
+        ("raj.patel", date(2026, 3, 16), full, "Approved"),
+        ("luis.romero", date(2026, 3, 16), (800, 800, 850, 800, 800, 0, 0), "Approved"),
+        ("kayla.brooks", date(2026, 3, 16), (800, 800, 800, 800, 750, 0, 0), "Approved"),
+        ("raj.patel", date(2026, 3, 23), (800, 900, 800, 800, 800, 400, 0), "Submitted"),
+        ("luis.romero", date(2026, 3, 23), full, "Submitted"),
+        ("kayla.brooks", date(2026, 3, 23), (800, 800, 800, 600, 800, 0, 0), "Approved"),
+        ("luis.romero", date(2026, 3, 30), (800, 800, 0, 0, 0, 0, 0), "Draft"),
+    ]
+    return tuple(TimesheetFact(f"TS-{3001 + i}", who, week, hours, status,
+                               _at(week + timedelta(days=4), 16, 30) if status != "Draft" else None)
+                 for i, (who, week, hours, status) in enumerate(rows))
+
+
+def _largest_remainder(total: int, weights: list[int]) -> list[int]:
+    """`total` split in proportion to `weights`, in whole cents that add up to it exactly."""
+    whole = sum(weights)
+    shares = [total * w // whole for w in weights]
+    order = sorted(range(len(weights)), key=lambda i: -((total * weights[i]) % whole))
+    for i in order[: total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+def _slips(paid: list[tuple[WorkerRecord, int, int]], employer_taxes: int, withholding: int) -> tuple:
+    """Pay slips whose employer taxes and withholding add up exactly to the run's totals."""
+    grosses = [g for _, _, g in paid]
+    employer = _largest_remainder(employer_taxes, grosses)
+    withheld = _largest_remainder(withholding, grosses)
+    slips = []
+    for (worker, hours, gross), er, wh in zip(paid, employer, withheld):
+        ss, medicare = round(gross * 0.062), round(gross * 0.0145)
+        retirement = round(gross * 0.03) if worker.pay_type == "Salaried" else 0
+        income = wh - ss - medicare - retirement
+        state = income * 3 // 10
+        slips.append(PaySlipFact(worker.key, hours, gross, income - state, ss, medicare, state, retirement, er))
+    return tuple(slips)
+
+
+def _hr_pay_runs(workers, payroll) -> tuple[PayRunFact, ...]:
+    paid_workers = [w for w in workers if w.status == "Active" and w.worker_type == "Employee"]
+    runs = []
+    for n, run in enumerate(payroll, start=1):
+        start = run.date.replace(day=1) if run.date.day == 15 else run.date.replace(day=16)
+        end = run.date.replace(day=15) if run.date.day == 15 else _month_end(run.date.year, run.date.month)
+        paid = [(w, PAY_HOURS_X100 if w.pay_type == "Hourly" else 0,
+                 w.hourly_rate_cents * PAY_HOURS_X100 // 100 if w.pay_type == "Hourly" else w.semimonthly_cents)
+                for w in paid_workers]
+        slips = _slips(paid, run.employer_taxes_cents, run.withholding_cents)
+        runs.append(PayRunFact(f"PR-2026-{n:02d}", run.date, start, end, "Regular", slips, payroll_key=run.key))
+        assert runs[-1].gross_cents == run.gross_cents, "a pay run must agree with the books' payroll"
+    # Q1 sales commissions: an off-cycle run paid today that the books do not have yet
+    commission = {"lena.ortiz": 450_000, "jamal.carter": 312_500, "sophie.lindqvist": 287_500}
+    paid = [(w, 0, commission[w.key]) for w in paid_workers if w.key in commission]
+    gross = sum(commission.values())
+    runs.append(PayRunFact("PR-2026-Q1C", date(2026, 3, 31), date(2026, 1, 1), date(2026, 3, 31), "Off-Cycle",
+                           _slips(paid, round(gross * 0.0765), round(gross * 0.31))))
+    return tuple(runs)
+
+
+def _hr_onboardings() -> tuple[OnboardingFact, ...]:
+    return (
+        OnboardingFact("ONB-4001", "nora.quinn", "grace.kim", _at(date(2026, 3, 20), 10, 0), (
+            ("Review offer and hire details", "grace.kim", _at(date(2026, 3, 20), 10, 30)),
+            ("Provide personal information", "nora.quinn", _at(date(2026, 3, 23), 19, 5)),
+            ("Complete Form I-9 verification", "grace.kim", None),
+            ("Set up laptop and accounts", "victor.okafor", None),
+            ("Enter payroll and direct deposit", "dana.whitfield", None),
+            ("Welcome and first-week plan", "marcus.reyes", None),
+        )),
+        OnboardingFact("ONB-4002", "owen.marsh", "victor.okafor", _at(date(2026, 3, 27), 13, 20), (
+            ("Review contract and rate", "tom.becker", _at(date(2026, 3, 27), 15, 0)),
+            ("Upload Form W-9", "owen.marsh", _at(date(2026, 3, 30), 8, 45)),
+            ("Set up as a supplier for payment", "dana.whitfield", None),
+            ("Grant network access", "victor.okafor", None),
+        ), tax_id="87-3305162", company_name="Marsh Data Consulting LLC"),
+    )
