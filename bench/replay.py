@@ -21,7 +21,7 @@ from mock_apps.core import browser as chromium
 from mock_apps.core.control_client import ControlClient
 from mock_apps.core.server import Sandbox
 from mock_apps.core.settings import APP_NAMES, Settings
-from recorder.app_url import AppUrls
+from trajectories.app_url import AppUrls
 from recorder.replay import Replayer
 from recorder.session import begin
 

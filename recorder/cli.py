@@ -102,7 +102,7 @@ def cmd_replay(args) -> int:
 
     from mock_apps.core import browser
     from mock_apps.core.control_client import ControlClient
-    from recorder.app_url import AppUrls
+    from trajectories.app_url import AppUrls
     from recorder.replay import Replayer
     from trajectories.store import load
 

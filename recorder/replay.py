@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from mock_apps.core.control_client import ControlClient
-from recorder.app_url import AppUrls
+from trajectories.app_url import AppUrls
 from trajectories.model import Selector, Step, Target
 from trajectories.store import FILES, TrajectoryDir, load
 

@@ -11,7 +11,6 @@ replaces its single click.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import time
@@ -21,17 +20,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from mock_apps.core.control_client import ControlClient
-from recorder.app_url import AppUrls
-from trajectories.model import Action, ChangeEntry, Observation, Step, Target, Trajectory
-from trajectories.store import FILES, SHOTS, TrajectoryDir
+from trajectories.app_url import AppUrls
+from trajectories.capture import CAPTURE_JS, StepBuilder
+from trajectories.model import Action, Observation, Step, Trajectory
+from trajectories.store import FILES, SHOTS, TrajectoryDir, mark_downloaded_uploads, store_upload
 
-CAPTURE_JS = (Path(__file__).with_name("capture.js")).read_text()
 # contexts that already run the capture script: a context goes on from one recording to the next (an
 # evaluation's episodes), and an init script cannot be taken out of a context, only not added twice
 _CAPTURING: weakref.WeakSet = weakref.WeakSet()
 EVENT_URL = "http://mockapps-recorder.invalid/event"
 QUIET_SECONDS = 0.3
-NAVIGATION_GRACE_SECONDS = 3.0  # a new document this soon after an action in its tab is that action's doing
 
 
 def _now() -> datetime:
@@ -51,25 +49,25 @@ class Recorder:
         self.control = control
         self.shots = shots
         self.steps: list[Step] = list(steps or [])  # appended to disk
-        self.last_seq = max((c.seq for s in self.steps for c in s.changes), default=0)
         self.errors: list[str] = []  # events that could not be recorded
-        self.pending: Step | None = None
-        self._pending_page = None
-        self._pending_since = 0.0
-        self._observed = False
-        self._closed: list[tuple[Step, list]] = []  # closed steps and their downloads, not yet on disk
-        self._downloads_of_pending: list = []
         self._page_ids: dict[object, str] = {}
-        self._last_page = None
-        self._next_index = len(self.steps)
+        self._pages: dict[str, object] = {}  # page id -> page
+        self.builder = StepBuilder(lambda after: self.control.changes(after=after),
+                                   lambda: self.control.clock()["now"], urls, live_url=self._live_url,
+                                   state={"next_index": len(self.steps),
+                                          "last_seq": max((c.seq for s in self.steps for c in s.changes), default=0)})
+        self._downloads: dict[int, list] = {}  # downloads of each not yet written step, by step index
         # a resumed recording opens new tabs: their ids continue after the ones already recorded
         self._first_page_number = 1 + max((int(s.page[1:]) for s in self.steps if s.page[1:].isdigit()), default=-1)
         self._download_steps: dict[str, int] = {}
         self._stopping = False
-        self._last_action_at: dict[object, float] = {}
-        self._known_urls: dict[object, str] = {}  # each tab's URL as of its last recorded step
         self._final_states: dict | None = None
         self._page_handlers: dict[object, tuple] = {}  # each tracked tab's download and close listeners
+
+    @property
+    def pending(self) -> Step | None:
+        """The newest step, still open to the changes it causes."""
+        return self.builder.pending
 
     # -- wiring -------------------------------------------------------------------------------
 
@@ -85,8 +83,7 @@ class Recorder:
             if page not in self.ignored:
                 self._track(page)
                 if page.url == "about:blank" and not self.steps:
-                    self._open_step(page, Action(type="tab_open", args={"opener": None}), None, page.url)
-                    self._last_page = page
+                    self.builder.opened_tab(self._page_ids[page], None, page.url, time.monotonic())
         return self
 
     def detach(self) -> None:
@@ -105,12 +102,17 @@ class Recorder:
 
     def _track(self, page) -> str:
         if page not in self._page_ids:
-            self._page_ids[page] = f"p{self._first_page_number + len(self._page_ids)}"
+            page_id = self._page_ids[page] = f"p{self._first_page_number + len(self._page_ids)}"
+            self._pages[page_id] = page
             handlers = (lambda download: self._on_download(page, download), lambda: self._on_close(page))
             page.on("download", handlers[0])
             page.on("close", handlers[1])
             self._page_handlers[page] = handlers
         return self._page_ids[page]
+
+    def _live_url(self, page_id: str) -> str | None:
+        page = self._pages.get(page_id)
+        return page.url if page is not None and not page.is_closed() else None
 
     # -- Playwright callbacks: bookkeeping only, never a call that waits on a page ----------------
 
@@ -120,8 +122,10 @@ class Recorder:
             if page in self.ignored:
                 route.fulfill(status=204, headers={"Access-Control-Allow-Origin": "*"})
                 return
-            self._track(page)
-            self._record(page, json.loads(route.request.post_data or "{}"))
+            event = json.loads(route.request.post_data or "{}")
+            if event.get("type") == "upload":
+                event["args"]["files"] = [store_upload(self.folder, f) for f in event["args"].get("files", [])]
+            self.builder.record(self._track(page), event, time.monotonic())
         except Exception as error:  # one bad event must not stop the recording or the page
             self.errors.append(f"{type(error).__name__}: {error}")
         route.fulfill(status=204, headers={"Access-Control-Allow-Origin": "*"})
@@ -130,153 +134,61 @@ class Recorder:
         if page in self.ignored:
             return
         opener = page.opener()
-        self._track(page)
-        if opener is not None and self.pending is not None and self.pending.page == self._page_ids.get(opener):
-            self.pending.action.args["opens"] = self._page_ids[page]  # the popup belongs to its click
-        else:
-            self._open_step(page, Action(type="tab_open", args={"opener": self._page_ids.get(opener)}), None,
-                            page.url)
-        self._last_page = page
+        self.builder.opened_tab(self._track(page), self._page_ids.get(opener), page.url, time.monotonic())
 
     def _on_close(self, page) -> None:
         if page in self._page_ids and not self._stopping:
-            self._open_step(page, Action(type="tab_close"), None, page.url)
+            self.builder.open(self._page_ids[page], Action(type="tab_close"), None, page.url, time.monotonic())
 
     def _on_download(self, page, download) -> None:
-        if self.pending is not None and self.pending.page == self._page_ids.get(page):
-            self._downloads_of_pending.append(download)  # belongs to the click that caused it
-        else:
-            self._open_step(page, Action(type="download", args={"name": download.suggested_filename}), None,
-                            page.url)
-            self._downloads_of_pending.append(download)
-
-    # -- steps --------------------------------------------------------------------------------
-
-    def _record(self, page, event: dict) -> None:
-        kind = event["type"]
-        if kind == "navigate":
-            self._record_navigation(page, event)
-            return
-        self._last_action_at[page] = time.monotonic()
-        args = dict(event.get("args") or {})
-        target = Target.model_validate(event["target"]) if event.get("target") else None
-        url = event.get("url") or page.url
-        if kind == "upload":
-            args["files"] = [self._store_upload(f) for f in args.get("files", [])]
-        pending = self.pending
-        same = (pending is not None and target is not None and pending.target is not None
-                and pending.page == self._page_ids[page] and pending.target.selectors == target.selectors)
-        if same and kind == "fill" and pending.action.type == "fill":
-            pending.action.args["value"] = args["value"]  # typing coalesces into one fill
-            return
-        if same and kind == "click" and pending.action.type == "click" and args.get("click_count", 1) > 1:
-            pending.action.args["click_count"] = args["click_count"]  # a double click replaces its click
-            return
-        self._switch_to(page, url)
-        self._open_step(page, Action(type=kind, args=args), target, url)
-
-    def _switch_to(self, page, url: str, collect: bool = True) -> None:
-        """An action in another tab than the last one: the switch is a step of its own."""
-        if self._last_page is not None and page is not self._last_page:
-            self._open_step(page, Action(type="tab_switch"), None, url, collect=collect)
-        self._last_page = page
-
-    def _record_navigation(self, page, event: dict) -> None:
-        """A new document: a step of its own unless an action in this tab led to it a moment ago."""
-        since = time.monotonic() - self._last_action_at.get(page, float("-inf"))
-        if since < NAVIGATION_GRACE_SECONDS:
-            return
-        self._last_action_at[page] = time.monotonic()
-        # The server handled this document's request before the page could report it. When the pending step
-        # was already observed (quiet), whatever changed since is the navigation's doing, not that step's.
-        if not self._observed:
-            self._collect_changes()
-        self._switch_to(page, self._known_urls.get(page, "about:blank"), collect=False)
-        url = self.urls.relative(event["args"]["url"])
-        self._open_step(page, Action(type="navigate", args={"url": url, "via": event["args"].get("via")}), None,
-                        self._known_urls.get(page, "about:blank"), collect=False)
-
-    def _open_step(self, page, action: Action, target: Target | None, url: str, collect: bool = True) -> None:
-        """Close the pending step (its changes are final now) and make this action the pending one."""
-        self._close_pending(next_url=url, next_page=page, collect=collect)
-        self.pending = Step(index=self._next_index, sim_time=self.control.clock()["now"], wall_time=_now(),
-                            app=self.urls.app_of(url), page=self._page_ids[page],
-                            url_before=self.urls.relative(url), action=action, target=target)
-        self._next_index += 1
-        self._known_urls[page] = url
-        self._pending_page = page
-        self._pending_since = time.monotonic()
-        self._observed = False
-
-    def _collect_changes(self) -> None:
-        if self.pending is None:
-            return
-        entries = self.control.changes(after=self.last_seq)
-        if entries:
-            self.last_seq = entries[-1]["seq"]
-            self.pending.changes.extend(ChangeEntry.model_validate(e) for e in entries)
-
-    def _close_pending(self, next_url: str | None = None, next_page=None, collect: bool = True) -> None:
-        step = self.pending
-        if step is None:
-            return
-        if collect:
-            self._collect_changes()
-        if next_page is not None and next_page is self._pending_page and next_url:
-            step.url_after = self.urls.relative(next_url)
-        elif self._pending_page is not None and not self._pending_page.is_closed():
-            step.url_after = self.urls.relative(self._pending_page.url)
-            self._known_urls[self._pending_page] = self._pending_page.url
-        self._closed.append((step, self._downloads_of_pending))
-        self.pending, self._downloads_of_pending = None, []
-
-    def _store_upload(self, file: dict) -> dict:
-        data = base64.b64decode(file.pop("base64", "") or b"")
-        digest = hashlib.sha256(data).hexdigest()
-        (self.folder.path / FILES / digest).write_bytes(data)
-        # "local" until the flush, which knows every earlier download (they are written in step order)
-        return {"name": file["name"], "size": len(data), "sha256": digest, "mime": file.get("mime") or None,
-                "source": "local"}
+        pending = self.builder.pending
+        if pending is None or pending.page != self._page_ids.get(page):
+            pending = self.builder.open(self._page_ids[page], Action(type="download",
+                                        args={"name": download.suggested_filename}), None, page.url,
+                                        time.monotonic())
+        self._downloads.setdefault(pending.index, []).append(download)  # belongs to the click that caused it
 
     # -- the recorder's own time ----------------------------------------------------------------
 
     def navigate(self, page, relative_url: str) -> None:
         """Open an app-relative URL in a tab as a recorded step (start pages, address-bar navigation)."""
-        self._track(page)
-        self._open_step(page, Action(type="navigate", args={"url": relative_url}), None, page.url)
-        self._last_page = page
-        self._last_action_at[page] = time.monotonic()
+        page_id, now = self._track(page), time.monotonic()
+        self.builder.open(page_id, Action(type="navigate", args={"url": relative_url}), None, page.url, now)
+        self.builder.last_page = page_id
+        self.builder.last_action_at[page_id] = now
         page.goto(self.urls.absolute(relative_url))
 
     def tick(self, quiet: float = QUIET_SECONDS) -> None:
         """Write closed steps to disk; observe the newest step once its page has been quiet for `quiet` seconds
         (a caller that has waited for the page to settle passes 0)."""
         self._flush()
-        if self.pending is not None and not self._observed and time.monotonic() - self._pending_since >= quiet:
+        builder = self.builder
+        if builder.pending is not None and not builder.observed and time.monotonic() - builder.pending_since >= quiet:
             self.settle()
 
     def settle(self) -> Step | None:
         """Observe the newest step now: its changes so far, URL, screenshot and accessibility snapshot."""
         self._flush()
-        step, page = self.pending, self._pending_page
+        step = self.builder.pending
+        page = self._pages.get(self.builder.pending_page) if step is not None else None
         if step is None or page is None or page.is_closed():
             return step
         try:
             page.wait_for_load_state(timeout=10_000)
         except Exception:
             pass  # still loading: observe what is there
-        self._collect_changes()
-        if self.pending is step:  # an action may have arrived while we waited
+        if self.builder.pending is step:  # an action may have arrived while we waited
+            self.builder.settled()
             step.url_after = self.urls.relative(page.url)
             step.observation = self._observe(page, step.index)
-            self._observed = True
+        else:
+            self.builder.collect()
         self._flush()
         return step
 
     def _flush(self) -> None:
-        while self._closed:
-            step, downloads = self._closed.pop(0)
-            for download in downloads:
+        for step in self.builder.take_closed():
+            for download in self._downloads.pop(step.index, []):
                 data = Path(download.path()).read_bytes()
                 digest = hashlib.sha256(data).hexdigest()
                 (self.folder.path / FILES / digest).write_bytes(data)
@@ -286,9 +198,7 @@ class Recorder:
                     step.action.args.update(entry)
                 else:
                     step.action.args.setdefault("downloads", []).append(entry)
-            for file in step.action.args.get("files", []) if step.action.type == "upload" else []:
-                if file["sha256"] in self._download_steps:
-                    file["source"] = f"download:{self._download_steps[file['sha256']]}"
+            mark_downloaded_uploads(step, self._download_steps)
             self.folder.append_step(step)
             self.steps.append(step)
 
@@ -317,7 +227,7 @@ class Recorder:
         if observe:
             self.settle()
         self._stopping = True
-        self._close_pending()
+        self.builder.close_pending()
         self._flush()
         self.meta.final_state = self.folder.write_state(self.final_states())
         self.meta.end = _now()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -141,6 +143,25 @@ class TrajectoryDir:
             if shot and not (self.path / shot).exists():
                 missing.append(shot)
         return missing
+
+
+def store_upload(folder: TrajectoryDir, file: dict) -> dict:
+    """Keep the bytes of an uploaded file (reported base64) under files/<sha256>; the upload's entry without them.
+
+    Its source is "local" until the step is written, when an earlier download of the same bytes is found
+    (`mark_downloaded_uploads`)."""
+    data = base64.b64decode(file.get("base64", "") or b"")
+    digest = hashlib.sha256(data).hexdigest()
+    (folder.path / FILES / digest).write_bytes(data)
+    return {"name": str(file.get("name", "")), "size": len(data), "sha256": digest, "mime": file.get("mime") or None,
+            "source": "local"}
+
+
+def mark_downloaded_uploads(step: Step, downloaded: dict[str, int]) -> None:
+    """Point an upload step's files at the earlier step that downloaded the same bytes (sha256 -> step index)."""
+    for file in step.action.args.get("files", []) if step.action.type == "upload" else []:
+        if file["sha256"] in downloaded:
+            file["source"] = f"download:{downloaded[file['sha256']]}"
 
 
 def load(path: Path | str) -> tuple[Trajectory, list[Step]]:

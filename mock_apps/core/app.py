@@ -117,7 +117,7 @@ def create_flask(name: str, import_name: str, settings: Settings | None = None, 
 
 def create_mock_app(spec: AppSpec, config: dict | None = None) -> Flask:
     """Build one of the four apps from its spec: world selection, control API, shell, blueprints."""
-    from mock_apps.core import control
+    from mock_apps.core import control, recordings
 
     config = dict(config or {})
     app = create_flask(spec.name, f"mock_apps.{spec.name}", config.pop("settings", None),
@@ -125,6 +125,7 @@ def create_mock_app(spec: AppSpec, config: dict | None = None) -> Flask:
     app.config.update(config)
     app.config["MOCKAPPS_SPEC"] = spec
     app.register_blueprint(control.bp)
+    recordings.install(app)  # any browser with an active recording records, through the app's own pages
     for blueprint in spec.load_blueprints():
         app.register_blueprint(blueprint)
     if spec.home_endpoint is None:
@@ -161,7 +162,7 @@ def _is_api(prefixes: tuple[str, ...]) -> bool:
 
 def _install_error_handlers(app: Flask, api_prefixes, api_error) -> None:
     def render_error(error: MockAppsError):
-        if request.path.startswith("/_control/"):
+        if request.path.startswith(("/_control/", "/_capture/")):
             return jsonify(error.to_dict()), error.status
         if _is_api(api_prefixes):
             if api_error is not None:

@@ -28,13 +28,21 @@ def app_title(name: str) -> str:
 def app_url(app: str) -> str:
     """The base URL of an app (same host as this request, the app's port, the same world prefix)."""
     settings = current_app.config["MOCKAPPS_SETTINGS"]
+    if settings.public_urls.get(app):
+        return app_origin(app)
+    prefix = request.environ.get("mockapps.world_prefix", "") if app != "portal" else ""
+    return app_origin(app) + prefix
+
+
+def app_origin(app: str) -> str:
+    """Where an app is reached from this request's browser: its public URL, else this host at the app's port."""
+    settings = current_app.config["MOCKAPPS_SETTINGS"]
     explicit = settings.public_urls.get(app)
     if explicit:
         return explicit.rstrip("/")
     host = request.host
     hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    prefix = request.environ.get("mockapps.world_prefix", "") if app != "portal" else ""
-    return f"{request.scheme}://{hostname}:{settings.port(app)}{prefix}"
+    return f"{request.scheme}://{hostname}:{settings.port(app)}"
 
 
 def money(cents, currency: str = "$") -> str:

@@ -51,7 +51,7 @@ from mock_apps.core.control_client import ControlClient
 from mock_apps.core.settings import APP_NAMES, Settings
 from mock_apps.tasks import Task, all_tasks, get_task
 from mock_apps.tasks.checks import Score, score_world
-from recorder.app_url import AppUrls
+from trajectories.app_url import AppUrls
 
 NAMESPACE = "mockapps"
 VIEWPORT = {"width": 1400, "height": 900}  # the size our own environment and the recorder use

@@ -53,7 +53,7 @@ from mock_apps.evaluation.actions import Action, ActionError, parse_action
 from mock_apps.evaluation.observation import ID_ATTRIBUTE, PageObserver, PageView, screenshot_array, set_of_marks
 from mock_apps.tasks import get_task
 from mock_apps.tasks.checks import score_world
-from recorder.app_url import AppUrls
+from trajectories.app_url import AppUrls
 
 MAX_TABS = 16
 MAX_TEXT = 2_000_000

@@ -219,7 +219,7 @@ class ReplayRunner:
 
         from mock_apps.core import browser
         from mock_apps.core.control_client import ControlClient
-        from recorder.app_url import AppUrls
+        from trajectories.app_url import AppUrls
         from recorder.replay import Replayer
         from trajectories.store import load
 

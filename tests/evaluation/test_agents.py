@@ -16,7 +16,7 @@ from mock_apps.evaluation.agents.random import RandomAgent
 from mock_apps.evaluation.agents.replay import ReplayAgent
 from mock_apps.tasks import all_tasks
 from mock_apps.tasks.demos import GOLDEN
-from recorder.app_url import AppUrls
+from trajectories.app_url import AppUrls
 from recorder.replay import Replayer
 from trajectories.store import load
 

@@ -12,7 +12,7 @@ from mock_apps.core.world import WorldRegistry
 from mock_apps.tasks import all_tasks
 from mock_apps.tasks.checks import score_world
 from mock_apps.tasks.demos import GOLDEN
-from recorder.app_url import AppUrls
+from trajectories.app_url import AppUrls
 from recorder.replay import Replayer
 from trajectories.store import load
 

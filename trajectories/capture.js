@@ -1,8 +1,23 @@
 // Injected into every page and frame of a recorded browser: reports trusted user actions, with a
 // description of their target and a ranked list of selectors verified to match exactly that element.
+// Two transports, one script: a browser the Playwright recorder drives (added as an init script, reports to
+// a URL the recorder answers from inside the browser), or any browser with an active recording, whose pages the
+// apps serve with this script (data-endpoint: the app's own /_capture/events, reports over plain HTTP).
 (() => {
   if (window.__mockappsCapture) return;
   window.__mockappsCapture = true;
+  const served = document.currentScript && document.currentScript.dataset.endpoint;
+  const endpoint = served || "http://mockapps-recorder.invalid/event";
+  // A served page names its tab: window.name outlives navigations within the tab (across the apps' ports too,
+  // they are one site), so the server tells tabs apart and knows which one acted.
+  if (served && !/^mockrec-tab-[a-z0-9]+$/.test(window.name))
+    window.name = "mockrec-tab-" + Math.random().toString(36).slice(2, 12);
+  const openerTab = () => {
+    if (!window.opener) return null;
+    try { return window.opener.name || "?"; } catch (e) { return "?"; }  // another origin's window: unreadable
+  };
+  const envelope = (event) => JSON.stringify(served ? { tab: window.name, opener: openerTab(),
+    referrer: document.referrer, viewport: { width: innerWidth, height: innerHeight }, event } : event);
 
   const TEXTY = new Set(["text", "email", "search", "tel", "url", "number", "password", ""]);
   // Values typed into date, time, colour and range inputs arrive as input events like text.
@@ -127,11 +142,16 @@
   const report = (event) => {
     try {
       const xhr = new XMLHttpRequest();
-      xhr.open("POST", "http://mockapps-recorder.invalid/event", false);
+      xhr.open("POST", endpoint, false);
       xhr.setRequestHeader("Content-Type", "text/plain");
-      xhr.send(JSON.stringify(event));
+      xhr.send(envelope(event));
     } catch (e) { /* not recording (or stopped): never break the page */ }
   };
+  // Leaving a served page (before the next document is requested): the step before is at rest, so what the next
+  // document's own request changes is that document's. A beacon: a page being unloaded may not wait.
+  if (served && window.top === window)
+    addEventListener("beforeunload", () => navigator.sendBeacon(endpoint, envelope({ type: "leave", args: {}, target: null,
+      url: location.href })));
   // A document the person asked for (address bar, reload, back/forward) rather than one an action led to:
   // the recorder decides which, knowing when the tab's last action was.
   if (window.top === window && location.href !== "about:blank") {

@@ -1,0 +1,127 @@
+"""Recording served by the apps: an ordinary browser (no recorder attached, no CDP) with a recording cookie
+records a cross-app task over plain HTTP, and the trajectory replays step for step."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+import requests
+
+from mock_apps.core.control_client import ControlClient
+from mock_apps.core.recordings import RECORDING_COOKIE, RecordingStore
+from mock_apps.core.world import WorldRegistry
+from recorder.replay import Replayer
+from recording_flows import trainer_files_invoice
+from trajectories.app_url import AppUrls
+from trajectories.store import load
+
+
+def start_recording(sandbox, world_id: str, folder, task_id: str | None = None, trainer: str = "ana"):
+    """A fresh world and a recording in it, as the portal's Start does."""
+    WorldRegistry.for_settings(sandbox.settings).reset(world_id)
+    store = RecordingStore.for_settings(sandbox.settings)
+    recording = store.start(world_id=world_id, task_id=task_id, trainer=trainer, folder=folder,
+                            start_pages=["mail:/"])
+    return store, recording
+
+
+def recording_context(browser, app_urls: dict, world_id: str, cookie: str):
+    """A plain browser context with the cookies the portal sets for a trainer's assignment."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    context.add_cookies([{"name": "mockworld", "value": world_id, "url": url} for url in app_urls.values()]
+                        + [{"name": RECORDING_COOKIE, "value": cookie, "url": url} for url in app_urls.values()])
+    return context
+
+
+@pytest.mark.slow
+def test_an_ordinary_browser_records_a_cross_app_task_over_http_and_it_replays(browser, sandbox, app_urls, tmp_path):
+    world_id = f"hosted-{tmp_path.name[-20:]}".lower().replace("_", "-")
+    out = tmp_path / "traj"
+    store, recording = start_recording(sandbox, world_id, out)
+    context = recording_context(browser, app_urls, world_id, store.cookie_value(recording.id))
+    page = context.new_page()
+    urls = AppUrls(app_urls)
+    page.goto(urls.absolute("mail:/"))
+    trainer_files_invoice(SimpleNamespace(urls=urls, settle=lambda: page.wait_for_timeout(300)), page)
+    meta = store.finish(recording.id)
+    context.close()
+    assert meta.status == "complete" and store.get(recording.id).status == "complete"
+
+    meta, steps = load(out)
+    kinds = [s.action.type for s in steps]
+    assert kinds[:2] == ["tab_open", "navigate"], kinds
+    ops = [c.op for s in steps for c in s.changes]
+    assert "books.bill.create" in ops and "chat.post" in ops and any(op.startswith("sheets.") for op in ops), ops
+    save = next(s for s in steps if any(c.op == "books.bill.create" for c in s.changes))
+    assert save.action.type == "click" and save.target.testid == "save"
+    post = next(s for s in steps if any(c.op == "chat.post" for c in s.changes))
+    assert post.action.type == "press" and post.action.args["key"] == "Enter"
+    fills = [s for s in steps if s.action.type == "fill" and s.target.label == "Bill no."]
+    assert len(fills) == 1 and fills[0].action.args["value"] == "BL-20931"  # typing coalesced
+    upload = next(s for s in steps if s.action.type == "upload")
+    download = next(s for s in steps if s.action.args.get("downloads"))
+    assert upload.action.args["files"][0]["source"] == f"download:{download.index}"
+    assert {s.page for s in steps} == {"p0", "p1"} and "tab_switch" in kinds
+    copy = next(s for s in steps if s.action.type == "copy")
+    paste = next(s for s in steps if s.action.type == "paste")
+    assert copy.action.args["text"] == paste.action.args["text"] == "$4,249.00"
+    typed = [s for s in steps if s.action.type == "navigate" and s.action.args.get("via") and s.index > 1]
+    assert [s.action.args["url"] for s in typed][0] == "sheets:/"
+    assert typed[-1].action.args["url"].startswith("chat:/archives/")
+    assert [c.op for c in typed[-1].changes] == ["chat.mark"]  # reading the channel is the visit's doing
+    assert all(s.url_after for s in steps if s.action.type != "tab_open")
+    assert meta.final_state and (out / meta.final_state).exists()
+
+    report = Replayer(browser, urls, ControlClient(app_urls, f"{world_id}-replay"), out).run()
+    assert report.reproduced, report.summary()
+
+
+def test_events_are_refused_without_a_valid_recording_or_after_finish(browser, sandbox, app_urls, tmp_path):
+    world_id = f"hosted-refuse-{tmp_path.name[-12:]}".lower().replace("_", "-")
+    store, recording = start_recording(sandbox, world_id, tmp_path / "traj")
+    events = f"{app_urls['chat']}/_capture/events"
+    report = {"tab": "mockrec-tab-abc", "event": {"type": "click", "args": {}, "target": None, "url": app_urls["chat"]}}
+    cookies = {"mockworld": world_id}
+    forged = requests.post(events, data=json.dumps(report), timeout=30,
+                           cookies={**cookies, RECORDING_COOKIE: f"{recording.id}.{'0' * 32}"})
+    assert forged.status_code == 403 and forged.json()["error"] == "no_recording"
+    good = {**cookies, RECORDING_COOKIE: store.cookie_value(recording.id)}
+    other_world = requests.post(events, data=json.dumps(report), timeout=30,
+                                cookies={**good, "mockworld": "default"})
+    assert other_world.status_code == 403 and other_world.json()["error"] == "wrong_world"
+    for body in (b"not json", b"[]", json.dumps({"tab": "../x", "event": {"type": "click"}}).encode(),
+                 json.dumps({"tab": "mockrec-tab-a", "event": {"type": "explode"}}).encode(),
+                 json.dumps({"tab": "mockrec-tab-a", "event": {"type": "fill", "args": {"value": 3}}}).encode()):
+        bad = requests.post(events, data=body, cookies=good, timeout=30)
+        assert bad.status_code == 400 and bad.json()["error"] == "malformed_event", body
+    huge = requests.post(events, data=b"x" * (600 * 1024), cookies=good, timeout=30)
+    assert huge.status_code in (400, 413)
+    foreign = requests.post(events, data=json.dumps(report), cookies=good, timeout=30,
+                            headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403
+    assert store.get(recording.id).steps == 0 and (tmp_path / "traj" / "steps.jsonl").read_text() == ""
+
+    accepted = requests.post(events, data=json.dumps(report), cookies=good, timeout=30)
+    assert accepted.status_code == 204
+    store.finish(recording.id, status="abandoned")
+    late = requests.post(events, data=json.dumps(report), cookies=good, timeout=30)
+    assert late.status_code == 409 and late.json()["error"] == "recording_finished"
+    with pytest.raises(Exception, match="already abandoned"):
+        store.finish(recording.id)
+    _, steps = load(tmp_path / "traj")
+    assert [s.action.type for s in steps] == ["tab_open", "click"]
+
+
+def test_pages_carry_the_capture_script_only_for_a_recording_browser(sandbox, app_urls, tmp_path):
+    world_id = f"hosted-script-{tmp_path.name[-12:]}".lower().replace("_", "-")
+    store, recording = start_recording(sandbox, world_id, tmp_path / "traj")
+    for app, base in app_urls.items():
+        plain = requests.get(f"{base}/", cookies={"mockworld": world_id}, timeout=30)
+        assert plain.status_code == 200 and "/_capture/capture.js" not in plain.text, app
+        recorded = requests.get(f"{base}/", timeout=30,
+                                cookies={"mockworld": world_id, RECORDING_COOKIE: store.cookie_value(recording.id)})
+        assert recorded.status_code == 200 and 'data-endpoint="/_capture/events"' in recorded.text, app
+    script = requests.get(f"{app_urls['mail']}/_capture/capture.js", timeout=30)
+    assert script.status_code == 200 and "mockrec-tab-" in script.text
