@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mock_apps.core.control_client import ControlClient
-from recorder.app_url import AppUrls
+from trajectories.app_url import AppUrls
 from recorder.replay import Replayer
 from recorder.session import begin
 from recording_flows import trainer_files_invoice
