@@ -7,11 +7,13 @@ import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from mock_apps.core.control_client import ControlClient
 from trajectories.app_url import AppUrls
-from trajectories.model import Selector, Step, Target
+from recorder.snapshot import observe
+from trajectories.model import Proof, Selector, Step, Target
 from trajectories.store import FILES, TrajectoryDir, load
 
 FIND_TIMEOUT_S = 5.0
@@ -129,8 +131,11 @@ class Replayer:
     """Replays one trajectory directory in a browser against a world."""
 
     def __init__(self, browser, urls: AppUrls, control: ControlClient, folder: Path | str, speed: str = "max",
-                 prepare=None):
+                 prepare=None, observe: bool = False):
         self.prepare = prepare  # called with (context, control) after the reset: tests change the world here
+        # a proof replay: steps recorded without observations (a trainer's own browser) get this replay's
+        # screenshot and accessibility snapshot, and trajectory.json the replay's verdict
+        self.observe = observe
         self.browser = browser
         self.urls = urls
         self.control = control
@@ -178,6 +183,8 @@ class Replayer:
                 if result.status == "diverged":
                     result.expected, result.actual = expected, normalize(actual)
                     break
+                if self.observe and not step.observation.screenshot and step.page in pages:
+                    step.observation = self._observation(pages[step.page], step.index)
             else:
                 recorded = self.folder.path / (meta.final_state or "state.json.gz")
                 if recorded.exists():
@@ -186,7 +193,27 @@ class Replayer:
         finally:
             context.close()
             report.seconds = time.monotonic() - started
+        if self.observe:
+            self._store_proof(meta, steps, report)
         return report
+
+    def _observation(self, page, index: int):
+        try:
+            page.wait_for_load_state(timeout=10_000)
+        except Exception:
+            pass  # still loading: observe what is there
+        return observe(page, self.folder, index)
+
+    def _store_proof(self, meta, steps: list[Step], report: ReplayReport) -> None:
+        """Write the observations into steps.jsonl and the verdict into trajectory.json."""
+        self.folder.rewrite_steps(steps)
+        first = report.first_divergence()
+        reason = first.reason if first else (
+            f"final state differs in {', '.join(report.state_differences)}" if report.state_differences else None)
+        meta.proof = Proof(reproduced=report.reproduced, steps_replayed=len(report.steps),
+                           diverged_at=first.index if first else None, reason=reason,
+                           time=datetime.now(timezone.utc))
+        self.folder.write_meta(meta)
 
     def _changes_after(self, after: int, expected_count: int) -> list[dict]:
         """Wait (briefly) for as many change entries as the recording has for this step."""

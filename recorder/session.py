@@ -22,8 +22,9 @@ from pathlib import Path
 from mock_apps.core.control_client import ControlClient
 from trajectories.app_url import AppUrls
 from trajectories.capture import CAPTURE_JS, StepBuilder
-from trajectories.model import Action, Observation, Step, Trajectory
-from trajectories.store import FILES, SHOTS, TrajectoryDir, mark_downloaded_uploads, store_upload
+from recorder.snapshot import observe
+from trajectories.model import Action, Step, Trajectory
+from trajectories.store import FILES, TrajectoryDir, mark_downloaded_uploads, store_upload
 
 # contexts that already run the capture script: a context goes on from one recording to the next (an
 # evaluation's episodes), and an init script cannot be taken out of a context, only not added twice
@@ -180,7 +181,7 @@ class Recorder:
         if self.builder.pending is step:  # an action may have arrived while we waited
             self.builder.settled()
             step.url_after = self.urls.relative(page.url)
-            step.observation = self._observe(page, step.index)
+            step.observation = observe(page, self.folder, step.index, self.shots)
         else:
             self.builder.collect()
         self._flush()
@@ -201,18 +202,6 @@ class Recorder:
             mark_downloaded_uploads(step, self._download_steps)
             self.folder.append_step(step)
             self.steps.append(step)
-
-    def _observe(self, page, index: int) -> Observation:
-        observation = Observation()
-        try:
-            if self.shots:
-                name = f"{SHOTS}/{index:04d}.jpg"
-                page.screenshot(path=str(self.folder.path / name), type="jpeg", quality=70, timeout=5_000)
-                observation.screenshot = name
-            observation.accessibility = page.locator("body").aria_snapshot(timeout=5_000)
-        except Exception:  # a page mid-navigation: the step stands without its picture
-            pass
-        return observation
 
     def final_states(self) -> dict:
         """Every app's state once the work is over, fetched once: scoring and the stored final state share it

@@ -133,6 +133,16 @@ class CheckResult(_Model):
     reason: str | None = None
 
 
+class Proof(_Model):
+    """The replay that proved (or failed to prove) a recording, in a fresh world, headless."""
+
+    reproduced: bool = Field(description="Every step caused the recorded changes and the final state was equal.")
+    steps_replayed: int = Field(description="How many steps were performed before it ended.")
+    diverged_at: int | None = Field(default=None, description="Index of the first step that diverged.")
+    reason: str | None = Field(default=None, description="Why that step diverged, or why the final state differs.")
+    time: datetime = Field(description="When the replay ended (UTC).")
+
+
 class Trajectory(_Model):
     """One recorded run: `trajectory.json` in the trajectory directory."""
 
@@ -156,3 +166,5 @@ class Trajectory(_Model):
                                      "(send_msg_to_user), for tasks that ask a question; None when none was given.")
     final_state: str | None = Field(default=None, description="Path of the final state dump of every app (state.json.gz).")
     start_pages: list[str] = Field(default_factory=list, description="App-relative URLs opened at the start.")
+    proof: Proof | None = Field(default=None, description="The proof replay of a recording made in a browser we did "
+                                "not drive (its steps' observations come from that replay); None when none ran.")

@@ -87,6 +87,15 @@ class TrajectoryDir:
             handle.flush()
             os.fsync(handle.fileno())
 
+    def rewrite_steps(self, steps: list[Step]) -> None:
+        """Replace steps.jsonl whole (the proof replay adds observations): the old file or the new, never half."""
+        tmp = self.steps_path.with_suffix(".jsonl.tmp")
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write("".join(step.model_dump_json() + "\n" for step in steps))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.steps_path)
+
     def load_meta(self) -> Trajectory:
         """trajectory.json, validated."""
         if not self.path.is_dir():

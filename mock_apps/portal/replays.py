@@ -190,22 +190,23 @@ class ReplayRunner:
         return {app: self.settings.public_urls.get(app) or f"http://127.0.0.1:{self.settings.port(app)}"
                 for app in APP_NAMES}
 
-    def start(self, trajectory_id: str, folder: Path) -> ReplayRecord | None:
-        """Queue a replay of one trajectory folder; None when one is already queued or running for it."""
+    def start(self, trajectory_id: str, folder: Path, observe: bool = False) -> ReplayRecord | None:
+        """Queue a replay of one trajectory folder; None when one is already queued or running for it. A proof
+        replay (`observe`) writes each step's screenshot and accessibility snapshot into the trajectory."""
         record = self.store.start(trajectory_id)
         if record is None:
             return None
-        thread = threading.Thread(target=self._run, args=(record.id, Path(folder)), daemon=True,
+        thread = threading.Thread(target=self._run, args=(record.id, Path(folder), observe), daemon=True,
                                   name=f"portal-replay-{trajectory_id}")
         self.threads = [t for t in self.threads if t.is_alive()] + [thread]
         thread.start()
         return record
 
-    def _run(self, record_id: int, folder: Path) -> None:
+    def _run(self, record_id: int, folder: Path, observe: bool) -> None:
         with self._one_at_a_time:
             self.store.mark_running(record_id)
             try:
-                report = self.replay(folder)
+                report = self.replay(folder, observe)
             except MockAppsError as error:
                 self.store.finish(record_id, error=error.message)
             except Exception as error:  # a browser that would not start, a server gone: say so on the page
@@ -213,7 +214,7 @@ class ReplayRunner:
             else:
                 self.store.finish(record_id, report=report)
 
-    def replay(self, folder: Path) -> dict:
+    def replay(self, folder: Path, observe: bool = False) -> dict:
         """Replay one trajectory as `mockapps replay --report` does: the report, with the task's checks."""
         from playwright.sync_api import sync_playwright
 
@@ -229,7 +230,7 @@ class ReplayRunner:
         with sync_playwright() as playwright:
             chromium = browser.launch(playwright, headless=True)
             try:
-                report = Replayer(chromium, AppUrls(urls), control, folder).run()
+                report = Replayer(chromium, AppUrls(urls), control, folder, observe=observe).run()
             finally:
                 chromium.close()
         checks = None

@@ -74,8 +74,16 @@ def test_an_ordinary_browser_records_a_cross_app_task_over_http_and_it_replays(b
     assert all(s.url_after for s in steps if s.action.type != "tab_open")
     assert meta.final_state and (out / meta.final_state).exists()
 
-    report = Replayer(browser, urls, ControlClient(app_urls, f"{world_id}-replay"), out).run()
+    assert not any(s.observation.screenshot for s in steps)  # the trainer's screen is not ours to take
+
+    # the proof replay: a fresh world, headless, every step again; its pictures become the trajectory's
+    report = Replayer(browser, urls, ControlClient(app_urls, f"{world_id}-replay"), out, observe=True).run()
     assert report.reproduced, report.summary()
+    meta, steps = load(out)
+    assert meta.proof is not None and meta.proof.reproduced and meta.proof.diverged_at is None
+    observed = [s for s in steps if s.action.type not in ("tab_open",)]
+    assert all(s.observation.screenshot and (out / s.observation.screenshot).exists() for s in observed)
+    assert all(s.observation.accessibility for s in observed)
 
 
 def test_events_are_refused_without_a_valid_recording_or_after_finish(browser, sandbox, app_urls, tmp_path):
