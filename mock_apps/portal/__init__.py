@@ -1,4 +1,5 @@
-"""The portal (port 8000): apps and worlds, tasks, trajectories (list, viewer, review, replay) and statistics."""
+"""The portal (port 8000): apps and worlds, tasks, trajectories (list, viewer, review, replay), statistics, and
+(in account_views and campaign_views) people, campaigns, the review queue and the trainers' assignments."""
 
 from __future__ import annotations
 
@@ -40,10 +41,16 @@ def _current_world():
 
 @bp.get("/")
 def home():
-    """The apps of the current world and every world with its actions."""
+    """The apps of the current world and every world with its actions (an admin's page; trainers and reviewers
+    are sent on to their assignments or the review queue)."""
     from mock_apps.scenarios import scenario_names
 
     from mock_apps.core.registry import app_specs
+    from mock_apps.portal.account_views import home_for
+
+    elsewhere = home_for(g.account)
+    if elsewhere:
+        return redirect(elsewhere)
 
     descriptions = {spec.name: spec.description for spec in app_specs()}
     return render_template("portal/home.html", descriptions=descriptions, worlds=_registry().list(),
@@ -357,15 +364,25 @@ def _viewer_page(entry, form_error: str | None = None, form: dict | None = None,
         steps=[{"step": s, "words": action_words(s), "changes": change_lines(s),
                 "shot_missing": s.observation.screenshot in missing, "reviews": step_reviews.get(s.index, []),
                 "replay": replay_steps.get(s.index)} for s in steps],
-        history=history, latest=latest, verdicts=VERDICTS, reviewer=request.cookies.get(REVIEWER_COOKIE, ""),
+        history=history, latest=latest, verdicts=VERDICTS,
+        reviewer=request.cookies.get(REVIEWER_COOKIE, "") if g.account.local else g.account.name,
         form_error=form_error, form=form or {}, error_step=error_step, replay=replay,
         cannot_replay=replay_problem(entry.meta, problem, len(steps))), status
 
 
 def _entry_or_404(key: str):
+    """The trajectory of a key, if the request's account may see it: a trainer sees only their own recordings
+    (another's is not found, so keys cannot be probed)."""
+    from mock_apps.portal.access import require_owner
+    from mock_apps.portal.campaigns import CampaignStore
+
     entry = _library().get(key)
     if entry is None:
         raise NotFound(f"no trajectory {key!r} under the configured folders", code="unknown_trajectory")
+    if not (g.account.local or g.account.can_review):
+        owner = CampaignStore.for_settings(current_app.config["MOCKAPPS_SETTINGS"]).owner_of(entry.meta.id) \
+            if entry.meta else None
+        require_owner(owner, f"trajectory {key!r}")
     return entry
 
 
@@ -379,7 +396,11 @@ def viewer(key: str):
 @bp.post("/trajectories/<key>/reviews")
 def review(key: str):
     """Store a review of the trajectory or of one step; bad input re-shows the viewer with the error."""
+    from mock_apps.portal.campaigns import CampaignStore
+
     form = {k: request.form.get(k, "").strip() for k in ("reviewer", "verdict", "comment", "step")}
+    if not g.account.local:
+        form["reviewer"] = g.account.name  # signed in: the review is the account's, whatever the form says
     entry = _library().get(key)
     if entry is None:
         raise NotFound(f"no trajectory {key!r} under the configured folders, so nothing to review",
@@ -388,6 +409,10 @@ def review(key: str):
     try:
         if entry.meta is None:
             raise MockAppsError("this trajectory cannot be read, so it cannot be reviewed; fix or remove its folder")
+        if (not form["step"] and form["verdict"] in ("rejected", "needs-fix") and not form["comment"]
+                and CampaignStore.for_settings(current_app.config["MOCKAPPS_SETTINGS"])
+                .is_campaign_trajectory(entry.meta.id)):
+            raise MockAppsError("say why in the comment: the trainer sees it with the verdict", code="missing_reason")
         step = None
         if form["step"]:
             steps, _, problem = _load_steps(entry)
@@ -401,6 +426,8 @@ def review(key: str):
         return _viewer_page(entry, form_error=error.message, form=form, status=400)
     flash("Review saved." if step is None else f"Comment on step {step} saved.", "info")
     response = redirect(url_for("portal.viewer", key=key) + f"#{anchor}")
+    if not g.account.local:
+        return response
     response.set_cookie(REVIEWER_COOKIE, " ".join(form["reviewer"].split()), max_age=365 * 24 * 3600,
                         samesite="Lax")
     return response
@@ -456,10 +483,7 @@ def trajectory_file(key: str, name: str):
     """A screenshot (or other file) of a trajectory."""
     from flask import send_from_directory
 
-    entry = _library().get(key)
-    if entry is None:
-        raise NotFound(f"no trajectory {key!r}", code="unknown_trajectory")
-    return send_from_directory(entry.path, name)
+    return send_from_directory(_entry_or_404(key).path, name)
 
 
 def _switch_to(world_id: str):
@@ -473,8 +497,12 @@ def create_app(config: dict | None = None):
     config = dict(config or {})
     app = create_flask("portal", __name__, config.pop("settings", None))
     app.config.update(config)
-    app.secret_key = "mockapps-portal"  # flash messages only; nothing secret is kept in the session
+    from mock_apps.portal import access, account_views, campaign_views
+
+    access.install(app)
     app.register_blueprint(bp)
+    app.register_blueprint(account_views.bp)
+    app.register_blueprint(campaign_views.bp)
     from mock_apps.portal.replays import ReplayRunner, ReplayStore
 
     replays = ReplayStore.for_settings(app.config["MOCKAPPS_SETTINGS"])

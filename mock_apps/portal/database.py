@@ -1,4 +1,5 @@
-"""The portal's own SQLite database (<data_dir>/portal.sqlite): reviews and replay results, created on first use."""
+"""The portal's own SQLite database (<data_dir>/portal.sqlite): reviews, replay results, accounts, invites, campaigns
+and their assignments, created on first use."""
 
 from __future__ import annotations
 
@@ -29,6 +30,57 @@ CREATE TABLE IF NOT EXISTS replays (
     owner TEXT
 );
 CREATE INDEX IF NOT EXISTS replays_by_trajectory ON replays (trajectory_id, id);
+CREATE TABLE IF NOT EXISTS accounts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    password_hash TEXT,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS invites (
+    token_hash TEXT PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts (id),
+    created TEXT NOT NULL,
+    expires TEXT NOT NULL,
+    used TEXT
+);
+CREATE TABLE IF NOT EXISTS campaigns (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    created TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS campaign_tasks (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+    task_id TEXT NOT NULL,
+    needed INTEGER NOT NULL,
+    PRIMARY KEY (campaign_id, task_id)
+);
+CREATE TABLE IF NOT EXISTS assignments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+    task_id TEXT NOT NULL,
+    trainer_id INTEGER NOT NULL REFERENCES accounts (id),
+    state TEXT NOT NULL,
+    UNIQUE (campaign_id, task_id, trainer_id)
+);
+CREATE INDEX IF NOT EXISTS assignments_by_trainer ON assignments (trainer_id, id);
+CREATE TABLE IF NOT EXISTS attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    assignment_id INTEGER NOT NULL REFERENCES assignments (id),
+    recording_id TEXT NOT NULL,
+    trajectory_id TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    world TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    status TEXT NOT NULL,
+    outcome TEXT,
+    score REAL
+);
+CREATE INDEX IF NOT EXISTS attempts_by_assignment ON attempts (assignment_id, id);
+CREATE INDEX IF NOT EXISTS attempts_by_trajectory ON attempts (trajectory_id);
 """
 
 
