@@ -49,6 +49,13 @@ class WorldRegistry:
         self._engines: dict[tuple[str, str], Engine] = {}
         self._lock = threading.Lock()
         self._world_locks: dict[str, threading.Lock] = {}
+        # world.json as it was when this process's engines on a world were opened: a world deleted and created
+        # again (by any process) has another world.json, and engines on the old (unlinked) files are dropped
+        self._engine_pins: dict[str, _Pin] = {}
+        # per world, under its lock only: its world.json, its scenario, and one kept connection per database
+        self._kept: dict[str, _Kept] = {}
+        self._template_dirs: dict[str, Path] = {}  # scenario -> built templates (this source version)
+        self._sources: dict[Path, _Source] = {}  # kept read connections on template databases
 
     @classmethod
     def for_settings(cls, settings: Settings) -> "WorldRegistry":
@@ -71,7 +78,13 @@ class WorldRegistry:
 
     def require(self, world_id: str) -> None:
         """Raise NotFound unless the world exists (the default world is created on first use)."""
-        if self.exists(world_id):
+        pin = self._engine_pins.get(world_id)
+        if pin is not None and pin.matches():
+            return
+        pin = _Pin.open(self.folder(world_id) / "world.json")
+        if pin is not None:
+            self._drop_engines(world_id)  # first sight, or opened on files a delete (elsewhere) has since unlinked
+            self._engine_pins[world_id] = pin
             return
         if world_id == DEFAULT_WORLD:
             self.reset(world_id)
@@ -100,6 +113,14 @@ class WorldRegistry:
         with self._lock:
             return self._world_locks.setdefault(world_id, threading.Lock())
 
+    def _drop_engines(self, world_id: str) -> None:
+        with self._lock:
+            for key in [k for k in self._engines if k[0] == world_id]:
+                self._engines.pop(key).dispose()
+            pin = self._engine_pins.pop(world_id, None)
+        if pin is not None:
+            pin.close()
+
     # -- lifecycle ----------------------------------------------------------------------------
 
     def list(self) -> list[dict]:
@@ -126,36 +147,109 @@ class WorldRegistry:
 
     def reset(self, world_id: str, scenario: str | None = None) -> dict:
         """Create the world, or reset it to its scenario's template (or to another scenario)."""
-        from mock_apps.scenarios import get_scenario
-
         folder = self.folder(world_id)
-        if scenario is not None:
+        if scenario is not None and scenario not in self._template_dirs:
+            from mock_apps.scenarios import get_scenario
+
             scenario = get_scenario(scenario).name  # raises a NotFound naming the known scenarios, before the lock
         with self.locked(world_id):
             # world.json is read under the lock that guards its writes: a concurrent reset or delete is either
             # wholly before this one or wholly after it
-            info = _read_meta(folder / "world.json")
-            scenario = get_scenario(scenario or (info or {}).get("scenario")).name
-            templates = ensure_templates(self.settings.templates_dir, scenario)
-            if info is not None:
-                for name in DB_NAMES:
-                    copy_database(templates / f"{name}.db", folder / f"{name}.db")
+            kept = self._observe(world_id)
+            if kept is None:
+                scenario = self._create(world_id, scenario)
             else:
-                folder.mkdir(parents=True, exist_ok=True)
-                for name in DB_NAMES:
-                    shutil.copyfile(templates / f"{name}.db", folder / f"{name}.db")
-            if info is None or info.get("scenario") != scenario:
-                write_atomically(folder / "world.json", json.dumps({"scenario": scenario}))
+                scenario = scenario or kept.scenario
+                kept.overwrite(self._template_sources(scenario), unchanging=True)
+                if scenario != kept.scenario:
+                    self._write_meta(world_id, scenario)
         return {"id": world_id, "scenario": scenario}
+
+    def _create(self, world_id: str, scenario: str | None) -> str:
+        """Copy a scenario's templates into a new world's folder (under the world's lock)."""
+        from mock_apps.scenarios import get_scenario
+
+        scenario = get_scenario(scenario).name
+        templates = ensure_templates(self.settings.templates_dir, scenario)
+        self._template_dirs[scenario] = templates
+        self._drop_engines(world_id)  # an earlier world of this id, deleted by another process
+        folder = self.folder(world_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in DB_NAMES:
+            for stale in (f"{name}.db-wal", f"{name}.db-shm"):  # left by a crash during an earlier create
+                (folder / stale).unlink(missing_ok=True)
+            shutil.copyfile(templates / f"{name}.db", folder / f"{name}.db")
+        self._write_meta(world_id, scenario)  # last: the world exists once its databases are whole
+        return scenario
+
+    def _write_meta(self, world_id: str, scenario: str) -> None:
+        """Write world.json and remember what it now is (under the world's lock)."""
+        path = self.folder(world_id) / "world.json"
+        write_atomically(path, json.dumps({"scenario": scenario}))
+        kept = self._kept.get(world_id)
+        if kept is None:
+            kept = self._kept[world_id] = _Kept(self.folder(world_id), _Pin.open(path), scenario)
+        else:
+            kept.pin.close()
+            kept.pin, kept.scenario = _Pin.open(path), scenario
+
+    def _observe(self, world_id: str) -> "_Kept | None":
+        """The world as it is on disk now (under its lock): None when it does not exist.
+
+        world.json is read again only when it was replaced, i.e. another process wrote it; then the
+        connections kept on the world are closed (they may be on the files of a deleted world).
+        """
+        path = self.folder(world_id) / "world.json"
+        kept = self._kept.get(world_id)
+        if kept is not None:
+            if kept.pin.matches():
+                return kept
+            kept.close()
+            del self._kept[world_id]
+        pin = _Pin.open(path)
+        if pin is None:
+            return None
+        info = _read_meta(path)  # the file pinned: only writers holding this lock replace it
+        if info is None:
+            pin.close()
+            return None
+        self._trim()
+        kept = self._kept[world_id] = _Kept(self.folder(world_id), pin, info["scenario"])
+        return kept
+
+    def _trim(self) -> None:
+        """Close the kept connections of idle worlds beyond the most recent 64 (file descriptors are finite)."""
+        for world_id in list(self._kept)[:-64]:
+            lock = self._world_lock(world_id)
+            if lock.acquire(blocking=False):  # in use by another thread: left for a later trim
+                try:
+                    self._kept.pop(world_id).close()
+                finally:
+                    lock.release()
+
+    def _template_sources(self, scenario: str) -> dict[str, "_Source"]:
+        """Kept read connections on the scenario's template databases (built first if need be)."""
+        templates = self._template_dirs.get(scenario)
+        if templates is None:
+            templates = self._template_dirs[scenario] = ensure_templates(self.settings.templates_dir, scenario)
+        sources = {}
+        for name in DB_NAMES:
+            path = templates / f"{name}.db"
+            source = self._sources.get(path)
+            if source is None:
+                with self._lock:
+                    source = self._sources.setdefault(path, _Source(path, immutable=True))
+            sources[name] = source
+        return sources
 
     def delete(self, world_id: str) -> None:
         """Remove a world and close this process's connections to it."""
         folder = self.folder(world_id)
         with self.locked(world_id):
-            self.require_existing(world_id)  # under the lock: of two deletes, the second is a clean NotFound
-            with self._lock:
-                for key in [k for k in self._engines if k[0] == world_id]:
-                    self._engines.pop(key).dispose()
+            if self._observe(world_id) is None:  # under the lock: of two deletes, the second is a clean NotFound
+                self.require_existing(world_id)
+            self._kept.pop(world_id).close()
+            self._drop_engines(world_id)
             (folder / "world.json").unlink()
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -165,16 +259,16 @@ class WorldRegistry:
             raise NotFound(f"unknown world {world_id!r}; `mockapps world list` shows the worlds", code="unknown_world")
 
     def snapshot(self, world_id: str, name: str) -> dict:
-        """Save the world's current state under a name."""
+        """Save the world's current state under a name (all databases as of one moment between operations)."""
         self.require(world_id)
         name = _check_snapshot(name)
-        folder = self.folder(world_id)
-        target = folder / "snapshots" / name
+        target = self.folder(world_id) / "snapshots" / name
         with self.locked(world_id):
-            self.require_existing(world_id)
+            kept = self._observe(world_id)
+            if kept is None:
+                self.require_existing(world_id)
             target.mkdir(parents=True, exist_ok=True)
-            for db in DB_NAMES:
-                copy_database(folder / f"{db}.db", target / f"{db}.db")
+            kept.save(target)
         return {"id": world_id, "snapshot": name}
 
     def restore(self, world_id: str, name: str) -> dict:
@@ -184,9 +278,15 @@ class WorldRegistry:
         if not (source / "world.db").exists():
             raise NotFound(f"world {world_id!r} has no snapshot {name!r}", code="unknown_snapshot")
         with self.locked(world_id):
-            self.require_existing(world_id)
-            for db in DB_NAMES:
-                copy_database(source / f"{db}.db", self.folder(world_id) / f"{db}.db")
+            kept = self._observe(world_id)
+            if kept is None:
+                self.require_existing(world_id)
+            sources = {db: _Source(source / f"{db}.db") for db in DB_NAMES}
+            try:
+                kept.overwrite(sources)
+            finally:
+                for opened in sources.values():
+                    opened.close()
         return {"id": world_id, "restored": name}
 
     # -- reading ------------------------------------------------------------------------------
@@ -314,26 +414,160 @@ def _excluded_columns(metadata) -> dict[str, set[str]]:
     return excluded
 
 
-_source_connections: dict[str, sqlite3.Connection] = {}
-_source_lock = threading.Lock()
+class _Pin:
+    """An open descriptor on a world.json: the path still names this file only while its inode matches.
 
-
-def copy_database(source: Path, target: Path) -> None:
-    """Overwrite a live database with another's content through SQLite's backup API.
-
-    Safe while other connections (in this or other processes) hold the target open: they see the
-    new content at their next transaction. Template sources stay open for speed.
+    Holding the file open keeps its inode allocated, so a world.json written later (by a reset to another
+    scenario, or a delete and create in any process) cannot get the same inode: no false match.
     """
-    with _source_lock:
-        src = _source_connections.get(str(source))
-        if src is None or "templates" not in source.parts:
-            src = sqlite3.connect(source, check_same_thread=False)
-            if "templates" in source.parts:
-                _source_connections[str(source)] = src
-        dst = sqlite3.connect(target, timeout=15)
+
+    def __init__(self, path: Path, fd: int):
+        self.path = path
+        self.fd = fd
+        found = os.fstat(fd)
+        self.key = (found.st_dev, found.st_ino)
+
+    @classmethod
+    def open(cls, path: Path) -> "_Pin | None":
+        """A pin on the file, or None when it does not exist."""
         try:
-            src.backup(dst)
+            return cls(path, os.open(path, os.O_RDONLY))
+        except FileNotFoundError:
+            return None
+
+    def matches(self) -> bool:
+        """Whether the path still names the pinned file."""
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            return False
+        return (found.st_dev, found.st_ino) == self.key
+
+    def close(self) -> None:
+        """Let the file go."""
+        os.close(self.fd)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A raw connection for copying whole databases: transactions by hand, no fsync per commit.
+
+    WAL with synchronous=NORMAL never corrupts a database when a process is killed (only an OS crash
+    may lose the last commits), and a reset's commit then costs no fsync.
+    """
+    conn = sqlite3.connect(path, timeout=15, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+class _Source:
+    """A read connection on a database to copy from (kept open on templates), one copier at a time."""
+
+    def __init__(self, path: Path, immutable: bool = False):
+        self.path = path
+        self.conn = sqlite3.connect(path, timeout=15, isolation_level=None, check_same_thread=False)
+        self.lock = threading.Lock()
+        self.immutable = immutable  # a template: its rows can be read once
+        self._rows: dict | None = None
+
+    def backup_into(self, target: sqlite3.Connection) -> None:
+        """Overwrite the target database with this one's pages."""
+        with self.lock:
+            self.conn.backup(target)
+
+    def rows(self) -> dict[str, tuple[list[str], list[tuple]]]:
+        """Every table's columns and rows (world.db's clock, change log and meta are small)."""
+        if self._rows is not None:
+            return self._rows
+        with self.lock:
+            tables = [r[0] for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            found = {}
+            for table in tables:
+                cursor = self.conn.execute(f'SELECT * FROM "{table}"')
+                found[table] = ([d[0] for d in cursor.description], cursor.fetchall())
+        if self.immutable:
+            self._rows = found
+        return found
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+
+class _Kept:
+    """One world as this process knows it (used under the world's lock): one kept connection per database."""
+
+    def __init__(self, folder: Path, pin: _Pin, scenario: str):
+        self.folder = folder
+        self.pin = pin
+        self.scenario = scenario
+        self._conns: dict[str, sqlite3.Connection] = {}
+        # database -> (the template it was last copied from, its data_version right after): while the version
+        # stays, no other connection (of any process) has committed to it, so it still equals that template
+        self._copied: dict[str, tuple[Path, int]] = {}
+
+    def conn(self, name: str) -> sqlite3.Connection:
+        """The kept connection on one of the world's databases."""
+        conn = self._conns.get(name)
+        if conn is None:
+            conn = self._conns[name] = _connect(self.folder / f"{name}.db")
+        return conn
+
+    def overwrite(self, sources: dict[str, _Source], unchanging: bool = False) -> None:
+        """Make every database of the world a copy of its source, with no operation in between.
+
+        world.db's write lock is what every operation takes first (the clock step), so holding it keeps
+        operations of any process out until the whole world is copied; world.db itself is rewritten
+        inside that same transaction (a backup cannot write a database its own transaction locks).
+        With unchanging sources (templates), a database nobody wrote since its last copy is not copied again.
+        """
+        world = self.conn("world")
+        world.execute("BEGIN IMMEDIATE")
+        try:
+            for name in DB_NAMES[1:]:
+                conn, source = self.conn(name), sources[name]
+                version = _data_version(conn)  # its own commits (the backup) leave it as it is
+                if unchanging and self._copied.get(name) == (source.path, version):
+                    continue
+                self._copied.pop(name, None)
+                source.backup_into(conn)
+                if unchanging:
+                    self._copied[name] = (source.path, version)
+            for table, (columns, rows) in sources["world"].rows().items():
+                world.execute(f'DELETE FROM "{table}"')
+                if rows:
+                    marks = ", ".join("?" * len(columns))
+                    world.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+            world.execute("COMMIT")
+        except BaseException:
+            world.execute("ROLLBACK")
+            raise
+
+    def save(self, target: Path) -> None:
+        """Copy every database of the world into a folder, all as of one moment between operations."""
+        world = self.conn("world")
+        world.execute("BEGIN IMMEDIATE")  # no operation runs while the copies are taken
+        try:
+            for name in DB_NAMES:
+                source = sqlite3.connect(self.folder / f"{name}.db", timeout=15)
+                copy = sqlite3.connect(target / f"{name}.db", timeout=15)
+                try:
+                    source.backup(copy)
+                finally:
+                    copy.close()
+                    source.close()
         finally:
-            dst.close()
-            if "templates" not in source.parts:
-                src.close()
+            world.execute("ROLLBACK")
+
+    def close(self) -> None:
+        """Close the kept connections and let world.json go."""
+        for conn in self._conns.values():
+            conn.close()
+        self._conns.clear()
+        self._copied.clear()
+        self.pin.close()
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    """SQLite's counter of commits made to the database by other connections (any process) than this one."""
+    return conn.execute("PRAGMA data_version").fetchone()[0]
