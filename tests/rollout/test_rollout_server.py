@@ -163,3 +163,15 @@ def test_a_browser_rollout(rollout_server):
     again = rollout_server.reset(TASK, env="browser").json()  # the browser is kept for the next rollout
     assert again["metadata"]["world"] != world or rollout_server.registry.exists(again["metadata"]["world"])
     rollout_server.step(again["metadata"]["episode_id"], {"action": 'send_msg_to_user("done")'})
+
+
+def test_the_documented_grpo_group_runs_eight_rollouts_at_once(rollout_server):
+    from mock_apps.rollout.grpo_group import run_group
+
+    results = run_group(rollout_server.url, TASK, size=8)
+    assert len(results) == 8 and len({r["world"] for r in results}) == 8
+    assert all(r["done"] and 0.0 <= r["reward"] <= 1.0 for r in results)
+    rewards = [r["reward"] for r in results]
+    assert max(rewards) == 1.0 and min(rewards) < 1.0  # the seeded samples differ, as a model's would
+    assert abs(sum(r["advantage"] for r in results)) < 0.01  # relative to the group (rounded to 3 places)
+    assert not any(rollout_server.registry.exists(r["world"]) for r in results)
