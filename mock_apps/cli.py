@@ -42,7 +42,7 @@ def _settings(args) -> Settings:
 
 
 def cmd_serve(args) -> int:
-    """Start the portal and the four apps (or one app) until interrupted."""
+    """Start the portal and the apps (or one app) until interrupted."""
     from mock_apps.core.server import SERVED, Sandbox, serve_production
 
     settings = _settings(args)
@@ -106,7 +106,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--data", metavar="DIR", help="data directory (default: $MOCKAPPS_DATA or ./.mockapps)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    serve = sub.add_parser("serve", help="start the portal and the four apps",
+    serve = sub.add_parser("serve", help="start the portal and the apps",
                            description="Start the portal (base port) and mail, chat, sheets, books "
                            "(base port + 1..4) on the embedded SQLite store.")
     serve.add_argument("--app", choices=("portal", *APP_NAMES),
@@ -114,7 +114,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     serve.add_argument("--host", help="bind address (default 127.0.0.1; beyond loopback the control API "
                        "needs MOCKAPPS_CONTROL_TOKEN)")
     serve.add_argument("--base-port", type=int, metavar="PORT",
-                       help=f"portal port; apps use the next four (default {DEFAULT_BASE_PORT})")
+                       help=f"portal port; apps use the next ports (one each) (default {DEFAULT_BASE_PORT})")
     serve.add_argument("--production", action="store_true", help="serve under gunicorn (deployments)")
     serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes per app (default 2)")
     serve.set_defaults(func=cmd_serve)

@@ -1,4 +1,4 @@
-"""Shared fixtures: one real sandbox (portal and four apps on ephemeral ports) per session, a fresh world per
+"""Shared fixtures: one real sandbox (portal and the apps on ephemeral ports) per session, a fresh world per
 test, and pytest-playwright's browser launched on the Chromium the project's helper finds."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class SandboxWorld:
 
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory) -> Sandbox:
-    """The portal and the four apps on ephemeral ports over a session-wide data directory."""
+    """The portal and the apps on ephemeral ports over a session-wide data directory."""
     settings = replace(Settings(), data_dir=tmp_path_factory.mktemp("mockapps-data"), host="127.0.0.1",
                        control_token=None)
     with Sandbox(settings, ephemeral=True) as running:

@@ -116,7 +116,7 @@ def create_flask(name: str, import_name: str, settings: Settings | None = None, 
 
 
 def create_mock_app(spec: AppSpec, config: dict | None = None) -> Flask:
-    """Build one of the four apps from its spec: world selection, control API, shell, blueprints."""
+    """Build one of the apps from its spec: world selection, control API, shell, blueprints."""
     from mock_apps.core import control, recordings
 
     config = dict(config or {})

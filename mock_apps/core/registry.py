@@ -1,4 +1,4 @@
-"""The four app packages, found by name; each exposes SPEC (an AppSpec) and create_app."""
+"""The app packages (mock_apps.APPS), found by name; each exposes SPEC (an AppSpec) and create_app."""
 
 from __future__ import annotations
 
@@ -17,5 +17,5 @@ def app_spec(name: str):
 
 
 def app_specs() -> list:
-    """The AppSpecs of all four apps, in port order."""
+    """The AppSpecs of all the apps, in port order."""
     return [app_spec(name) for name in APP_NAMES]

@@ -1,4 +1,4 @@
-"""Serving: the portal and the four apps on their ports, in threads of one process (tests, `make run`)
+"""Serving: the portal and the apps on their ports, in threads of one process (tests, `make run`)
 or under gunicorn (deployments)."""
 
 from __future__ import annotations

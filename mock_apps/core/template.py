@@ -23,7 +23,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # mock_apps/
 
 @lru_cache(maxsize=None)
 def source_fingerprint() -> str:
-    """A hash of every source file the templates depend on (core, scenarios and the four apps)."""
+    """A hash of every source file the templates depend on (core, scenarios and every app)."""
     digest = hashlib.sha256()
     for folder in ["core", "scenarios", *APP_NAMES]:
         for path in sorted((PACKAGE_ROOT / folder).rglob("*")):

@@ -1,4 +1,4 @@
-"""Worlds: isolated copies of all four apps' state, created, reset, snapshotted and deleted in ms."""
+"""Worlds: isolated copies of all the apps' state, created, reset, snapshotted and deleted in ms."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The evaluation harness: many episodes of an agent on tasks, in parallel, each in its own fresh world.
 
-Each worker (a process of a local pool, or a Ray actor) owns one Sandbox (the four apps on its own ports over
+Each worker (a process of a local pool, or a Ray actor) owns one Sandbox (the apps on its own ports over
 the shared data directory) and the environment's browser, and runs one episode at a time. Every episode is
 recorded as a trajectory in OUT/<task>/<episode>/; a crashed episode is retried once, then reported as crashed.
 The results (success rate, partial credit, pass^k, steps, time, collateral damage, per task and overall) go to
@@ -22,7 +22,7 @@ from mock_apps.core.settings import Settings
 
 ENVS = ("browser", "api")
 BACKENDS = ("local", "ray")
-PORTS_PER_WORKER = 10  # worker i serves on base-port + 10*i (portal, then the four apps)
+PORTS_PER_WORKER = 10  # worker i serves on base-port + 10*i (portal, then the apps)
 MAX_ATTEMPTS = 2  # a crashed episode is tried once more
 BROWSER_ONLY_AGENTS = ("replay", "random")  # they speak the action language, not tool calls
 # an episode's actions before it is cut off: room for the longest golden demonstration (68 recorded steps) and
