@@ -107,8 +107,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     serve = sub.add_parser("serve", help="start the portal and the apps",
-                           description="Start the portal (base port) and mail, chat, sheets, books "
-                           "(base port + 1..4) on the embedded SQLite store.")
+                           description="Start the portal (base port) and mail, chat, sheets, books, people "
+                           "(base port + 1..5) on the embedded SQLite store.")
     serve.add_argument("--app", choices=("portal", *APP_NAMES),
                        help="serve only this one (what docker-compose runs per service)")
     serve.add_argument("--host", help="bind address (default 127.0.0.1; beyond loopback the control API "
