@@ -23,7 +23,7 @@ CSRF_HEADER = "X-CSRF-Token"
 # The roles each endpoint admits when accounts are on. An endpoint missing here is refused to everyone (a new page
 # is closed until someone decides who may see it). "signed-in" pages check ownership themselves (a trainer sees
 # only their own trajectories and assignments).
-PUBLIC = {"portal.static", "shell.static", "accounts.sign_in", "accounts.sign_in_form", "accounts.invite",
+PUBLIC = {"static", "portal.static", "shell.static", "accounts.sign_in", "accounts.sign_in_form", "accounts.invite",
           "accounts.accept_invite", "accounts.sign_out"}
 ADMIN = ("admin",)
 REVIEW = ("admin", "reviewer")

@@ -70,3 +70,35 @@ def test_compose_turns_accounts_on_with_the_documented_secrets():
     readme = (ROOT / "README.md").read_text()
     for documented in ("MOCKAPPS_SECRET", "MOCKAPPS_ACCOUNTS", "MOCKAPPS_ADMIN_PASSWORD"):
         assert documented in readme
+
+
+def test_single_user_mode_runs_a_campaign_without_signing_in(sandbox, tmp_path):
+    """`make run`: the one local person adds a trainer, makes a campaign and records its assignment."""
+    import secrets
+
+    from mock_apps.portal.campaigns import CampaignStore
+    from trajectories.store import load
+
+    task = "announce-lunch-in-general"
+    settings = replace(sandbox.settings, trajectory_dirs=(tmp_path,))
+    client = create_app({"settings": settings, "MOCKAPPS_ACCOUNTS": False}).test_client()
+    assert "Single-user mode" in client.get("/people").get_data(as_text=True)
+    username = f"solo-{secrets.token_hex(3)}"
+    assert client.post("/people", data={"username": username, "name": "Solo", "role": "trainer"}).status_code == 201
+    trainer = AccountStore.for_settings(settings).by_username(username)
+    answer = client.post("/campaigns", data={"name": f"solo {username}", "task": task, f"needed-{task}": "1",
+                                             "trainer": str(trainer.id)})
+    assert answer.status_code == 302
+    assignment = CampaignStore.for_settings(settings).assignments(trainer_id=trainer.id)[0]
+    assert f'data-assignment="{assignment.id}"' in client.get("/assignments").get_data(as_text=True)
+
+    assert client.post(f"/assignments/{assignment.id}/start").status_code == 302
+    world = client.get_cookie("mockworld").value
+    assert world.startswith(f"{username}-{task}"[:40]) and client.get_cookie("mockrec").http_only
+    panel = client.get(f"/assignments/{assignment.id}").get_data(as_text=True)
+    assert "Give up" in panel and world in panel
+    assert client.post(f"/assignments/{assignment.id}/give-up").status_code == 302
+    assert client.get_cookie("mockrec") is None
+    attempt = CampaignStore.for_settings(settings).assignment(assignment.id).attempts[0]
+    assert attempt.status == "abandoned" and load(attempt.folder)[0].status == "abandoned"
+    assert attempt.folder.parent == tmp_path
