@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from mock_apps.core.errors import MockAppsError
 from mock_apps.core.settings import APP_NAMES, Settings
+from trajectories.model import Trajectory
+from trajectories.store import TrajectoryDir
 
 
 def _app_urls(args) -> dict[str, str]:
@@ -19,12 +22,18 @@ def _app_urls(args) -> dict[str, str]:
 
 
 def cmd_record(args) -> int:
-    """Record a session in a fresh world until Submit, Give up, or the last window closes."""
+    """Record a session in a fresh world until Submit, Give up, or the last window closes.
+
+    The browser records the way any trainer's browser does: the apps serve it the capture script (it carries the
+    recording cookie) and close each step on the server. This command opens the window, the task panel and the
+    start pages, ends the recording, and proves it by a headless replay that adds each step's screenshot."""
     from playwright.sync_api import sync_playwright
 
     from mock_apps.core import browser
+    from mock_apps.core.control_client import ControlClient
+    from mock_apps.core.recordings import RECORDING_COOKIE
     from recorder.panel import TaskPanel
-    from recorder.session import begin, resume
+    from trajectories.app_url import AppUrls
 
     task = None
     if args.task:
@@ -32,45 +41,92 @@ def cmd_record(args) -> int:
 
         task = get_task(args.task)  # an unknown task fails here, before anything starts
     urls = _app_urls(args)
-    # by default into the first folder the portal lists ($MOCKAPPS_TRAJECTORIES, else ./recordings)
-    out = Path(args.out) if args.out else Settings().trajectory_dirs[0] / time.strftime('%Y%m%d-%H%M%S')
-    world_id = args.world or f"rec-{int(time.time())}"
-    start_pages = tuple(args.start or (task.start_pages if task else ["mail:/"]))
+    token = Settings().control_token
+    if args.resume:
+        out, world_id, recording, start_pages = _resumable(Path(args.resume), urls, token)
+        task = task or _task_of(out)
+    else:
+        from mock_apps.scenarios import get_scenario
+
+        # by default into the first folder the portal lists ($MOCKAPPS_TRAJECTORIES, else ./recordings)
+        out = Path(args.out) if args.out else Settings().trajectory_dirs[0] / time.strftime('%Y%m%d-%H%M%S')
+        world_id = args.world or f"rec-{int(time.time())}"
+        start_pages = list(args.start or (task.start_pages if task else ["mail:/"]))
+        scenario = get_scenario(args.scenario or (task.scenario if task else None)).name
+        control = ControlClient(urls, world_id, token=token)
+        control.reset(scenario)
+        recording = control.start_recording(str(out.resolve()), task=task.id if task else None,
+                                            trainer=args.trainer, start_pages=start_pages)
+    control = ControlClient(urls, world_id, token=token)
+    app_urls = AppUrls(urls)
     extra = (f"--remote-debugging-port={args.cdp_port}",) if args.cdp_port else ()
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(**browser.launch_args(headless=args.headless, extra_args=extra))
-        context = chromium.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    # the browser's own (default) context, on a fresh profile: what a client attached over CDP opens shares its
+    # cookies, so its tabs record too (a second, incognito-like context would be invisible to such a client)
+    with tempfile.TemporaryDirectory(prefix="mockapps-record-") as profile, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile, **browser.launch_args(headless=args.headless, extra_args=extra),
+            viewport={"width": 1400, "height": 900}, accept_downloads=True)
+        context.add_cookies([{"name": name, "value": value, "url": url} for url in urls.values()
+                             for name, value in (("mockworld", world_id), (RECORDING_COOKIE, recording["cookie"]))])
+        blank = list(context.pages)
         panel = TaskPanel(context, task)
-        if args.resume:
-            out = Path(args.resume)
-            recorder = resume(context, out, urls, shots=not args.no_shots, ignore_pages=(panel.page,))
-            world_id = recorder.meta.world
-        else:
-            recorder = begin(context, out, urls, world_id, scenario=args.scenario or (task.scenario if task else None),
-                             task=task.id if task else None, trainer=args.trainer, start_pages=start_pages,
-                             shots=not args.no_shots, ignore_pages=(panel.page,))
+        for i, url in enumerate(start_pages):
+            (blank[i] if i < len(blank) else context.new_page()).goto(app_urls.absolute(url))
         print(f"recording into {out} (world {world_id}); Submit or Give up in the task panel, or close the "
               "browser, to finish", flush=True)
-        status = _record_until_done(context, panel, recorder)
-        working = any(not p.is_closed() for p in context.pages if p is not panel.page)
-        meta = recorder.stop(status, observe=working)
+        status = _record_until_done(context, panel)
+        if status == "incomplete":
+            print(f"incomplete: the browser went away; `mockapps record --resume {out}` goes on", flush=True)
+            return 1
+        meta = Trajectory.model_validate(control.finish_recording(recording["id"], status=status,
+                                                                  answer=panel.answer))
         if task is not None and status == "complete":
-            meta = _score(recorder, task, panel)
+            _show_score(panel, meta, out)
+        if status == "complete" and not args.no_shots:
+            proof = _prove(playwright, app_urls, urls, token, out)
+            print(proof, flush=True)
         if not args.headless and not panel.page.is_closed():
             panel.page.wait_for_event("close", timeout=0)  # the trainer reads the result, then closes the tab
+    steps = len(TrajectoryDir(out).load_steps())
     outcome = f", {meta.outcome} (score {meta.score:.2f})" if meta.outcome else ""
-    print(f"{meta.status}{outcome}: {len(recorder.steps)} steps in {out}")
+    print(f"{meta.status}{outcome}: {steps} steps in {out}")
     return 0
 
 
-def _record_until_done(context, panel, recorder) -> str:
-    """Keep the recorder ticking until the trainer decides; the status the trajectory ends with."""
+def _resumable(out: Path, urls: dict[str, str], token: str | None) -> tuple[Path, str, dict, list[str]]:
+    """An unfinished served recording to take up again: its folder, world, recording and the page to reopen."""
+    from mock_apps.core.control_client import ControlClient
+    from trajectories.store import load
+
+    meta, steps = load(out)
+    if meta.status != "incomplete":
+        raise MockAppsError(f"{out} is {meta.status}; only an incomplete trajectory can be resumed")
+    if not meta.recording:
+        raise MockAppsError(f"{out} was not recorded through the apps (it names no recording); it cannot be resumed")
+    recording = ControlClient(urls, meta.world, token=token).recording(meta.recording)
+    if recording["status"] != "recording":
+        raise MockAppsError(f"the recording of {out} is {recording['status']}; it cannot be resumed")
+    last = next((s.url_after or s.url_before for s in reversed(steps)
+                 if (s.url_after or s.url_before).split(":", 1)[0] in urls),
+                meta.start_pages[0] if meta.start_pages else "mail:/")
+    return out, meta.world, recording, [last]
+
+
+def _task_of(out: Path):
+    from mock_apps.tasks import get_task
+    from trajectories.store import TrajectoryDir
+
+    task_id = TrajectoryDir(out).load_meta().task
+    return get_task(task_id) if task_id else None
+
+
+def _record_until_done(context, panel) -> str:
+    """Wait for the trainer to decide; the status the trajectory ends with ("incomplete": the browser is gone)."""
     try:
         while panel.choice is None:
             working = [p for p in context.pages if p is not panel.page and not p.is_closed()]
             if not working:
                 return "complete"  # the trainer closed the apps' windows
-            recorder.tick()
             try:
                 working[0].wait_for_timeout(100)
             except Exception:
@@ -83,17 +139,32 @@ def _record_until_done(context, panel, recorder) -> str:
     return "complete" if panel.choice == "submit" else "abandoned"
 
 
-def _score(recorder, task, panel):
-    """Score the recording, store the outcome, and tell the trainer in the panel."""
-    from recorder.session import score_recording
+def _show_score(panel, meta, out: Path) -> None:
+    """Tell the trainer the task checks' outcome in the panel."""
+    passed = meta.outcome == "passed"
+    headline = (f"Passed: all {len(meta.checks)} checks." if passed else
+                f"Not yet: score {meta.score:.0%}.") + f" Saved in {out}."
+    panel.show(passed, headline, [f"{'✓' if c.passed else '✗'} {c.name}" + (f": {c.reason}" if c.reason else "")
+                                  for c in meta.checks])
 
-    recorder.meta.final_answer = panel.answer
-    meta, result = score_recording(recorder, task)
-    headline = (f"Passed: all {len(result.checkpoints)} checks." if result.passed else
-                f"Not yet: score {result.score:.0%}.") + f" Saved in {recorder.folder.path}."
-    panel.show(result.passed, headline, [f"{'✓' if c.passed else '✗'} {c.name}" + (f": {c.reason}" if c.reason else "")
-                                         for c in result.checkpoints])
-    return meta
+
+def _prove(playwright, app_urls, urls: dict[str, str], token: str | None, out: Path) -> str:
+    """Replay the recording headless in a fresh world; its screenshots become the steps' observations."""
+    from mock_apps.core import browser
+    from mock_apps.core.control_client import ControlClient
+    from recorder.replay import Replayer
+
+    chromium = browser.launch(playwright, headless=True)
+    try:
+        world = f"proof-{int(time.time() * 1000) % 10**9}"
+        report = Replayer(chromium, app_urls, ControlClient(urls, world, token=token), out, observe=True).run()
+        ControlClient(urls, world, token=token).delete()
+    finally:
+        chromium.close()
+    first = report.first_divergence()
+    return ("proof replay: reproduced every step" if report.reproduced else
+            f"proof replay: did NOT reproduce (step {first.index}: {first.reason})" if first else
+            f"proof replay: final state differs ({', '.join(report.state_differences)})")
 
 
 def cmd_replay(args) -> int:
@@ -145,7 +216,7 @@ def register(subparsers) -> None:
     record.add_argument("--start", action="append", metavar="APP:/PATH", help="start page(s), e.g. mail:/")
     record.add_argument("--headless", action="store_true", help="no visible window (automation via --cdp-port)")
     record.add_argument("--cdp-port", type=int, help="expose the browser over the Chrome DevTools Protocol")
-    record.add_argument("--no-shots", action="store_true", help="no screenshots")
+    record.add_argument("--no-shots", action="store_true", help="no proof replay, so no screenshots")
     record.add_argument("--base-port", type=int, help="where `mockapps serve` runs (default 8000)")
     record.set_defaults(func=cmd_record)
 

@@ -1,12 +1,13 @@
-"""Recording: attach to a Playwright browser context and write every user action as a trajectory step.
+"""Recording a browser we drive (an agent's episode, a scripted demonstration): attach to a Playwright context
+and write every action as a trajectory step, with a screenshot and accessibility snapshot of each.
 
-The capture script reports each action with a synchronous request that the recorder answers from inside the
-browser (Playwright routing), before the page acts on it. Answering it closes the previous step: the change-log
-entries since then are that step's, exactly. Answering never waits on the page (it is blocked), so pictures
-are taken on the recorder's own time: `tick()` observes the newest step once the page has been quiet for a
-moment, `settle()` does it at once. Closed steps are appended and flushed to steps.jsonl at the next tick, so a
-crash loses at most the step in flight. Typing into one field coalesces into one fill and a double click
-replaces its single click.
+The capture script (the same one the apps serve to a trainer's own browser) reports each action with a
+synchronous request that the recorder answers from inside the browser (Playwright routing), before the page acts
+on it; the shared StepBuilder closes the previous step then, so the change-log entries since are that step's,
+exactly. Answering never waits on the page (it is blocked), so pictures are taken on the recorder's own time:
+`tick()` observes the newest step once the page has been quiet for a moment, `settle()` does it at once. Closed
+steps are appended and flushed to steps.jsonl at the next tick, so a crash loses at most the step in flight.
+A person's recording (`mockapps record`, the portal) goes through the apps instead: mock_apps/core/recordings.py.
 """
 
 from __future__ import annotations
@@ -180,6 +181,7 @@ class Recorder:
             pass  # still loading: observe what is there
         if self.builder.pending is step:  # an action may have arrived while we waited
             self.builder.settled()
+            self.builder.observed = True
             step.url_after = self.urls.relative(page.url)
             step.observation = observe(page, self.folder, step.index, self.shots)
         else:
@@ -267,28 +269,3 @@ def score_recording(recorder: Recorder, task):
                    for c in result.checkpoints]
     recorder.folder.write_meta(meta)
     return meta, result
-
-
-def resume(context, out: Path | str, app_urls: dict[str, str], *, control_token: str | None = None,
-           shots: bool = True, ignore_pages: tuple = ()) -> Recorder:
-    """Continue an incomplete trajectory in its own world, from the page its last step left."""
-    from mock_apps.core.errors import MockAppsError
-    from trajectories.store import load
-
-    meta, steps = load(out)
-    if meta.status != "incomplete":
-        raise MockAppsError(f"{out} is {meta.status}; only an incomplete trajectory can be resumed")
-    folder = TrajectoryDir(out)
-    # rewrite steps.jsonl without a torn last line, so that appending continues a valid file
-    folder.steps_path.write_text("".join(step.model_dump_json() + "\n" for step in steps))
-    control = ControlClient(app_urls, meta.world, token=control_token)
-    control.clock()  # the world must still exist: a clear error otherwise
-    context.add_cookies([{"name": "mockworld", "value": meta.world, "url": url} for url in app_urls.values()])
-    recorder = Recorder(context, folder, meta, AppUrls(app_urls), control, shots=shots, steps=steps,
-                        ignore_pages=ignore_pages).start()
-    last_url = next((s.url_after or s.url_before for s in reversed(steps) if (s.url_after or s.url_before)
-                     .split(":", 1)[0] in app_urls), meta.start_pages[0] if meta.start_pages else "mail:/")
-    work_pages = [p for p in context.pages if p not in recorder.ignored]
-    page = work_pages[0] if work_pages else context.new_page()
-    recorder.navigate(page, last_url)
-    return recorder

@@ -41,7 +41,9 @@ class StepBuilder:
         self.pending: Step | None = Step.model_validate(state["pending"]) if state.get("pending") else None
         self.pending_page: str | None = state.get("pending_page")
         self.pending_since: float = state.get("pending_since", 0.0)
-        self.observed: bool = state.get("observed", False)  # the pending step's changes were collected at rest
+        self.observed: bool = state.get("observed", False)  # the pending step's picture was taken (a driven browser)
+        # the pending step's changes were collected once it was at rest: later ones belong to what follows it
+        self.at_rest: bool = state.get("at_rest", False)
         self.last_page: str | None = state.get("last_page")
         self.last_action_at: dict[str, float] = dict(state.get("last_action_at", {}))
         self.known_urls: dict[str, str] = dict(state.get("known_urls", {}))  # each tab's URL as last seen
@@ -52,6 +54,7 @@ class StepBuilder:
         return {"next_index": self.next_index, "last_seq": self.last_seq,
                 "pending": self.pending.model_dump(mode="json") if self.pending else None,
                 "pending_page": self.pending_page, "pending_since": self.pending_since, "observed": self.observed,
+                "at_rest": self.at_rest,
                 "last_page": self.last_page, "last_action_at": self.last_action_at, "known_urls": self.known_urls}
 
     # -- reports ------------------------------------------------------------------------------
@@ -86,12 +89,13 @@ class StepBuilder:
             # the action's own page load: its request has been answered, so its changes are in the log now
             if self.pending is not None and self.pending.page == page:
                 self.collect()
+                self.at_rest = True
             self.known_urls[page] = url
             return
         self.last_action_at[page] = now
         # The server handled this document's request before the page could report it. When the pending step
-        # was already observed (at rest), whatever changed since is the navigation's doing, not that step's.
-        if not self.observed:
+        # was already at rest, whatever changed since is the navigation's doing, not that step's.
+        if not self.at_rest:
             self.collect()
         before = self.known_urls.get(page, "about:blank")
         self.switch_to(page, before, now, collect=False)
@@ -111,13 +115,16 @@ class StepBuilder:
         if opener is not None and self.pending is not None and self.pending.page == opener:
             self.pending.action.args["opens"] = page
         else:
-            self.open(page, Action(type="tab_open", args={"opener": opener}), None, url, now)
+            # a step at rest before the tab appeared keeps its changes; the new tab's first document may have
+            # changed something already, and that is its navigation's doing, not the blank tab's
+            self.open(page, Action(type="tab_open", args={"opener": opener}), None, url, now, collect=not self.at_rest)
+            self.at_rest = True
         self.last_page = page
 
     def settled(self) -> None:
         """The pending step's page is at rest: its changes are collected, later ones belong to what follows."""
         self.collect()
-        self.observed = True
+        self.at_rest = True
 
     # -- steps --------------------------------------------------------------------------------
 
@@ -132,7 +139,7 @@ class StepBuilder:
         self.known_urls[page] = url
         self.pending_page = page
         self.pending_since = now
-        self.observed = False
+        self.observed = self.at_rest = False
         return self.pending
 
     def collect(self) -> None:

@@ -166,5 +166,7 @@ class Trajectory(_Model):
                                      "(send_msg_to_user), for tasks that ask a question; None when none was given.")
     final_state: str | None = Field(default=None, description="Path of the final state dump of every app (state.json.gz).")
     start_pages: list[str] = Field(default_factory=list, description="App-relative URLs opened at the start.")
+    recording: str | None = Field(default=None, description="The served recording writing it (its steps came from "
+                                  "the capture script over HTTP), so an unfinished one can be taken up again.")
     proof: Proof | None = Field(default=None, description="The proof replay of a recording made in a browser we did "
                                 "not drive (its steps' observations come from that replay); None when none ran.")

@@ -18,7 +18,8 @@ def _registry():
 
 
 @bp.before_request
-def _authorize():
+def authorize():
+    """Refuse a control request without the deployment's token (and every one when none is set beyond loopback)."""
     settings = current_app.config["MOCKAPPS_SETTINGS"]
     token = settings.control_token
     if token is None:

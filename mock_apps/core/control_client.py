@@ -27,7 +27,9 @@ class ControlClient:
 
     def _call(self, method: str, path: str, app: str | None = None, **kwargs) -> dict:
         base = self.app_urls[app or next(a for a in APP_NAMES if a in self.app_urls)]
-        url = f"{base}/_control/worlds/{self.world_id}{path}"
+        return self._send(method, base, f"{base}/_control/worlds/{self.world_id}{path}", **kwargs)
+
+    def _send(self, method: str, base: str, url: str, **kwargs) -> dict:
         try:
             response = self.http.request(method, url, timeout=self.timeout, **kwargs)
         except requests.ConnectionError:
@@ -58,6 +60,24 @@ class ControlClient:
         """Set the world's clock."""
         body = {k: v for k, v in (("now", now), ("step_seconds", step_seconds)) if v is not None}
         return self._call("PUT", "/clock", json=body)
+
+    def start_recording(self, folder: str, task: str | None = None, trainer: str | None = None,
+                        start_pages: list[str] | tuple[str, ...] = ()) -> dict:
+        """Start a served recording in this world (it must exist) into a trajectory folder of the server's."""
+        return self._recordings("", json={"world": self.world_id, "folder": folder, "task": task,
+                                               "trainer": trainer, "start_pages": list(start_pages)})
+
+    def recording(self, recording_id: str) -> dict:
+        """A served recording's status and cookie."""
+        return self._recordings(f"/{recording_id}", method="GET")
+
+    def finish_recording(self, recording_id: str, status: str = "complete", answer: str | None = None) -> dict:
+        """End a served recording; the trajectory's metadata (with its checks for a completed task)."""
+        return self._recordings(f"/{recording_id}/finish", json={"status": status, "answer": answer})
+
+    def _recordings(self, path: str, method: str = "POST", **kwargs) -> dict:
+        base = self.app_urls[next(a for a in APP_NAMES if a in self.app_urls)]
+        return self._send(method, base, f"{base}/_control/recordings{path}", **kwargs)
 
     def state(self, app: str) -> dict:
         """One app's normalized state."""

@@ -112,7 +112,7 @@ class RecordingStore:
         meta = Trajectory(id=secrets.token_hex(6), task=task_id, scenario=self.worlds.scenario_of(world_id),
                           world=world_id, app_versions={"source": source_fingerprint()},
                           start_clock=self.worlds.clock(world_id)["now"], trainer=trainer,
-                          start=datetime.now(timezone.utc), start_pages=list(start_pages))
+                          start=datetime.now(timezone.utc), start_pages=list(start_pages), recording=recording_id)
         meta.browser.name = "trainer's browser"
         TrajectoryDir(folder).create(meta)  # refuses a folder that already holds a trajectory
         last_seq = (self.worlds.changes(world_id)[-1:] or [{"seq": 0}])[0]["seq"]
@@ -482,9 +482,81 @@ def _filename(disposition: str) -> str:
     return match.group(1) if match else "download"
 
 
+# -- the control API's side: start, read and finish recordings over HTTP (`mockapps record`) -------------------
+
+control_bp = Blueprint("control_recordings", __name__, url_prefix="/_control/recordings")
+
+
+@control_bp.before_request
+def _authorize():
+    from mock_apps.core.control import authorize
+
+    authorize()  # the same token as the rest of the control API
+
+
+def _control_body() -> dict:
+    body = request.get_json(silent=True) if request.get_data() else {}
+    if not isinstance(body, dict):
+        raise BadRequest("the request body must be a JSON object")
+    return body
+
+
+def _described(recording: Recording) -> dict:
+    return {"id": recording.id, "world": recording.world, "task": recording.task, "trainer": recording.trainer,
+            "folder": str(recording.folder), "status": recording.status, "trajectory_id": recording.trajectory_id,
+            "started": recording.started, "steps": recording.steps}
+
+
+@control_bp.post("")
+def start_recording():
+    """Start a recording in an existing world into a new trajectory folder (on this server's machine); the
+    answer carries the `mockrec` cookie the recording browser must send."""
+    from mock_apps.core.world import check_world_id
+
+    body = _control_body()
+    world, folder = body.get("world"), body.get("folder")
+    task, trainer = body.get("task"), body.get("trainer")
+    start_pages = body.get("start_pages") or []
+    if not isinstance(folder, str) or not folder:
+        raise BadRequest("'folder' must name the trajectory directory to create")
+    for name, value in (("task", task), ("trainer", trainer)):
+        if value is not None and not isinstance(value, str):
+            raise BadRequest(f"'{name}' must be a string")
+    if not isinstance(start_pages, list) or not all(isinstance(p, str) for p in start_pages):
+        raise BadRequest("'start_pages' must be a list of app-relative URLs")
+    if task is not None:
+        from mock_apps.tasks import get_task
+
+        task = get_task(task).id  # an unknown task is a NotFound naming the nearest one
+    recording = _store().start(world_id=check_world_id(world), task_id=task, trainer=trainer, folder=Path(folder),
+                               start_pages=start_pages)
+    return {**_described(recording), "cookie": _store().cookie_value(recording.id)}, 201
+
+
+@control_bp.get("/<recording_id>")
+def get_recording(recording_id: str):
+    """A recording's status, with the cookie to take it up again while it records."""
+    recording = _store().get(recording_id)
+    if recording is None:
+        raise NotFound(f"no recording {recording_id[:40]!r}", code="unknown_recording")
+    return {**_described(recording), "cookie": _store().cookie_value(recording.id)}
+
+
+@control_bp.post("/<recording_id>/finish")
+def finish_recording(recording_id: str):
+    """End a recording (complete or abandoned, with the trainer's answer); the trajectory's metadata."""
+    body = _control_body()
+    answer = body.get("answer")
+    if answer is not None and not isinstance(answer, str):
+        raise BadRequest("'answer' must be a string")
+    meta = _store().finish(recording_id, status=body.get("status", "complete"), answer=answer)
+    return json.loads(meta.model_dump_json())
+
+
 def install(app) -> None:
     """Serve the capture endpoints on an app and put the script into a recording browser's pages."""
     app.register_blueprint(bp)
+    app.register_blueprint(control_bp)
     app.after_request(inject_capture)
 
 

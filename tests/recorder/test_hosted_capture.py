@@ -133,3 +133,54 @@ def test_pages_carry_the_capture_script_only_for_a_recording_browser(sandbox, ap
         assert recorded.status_code == 200 and 'data-endpoint="/_capture/events"' in recorded.text, app
     script = requests.get(f"{app_urls['mail']}/_capture/capture.js", timeout=30)
     assert script.status_code == 200 and "mockrec-tab-" in script.text
+
+
+@pytest.mark.slow
+def test_a_second_client_driving_mockapps_record_over_cdp_records_every_step(playwright, tmp_path):
+    """`mockapps record --cdp-port` driven by another client (as an automation or a test would): a tab it opens
+    itself, a post in #finance, a click back in the mail tab, Submit. Before capture went over HTTP, only the first
+    two steps were recorded."""
+    import subprocess
+    import sys
+    from dataclasses import replace
+
+    from mock_apps.core.server import Sandbox
+    from mock_apps.core.settings import Settings
+    from recorder.panel import PANEL_URL
+    from test_trajectory_cli import _free_base
+
+    settings = replace(Settings(), data_dir=tmp_path / "data", base_port=_free_base())
+    cdp, out = _free_base(), tmp_path / "traj"
+    with Sandbox(settings):
+        proc = subprocess.Popen([sys.executable, "-m", "mock_apps.cli", "record", "--headless", "--no-shots",
+                                 "--out", str(out), "--base-port", str(settings.base_port), "--cdp-port", str(cdp),
+                                 "--trainer", "ana", "--start", "mail:/"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert "recording into" in proc.stdout.readline()
+        browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{cdp}")
+        context = browser.contexts[0]
+        panel = next(p for p in context.pages if p.url.startswith(PANEL_URL))
+        mail = next(p for p in context.pages if not p.url.startswith(PANEL_URL))
+        mail.wait_for_load_state()
+        chat = context.new_page()
+        chat.goto(f"http://127.0.0.1:{settings.port('chat')}/")
+        chat.get_by_test_id("side-finance").click()
+        chat.wait_for_load_state()
+        chat.get_by_test_id("composer-input").fill("Closing checklist is up to date.")
+        chat.get_by_test_id("composer-input").press("Enter")
+        chat.wait_for_load_state()
+        mail.bring_to_front()
+        mail.get_by_test_id("box-starred").click()
+        mail.wait_for_load_state()
+        panel.get_by_role("button", name="Submit").click()
+        output = proc.communicate(timeout=120)[0]
+        assert proc.returncode == 0, output
+    meta, steps = load(out)
+    kinds = [s.action.type for s in steps]
+    assert meta.status == "complete" and len(steps) >= 8, kinds
+    assert kinds[:2] == ["tab_open", "navigate"] and kinds.count("tab_open") == 2
+    post = next(s for s in steps if any(c.op == "chat.post" for c in s.changes))
+    assert post.page == "p1" and post.action.type == "press"
+    starred = steps[-1]
+    assert starred.action.type == "click" and starred.page == "p0" and starred.target.testid == "box-starred"
+    assert steps[-2].action.type == "tab_switch"
