@@ -310,6 +310,10 @@ _REPORTS = {
 }
 
 
+# the reports whose Header carries SummarizeColumnsBy in QuickBooks' samples
+_SUMMARIZED = ("ProfitAndLoss", "BalanceSheet")
+
+
 @bp.get("/v3/company/<realm>/reports/<name>")
 def report(realm: str, name: str):
     """A report in QuickBooks' report JSON (Header, Columns, Rows with Sections and Summaries)."""
@@ -329,7 +333,8 @@ def report(realm: str, name: str):
         raise BadRequest("summarize_column_by takes Total or Month", code="invalid_enum")
     built = reports.build(session, key, to_date(start, "start_date") if start else None,
                           to_date(end, "end_date") if end else None, by_month=summarize == "Month")
-    return jsonify(qbo_report(built, name, stamp(session.now(), session.timezone())))
+    summarized = summarize if name in _SUMMARIZED else None
+    return jsonify(qbo_report(built, name, stamp(session.now(), session.timezone()), summarized))
 
 
 @bp.get("/v3/openapi.json")

@@ -87,13 +87,19 @@ def _coldata(report: Report, row: Row) -> list[dict]:
     return cells
 
 
+# the reports whose Header options name their report_date in QuickBooks' samples
+_DATED = ("ar-aging-summary", "ap-aging-summary", "ar-aging-detail", "ap-aging-detail", "customer-balances",
+          "vendor-balances")
+
+
 def _group(row: Row) -> str:
     """QuickBooks' group name of a section or summary row."""
     return row.group or row.label.replace(" ", "")
 
 
-def qbo_report(report: Report, name: str, time: str) -> dict:
-    """QuickBooks' report JSON: Header, Columns, and Rows nested into Sections with Summaries."""
+def qbo_report(report: Report, name: str, time: str, summarize: str | None = None) -> dict:
+    """QuickBooks' report JSON: Header, Columns, and Rows nested into Sections with Summaries. summarize: the
+    report's SummarizeColumnsBy (Total, Month) for the reports that take it."""
     root: list[dict] = []
     stack: list[tuple[int, dict]] = []  # (depth, section)
 
@@ -119,12 +125,16 @@ def qbo_report(report: Report, name: str, time: str) -> dict:
             else:
                 container().append({"Summary": {"ColData": _coldata(report, row)}, "type": "Section",
                                     "group": _group(row)})
-    header = {"Time": time, "ReportName": name, "ReportBasis": "Accrual", "Currency": "USD",
-              "Option": [{"Name": "NoReportData", "Value": "false" if report.rows else "true"}]}
+    options = [{"Name": "NoReportData", "Value": "false" if report.rows else "true"}]
+    if report.key in _DATED and report.end is not None:  # as QuickBooks' aging and balance reports do
+        options.insert(0, {"Name": "report_date", "Value": report.end.isoformat()})
+    header = {"Time": time, "ReportName": name, "ReportBasis": "Accrual", "Currency": "USD", "Option": options}
     if report.start:
         header["StartPeriod"] = report.start.isoformat()
     if report.end:
         header["EndPeriod"] = report.end.isoformat()
+    if summarize:
+        header["SummarizeColumnsBy"] = summarize
     columns = [{"ColTitle": title, "ColType": "Account" if i == 0 else
                 ("Money" if i - 1 in report.money_columns else "String")} for i, title in enumerate(report.columns)]
     return {"Header": header, "Columns": {"Column": columns}, "Rows": {"Row": root}}

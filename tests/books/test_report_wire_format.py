@@ -66,3 +66,17 @@ def test_aging_columns_are_titled_as_quickbooks_titles_them(qb):
     assert [c["ColTitle"] for c in report["Columns"]["Column"]] == [
         "", "Current", "1 - 30", "31 - 60", "61 - 90", "91 and over", "Total"]
     assert [c["ColType"] for c in report["Columns"]["Column"]][1:] == ["Money"] * 6
+
+
+def test_report_headers_carry_quickbooks_options(qb):
+    sheet = qb.get_report("BalanceSheet", {"end_date": "2026-03-31"})["Header"]
+    assert sheet["ReportName"] == "BalanceSheet" and sheet["SummarizeColumnsBy"] == "Total"
+    assert sheet["EndPeriod"] == "2026-03-31" and sheet["ReportBasis"] == "Accrual"
+    assert [o["Name"] for o in sheet["Option"]] == ["NoReportData"]
+    by_month = qb.get_report("ProfitAndLoss", {"start_date": "2026-01-01", "end_date": "2026-03-31",
+                                               "summarize_column_by": "Month"})["Header"]
+    assert by_month["SummarizeColumnsBy"] == "Month" and by_month["StartPeriod"] == "2026-01-01"
+    aging = qb.get_report("AgedPayables", {"report_date": "2026-03-31"})["Header"]
+    assert {"Name": "report_date", "Value": "2026-03-31"} in aging["Option"]
+    assert {"Name": "NoReportData", "Value": "false"} in aging["Option"]
+    assert "SummarizeColumnsBy" not in aging
