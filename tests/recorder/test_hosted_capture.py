@@ -184,3 +184,116 @@ def test_a_second_client_driving_mockapps_record_over_cdp_records_every_step(pla
     starred = steps[-1]
     assert starred.action.type == "click" and starred.page == "p0" and starred.target.testid == "box-starred"
     assert steps[-2].action.type == "tab_switch"
+
+
+@pytest.mark.slow
+def test_eight_trainers_record_at_once_each_into_their_own_world_and_trajectory(browser, sandbox, app_urls, tmp_path):
+    """Eight recordings active together on one sandbox, their actions interleaved: every trajectory holds
+    exactly its trainer's steps and every world exactly its trainer's changes."""
+    urls = AppUrls(app_urls)
+    trainers = []
+    for i in range(8):
+        world_id = f"many-{i}-{tmp_path.name[-10:]}".lower().replace("_", "-")
+        store, recording = start_recording(sandbox, world_id, tmp_path / f"t{i}", trainer=f"trainer-{i}")
+        context = recording_context(browser, app_urls, world_id, store.cookie_value(recording.id))
+        trainers.append(SimpleNamespace(i=i, world=world_id, recording=recording, context=context,
+                                        page=context.new_page()))
+
+    def each(action):
+        for t in trainers:  # one action of every trainer before anyone's next: their events interleave
+            action(t)
+
+    each(lambda t: t.page.goto(urls.absolute("chat:/")))
+    each(lambda t: t.page.get_by_test_id("side-general").click())
+    each(lambda t: t.page.wait_for_load_state())
+    each(lambda t: t.page.get_by_test_id("composer-input").fill(f"Hello from trainer {t.i}"))
+    each(lambda t: t.page.get_by_test_id("composer-input").press("Enter"))
+    each(lambda t: t.page.wait_for_load_state())
+    each(lambda t: t.page.get_by_role("navigation", name="Apps").get_by_test_id("switch-mail").click())
+    each(lambda t: t.page.wait_for_load_state())
+    each(lambda t: t.page.get_by_role("searchbox", name="Search mail").fill(f"invoice {t.i}"))
+    each(lambda t: t.page.get_by_role("searchbox", name="Search mail").press("Enter"))
+    each(lambda t: t.page.wait_for_load_state())
+    store = RecordingStore.for_settings(sandbox.settings)
+    for t in trainers:
+        store.finish(t.recording.id)
+        t.context.close()
+    registry = WorldRegistry.for_settings(sandbox.settings)
+    for t in trainers:
+        meta, steps = load(tmp_path / f"t{t.i}")
+        assert meta.status == "complete" and meta.trainer == f"trainer-{t.i}" and meta.world == t.world
+        assert [s.action.type for s in steps] == ["tab_open", "navigate", "click", "fill", "press", "click", "fill",
+                                                  "press"], [s.action.type for s in steps]
+        posts = [c for s in steps for c in s.changes if c.op == "chat.post"]
+        assert len(posts) == 1 and posts[0].args["text"] == f"Hello from trainer {t.i}"
+        assert steps[-2].action.args["value"] == f"invoice {t.i}"
+        texts = [c["args"].get("text") for c in registry.changes(t.world) if c["op"] == "chat.post"]
+        assert texts == [f"Hello from trainer {t.i}"]
+    report = Replayer(browser, urls, ControlClient(app_urls, "many-replay"), tmp_path / "t5").run()
+    assert report.reproduced, report.summary()
+
+
+@pytest.mark.slow
+def test_a_killed_server_loses_at_most_the_event_in_flight_and_the_recording_goes_on(browser, tmp_path):
+    """SIGKILL `mockapps serve` during a recording, start it again on the same data: the steps recorded before are
+    there, the recording takes events again, and it finishes and replays."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from test_trajectory_cli import _free_base
+
+    base = _free_base()
+    data = tmp_path / "data"
+    app_urls = {app: f"http://127.0.0.1:{base + offset}" for app, offset in
+                __import__("mock_apps.core.settings", fromlist=["PORT_OFFSETS"]).PORT_OFFSETS.items() if app != "portal"}
+
+    def serve():
+        proc = subprocess.Popen([sys.executable, "-m", "mock_apps.cli", "--data", str(data), "serve", "--base-port",
+                                 str(base)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if all(requests.get(f"{u}/_control/health", timeout=2).ok for u in app_urls.values()):
+                    return proc
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        proc.kill()
+        raise AssertionError("mockapps serve did not come up")
+
+    server = serve()
+    try:
+        control = ControlClient(app_urls, "crash-world")
+        control.reset()
+        recording = control.start_recording(str(tmp_path / "traj"), trainer="ana", start_pages=["chat:/"])
+        context = recording_context(browser, app_urls, "crash-world", recording["cookie"])
+        page = context.new_page()
+        page.goto(f"{app_urls['chat']}/")
+        page.get_by_test_id("side-general").click()
+        page.wait_for_load_state()
+        page.get_by_test_id("composer-input").fill("before the crash")
+        page.get_by_test_id("composer-input").press("Enter")
+        page.wait_for_load_state()
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+        before = load(tmp_path / "traj")[1]
+        assert [s.action.type for s in before] == ["tab_open", "navigate", "click", "fill"]  # Enter: in flight
+        server = serve()
+        page.reload()  # the trainer reloads the page the crash left broken
+        page.get_by_test_id("composer-input").fill("after the restart")
+        page.get_by_test_id("composer-input").press("Enter")
+        page.wait_for_load_state()
+        meta = control.finish_recording(recording["id"])
+        context.close()
+        assert meta["status"] == "complete"
+        _, steps = load(tmp_path / "traj")
+        assert [s.index for s in steps] == list(range(len(steps)))
+        posts = [c.args["text"] for s in steps for c in s.changes if c.op == "chat.post"]
+        assert posts == ["before the crash", "after the restart"]
+        report = Replayer(browser, AppUrls(app_urls), ControlClient(app_urls, "crash-replay"), tmp_path / "traj").run()
+        assert report.reproduced, report.summary()
+    finally:
+        server.kill()
+        server.wait(timeout=30)
