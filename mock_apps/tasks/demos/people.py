@@ -1,0 +1,184 @@
+"""Demonstrations of People tasks: a trainer acting as managers and finance through "Acting as", deciding inbox
+tasks with comments, and carrying People's numbers into Books and Chat."""
+
+from __future__ import annotations
+
+import re
+
+from mock_apps.tasks.demos import demo
+from mock_apps.tasks.demos.onboarding import add_vendor
+from mock_apps.tasks.demos.pages import post_in_channel, switch_to
+from mock_apps.tasks.model import Task
+
+
+def act_as(page, key: str) -> None:
+    """People's "Acting as" switcher."""
+    page.get_by_test_id("user-switcher").select_option(key)
+    page.get_by_test_id("switch-submit").click()
+    page.wait_for_load_state()
+
+
+def open_task(page, text: str) -> None:
+    """The inbox, then the task whose title contains `text`."""
+    page.get_by_test_id("nav-inbox").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("inbox").get_by_role("link", name=re.compile(re.escape(text))).click()
+    page.wait_for_load_state()
+
+
+def decide(page, action: str, comment: str = "") -> None:
+    """Approve / send back / deny / complete the open task, with a comment."""
+    if comment:
+        page.get_by_test_id("comment").fill(comment)
+    page.get_by_test_id(action).click()
+    page.wait_for_load_state()
+
+
+def open_report(page, report_id: str) -> None:
+    """An expense report from the Expenses list."""
+    page.get_by_test_id("nav-expenses").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name=report_id, exact=True).first.click()
+    page.wait_for_load_state()
+
+
+@demo("people-deny-leaver-late-report")
+def deny_leaver_late_report(page, task: Task) -> None:
+    """Lena denies the late report; Dana tells #sales."""
+    act_as(page, "lena.ortiz")
+    open_task(page, "ER-1019")
+    decide(page, "deny", "Denied: these January expenses are older than the 60-day limit of the expense policy.")
+    act_as(page, "dana.whitfield")
+    switch_to(page, "chat")
+    post_in_channel(page, "sales", "FYI: Jamal's expense report ER-1019 (January lunches) was denied in People: "
+                                   "it is past the 60-day limit of the expense policy.")
+
+
+@demo("people-send-back-flagged-reports")
+def send_back_flagged_reports(page, task: Task) -> None:
+    """Tom's inbox: three flagged reports sent back with the reason (none is clean)."""
+    act_as(page, "tom.becker")
+    open_task(page, "ER-1015")
+    decide(page, "send-back", "Please remove the wine: alcohol is not reimbursable.")
+    open_task(page, "ER-1016")
+    decide(page, "send-back", "Please attach the receipt for the $86.40 Best Buy purchase.")
+    open_task(page, "ER-1017")
+    decide(page, "send-back", "Bought on a weekend (Saturday 3/28): please explain why it was a business expense.")
+
+
+@demo("people-approve-and-audit-clean-report")
+def approve_and_audit(page, task: Task) -> None:
+    """Marcus approves ER-1014, then finance audits it."""
+    act_as(page, "marcus.reyes")
+    open_task(page, "ER-1014")
+    decide(page, "approve")
+    act_as(page, "dana.whitfield")
+    open_task(page, "Audit Expense Report: ER-1014")
+    decide(page, "approve", "No policy flags; mileage at the IRS rate.")
+
+
+@demo("people-approve-time-off-and-announce")
+def approve_time_off(page, task: Task) -> None:
+    """Lena approves Sophie's request; #sales hears the dates."""
+    act_as(page, "lena.ortiz")
+    open_task(page, "Time Off Request: Sophie Lindqvist")
+    decide(page, "approve")
+    act_as(page, "dana.whitfield")
+    switch_to(page, "chat")
+    post_in_channel(page, "sales", "Heads up: Sophie is out from April 6 to April 10 (approved in People).")
+
+
+@demo("people-approve-warehouse-timesheets")
+def approve_timesheets(page, task: Task) -> None:
+    """Tom approves Raj's week; Raj approves Luis's."""
+    act_as(page, "tom.becker")
+    open_task(page, "Timesheet: Raj Patel, week of Mar 23")
+    decide(page, "approve")
+    act_as(page, "raj.patel")
+    open_task(page, "Timesheet: Luis Romero, week of Mar 23")
+    decide(page, "approve")
+
+
+@demo("people-audit-card-reports")
+def audit_card_reports(page, task: Task) -> None:
+    """Finance's audit of the four card reports: one meal over the limit."""
+    for report in ("ER-1010", "ER-1011", "ER-1013"):
+        open_task(page, f"Audit Expense Report: {report}")
+        decide(page, "approve", "Within policy.")
+    open_task(page, "Audit Expense Report: ER-1012")
+    decide(page, "send-back", "The Columbus Chophouse dinner is $412.80 for 3 people, $137.60 per person, over the "
+                              "$75.00 meal limit. Please explain or reimburse the difference.")
+
+
+@demo("people-post-commission-run")
+def post_commission_run(page, task: Task) -> None:
+    """Read the run's GL distribution in People, enter it as a journal entry in Books."""
+    page.get_by_test_id("nav-pay").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="PR-2026-Q1C").click()
+    page.wait_for_load_state()
+    switch_to(page, "books")
+    page.get_by_role("button", name="+ New").click()
+    page.get_by_role("menuitem", name="Journal entry", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_label("Date", exact=True).fill("2026-03-31")
+    page.get_by_label("Journal no.").fill("PR-2026-Q1C")
+    lines = [("6200 Payroll Expenses", "10500.00", ""), ("6210 Payroll Taxes", "803.25", ""),
+             ("1000 Operating Checking", "", "7245.00"), ("2300 Payroll Liabilities", "", "4058.25")]
+    for n, (account, debit, credit) in enumerate(lines, start=1):
+        page.get_by_label(f"Account, line {n}", exact=True).select_option(label=account)
+        if debit:
+            page.get_by_label(f"Debit, line {n}", exact=True).fill(debit)
+        if credit:
+            page.get_by_label(f"Credit, line {n}", exact=True).fill(credit)
+    page.get_by_label("Memo").fill("Q1 sales commissions, off-cycle pay run PR-2026-Q1C")
+    page.get_by_test_id("save").click()
+    page.wait_for_load_state()
+
+
+@demo("people-onboard-contractor-as-vendor")
+def onboard_contractor(page, task: Task) -> None:
+    """Owen's onboarding and W-9 in People, the vendor in Books, the step done, the introduction in Chat."""
+    page.get_by_test_id("nav-onboarding").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("onboarding-owen.marsh").get_by_role("link").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="document").click()
+    page.wait_for_load_state()
+    switch_to(page, "books")
+    add_vendor(page, {"Display name": "Marsh Data Consulting LLC", "Company name": "Marsh Data Consulting LLC",
+                      "Contact person": "Owen Marsh", "Email": "owen@marshdataconsulting.com",
+                      "Phone": "(614) 555-7720", "Address": "77 Cleveland Ave, Columbus, OH 43215",
+                      "Terms (days)": "30"}, "6600 Professional Fees")
+    switch_to(page, "people")
+    open_task(page, "Set up as a supplier for payment for Owen Marsh")
+    decide(page, "complete", "Vendor Marsh Data Consulting LLC set up in Books (Professional Fees, net 30).")
+    switch_to(page, "chat")
+    post_in_channel(page, "general", "Please welcome Owen Marsh of Marsh Data Consulting, who starts tomorrow as "
+                                     "our network contractor working with Victor.")
+
+
+@demo("answer-sophie-pto-balance")
+def sophie_pto(page, task: Task) -> str:
+    """Sophie's profile shows her balances (finance sees pay)."""
+    page.get_by_test_id("search-input").fill("Sophie")
+    page.get_by_test_id("search-submit").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Sophie Lindqvist").click()
+    page.wait_for_load_state()
+    return "48.02"
+
+
+@demo("answer-march-payroll-gross-in-books")
+def march_payroll_gross(page, task: Task) -> str:
+    """The March 31 run in People, then Books' payroll journal entry."""
+    page.get_by_test_id("nav-pay").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="PR-2026-06").click()
+    page.wait_for_load_state()
+    switch_to(page, "books")
+    box = page.get_by_role("searchbox", name="Search books")
+    box.fill("PR-20260331")
+    box.press("Enter")
+    page.wait_for_load_state()
+    return "$32,062.50"
