@@ -259,10 +259,13 @@ class RecordingStore:
                            state=state["builder"])
 
     def _write_closed(self, state: dict, builder: StepBuilder, folder: TrajectoryDir) -> None:
-        for step in builder.take_closed():
+        closed = builder.take_closed()
+        for step in closed:
             mark_downloaded_uploads(step, state["downloads"])
             folder.append_step(step)
             state["steps_written"] += 1
+        if closed or "steps_bytes" not in state:
+            state["steps_bytes"] = folder.steps_path.stat().st_size
 
     def _path(self, recording_id: str) -> Path:
         return self.root / f"{recording_id}.json"
@@ -326,12 +329,17 @@ class _RecordingLock:
 
 def _reconciled(state: dict) -> dict:
     """A state saved before a crash may lag the steps already appended (the append comes first): the step the
-    state still holds as pending was written, so it is not written twice."""
+    state still holds as pending was written, so it is not written twice. (A size check per event; the file is
+    read only when it grew behind the state's back.)"""
     folder = TrajectoryDir(state["folder"])
     try:
-        written = sum(1 for line in folder.steps_path.read_text(encoding="utf-8").split("\n") if line.strip())
+        size = folder.steps_path.stat().st_size
     except FileNotFoundError:
         return state
+    if size == state.get("steps_bytes", size):
+        return state
+    written = sum(1 for line in folder.steps_path.read_text(encoding="utf-8").split("\n") if line.strip())
+    state["steps_bytes"] = size
     if written > state["steps_written"]:
         builder = state["builder"]
         builder["pending"] = None
