@@ -117,7 +117,7 @@ def create_flask(name: str, import_name: str, settings: Settings | None = None, 
 
 def create_mock_app(spec: AppSpec, config: dict | None = None) -> Flask:
     """Build one of the apps from its spec: world selection, control API, shell, blueprints."""
-    from mock_apps.core import control, recordings
+    from mock_apps.core import capture, control
 
     config = dict(config or {})
     app = create_flask(spec.name, f"mock_apps.{spec.name}", config.pop("settings", None),
@@ -125,7 +125,7 @@ def create_mock_app(spec: AppSpec, config: dict | None = None) -> Flask:
     app.config.update(config)
     app.config["MOCKAPPS_SPEC"] = spec
     app.register_blueprint(control.bp)
-    recordings.install(app)  # any browser with an active recording records, through the app's own pages
+    capture.install(app)  # any browser with an active recording records, through the app's own pages
     for blueprint in spec.load_blueprints():
         app.register_blueprint(blueprint)
     if spec.home_endpoint is None:
@@ -158,6 +158,12 @@ def _registry() -> WorldRegistry:
 def _is_api(prefixes: tuple[str, ...]) -> bool:
     path = request.path
     return path.startswith("/_control/") or any(path.startswith(p) for p in prefixes)
+
+
+def _world_went_away() -> bool:
+    """Whether the request's world was deleted or replaced after the request picked it."""
+    generation = g.get("world_generation")
+    return generation is not None and _registry().generation(g.world_id) != generation
 
 
 def _install_error_handlers(app: Flask, api_prefixes, api_error) -> None:
