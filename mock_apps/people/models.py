@@ -12,6 +12,8 @@ from sqlalchemy import Column, LargeBinary
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from mock_apps.scenarios.facts import PayAmounts
+
 
 class PeopleModel(SQLModel, registry=registry()):
     """Base of People's tables (own metadata: never collides with other apps)."""
@@ -256,7 +258,7 @@ class PayRun(PeopleModel, table=True):
     status: str = "Complete"
 
 
-class PaySlip(PeopleModel, table=True):
+class PaySlip(PeopleModel, PayAmounts, table=True):
     """One worker's pay in a run."""
 
     __tablename__ = "people_pay_slip"
@@ -271,17 +273,6 @@ class PaySlip(PeopleModel, table=True):
     state_tax_cents: int
     retirement_cents: int
     employer_taxes_cents: int
-
-    @property
-    def withholding_cents(self) -> int:
-        """Taxes and deductions withheld."""
-        return (self.federal_tax_cents + self.social_security_cents + self.medicare_cents
-                + self.state_tax_cents + self.retirement_cents)
-
-    @property
-    def net_cents(self) -> int:
-        """What the worker is paid."""
-        return self.gross_cents - self.withholding_cents
 
 
 class OnboardingStep(PeopleModel, table=True):

@@ -486,19 +486,8 @@ class TimesheetFact:
     submitted: datetime | None = None
 
 
-@dataclass(frozen=True)
-class PaySlipFact:
-    """One worker's pay in a pay run."""
-
-    worker_key: str
-    hours_x100: int  # hours paid (hourly workers); 0 for salaried
-    gross_cents: int
-    federal_tax_cents: int
-    social_security_cents: int
-    medicare_cents: int
-    state_tax_cents: int
-    retirement_cents: int  # 401(k) deferral
-    employer_taxes_cents: int
+class PayAmounts:
+    """What a pay slip's withholding and net pay are, for the scenario's slips and People's stored ones alike."""
 
     @property
     def withholding_cents(self) -> int:
@@ -510,6 +499,21 @@ class PaySlipFact:
     def net_cents(self) -> int:
         """What the worker is paid."""
         return self.gross_cents - self.withholding_cents
+
+
+@dataclass(frozen=True)
+class PaySlipFact(PayAmounts):
+    """One worker's pay in a pay run."""
+
+    worker_key: str
+    hours_x100: int  # hours paid (hourly workers); 0 for salaried
+    gross_cents: int
+    federal_tax_cents: int
+    social_security_cents: int
+    medicare_cents: int
+    state_tax_cents: int
+    retirement_cents: int  # 401(k) deferral
+    employer_taxes_cents: int
 
 
 @dataclass(frozen=True)
