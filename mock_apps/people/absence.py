@@ -149,3 +149,33 @@ def decide(db: WorldSession, actor: Worker, task: InboxTask, action: str, commen
                      "time_off", found.id)
     db.add(found)
     return found
+
+
+@dataclass(frozen=True)
+class Liability:
+    """What a worker's unused Paid Time Off is worth today: hours at the worker's hourly rate."""
+
+    worker: Worker
+    hours_x100: int
+    rate_cents: int  # hourly rate; a salaried worker's is the salary over 2,080 hours, to the cent
+    amount_cents: int
+
+
+def hourly_rate_cents(worker: Worker) -> int:
+    """The worker's pay per hour in cents (salaried: 24 semi-monthly periods over 2,080 hours, rounded)."""
+    if worker.pay_type == "Hourly":
+        return worker.hourly_rate_cents
+    return round(worker.semimonthly_cents * 24 / 2080)
+
+
+def pto_liability(db: WorldSession) -> list[Liability]:
+    """The accrued PTO liability by employee (active employees with a balance), as finance books it."""
+    found = []
+    for worker in db.exec(select(Worker).where(Worker.worker_type == "Employee", Worker.status == "Active")
+                          .order_by(Worker.last_name, Worker.first_name)):
+        hours = next((b.balance_x100 for b in balances(db, worker) if b.plan.id == "pto"), 0)
+        if hours <= 0:
+            continue
+        rate = hourly_rate_cents(worker)
+        found.append(Liability(worker, hours, rate, round(hours * rate / 100)))
+    return found

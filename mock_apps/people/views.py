@@ -306,7 +306,7 @@ def time_off(error: PeopleError | None = None, form: dict | None = None):
     return _page("time_off.html", status=_error_status(error) if error else 200, error=error, form=form or {},
                  balances=absence.balances(session, me), requests=absence.requests_of(session, me),
                  plans=absence.plans(session), calendar=absence.calendar(session, [me, *team], start, end),
-                 window=(start, end))
+                 window=(start, end), finance=me.cost_center in FINANCE_CENTERS)
 
 
 @bp.route("/time-off", methods=["POST"])
@@ -317,6 +317,17 @@ def time_off_request():
     except PeopleError as error:
         return time_off(error=error, form=request.form)
     return _done("people.time_off", f"Requested {found.id}: {found.start:%b %-d}–{found.end:%b %-d}")
+
+
+@bp.route("/time-off/liability")
+def pto_liability():
+    """Finance's report of the accrued PTO liability: each employee's balance at their hourly rate."""
+    me = viewer()
+    if me.cost_center not in FINANCE_CENTERS:
+        raise PeopleError("The PTO liability report is shown to finance and the executive team.", status=403,
+                          code="forbidden")
+    rows = absence.pto_liability(db())
+    return _page("pto_liability.html", rows=rows, total=sum(r.amount_cents for r in rows))
 
 
 # ---- timesheets -------------------------------------------------------------------------------------------

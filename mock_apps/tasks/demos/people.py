@@ -182,3 +182,26 @@ def march_payroll_gross(page, task: Task) -> str:
     box.press("Enter")
     page.wait_for_load_state()
     return "$32,062.50"
+
+
+@demo("people-accrue-pto-liability")
+def accrue_pto_liability(page, task: Task) -> None:
+    """People's PTO liability report, then the accrual as a journal entry in Books."""
+    page.get_by_test_id("nav-time-off").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("pto-liability-link").click()
+    page.wait_for_load_state()
+    total = page.get_by_test_id("liability-total").inner_text().replace("$", "").replace(",", "")
+    switch_to(page, "books")
+    page.get_by_role("button", name="+ New").click()
+    page.get_by_role("menuitem", name="Journal entry", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_label("Date", exact=True).fill("2026-03-31")
+    page.get_by_label("Journal no.").fill("PTO-2026-Q1")
+    page.get_by_label("Account, line 1", exact=True).select_option(label="6200 Payroll Expenses")
+    page.get_by_label("Debit, line 1", exact=True).fill(total)
+    page.get_by_label("Account, line 2", exact=True).select_option(label="2200 Accrued Liabilities")
+    page.get_by_label("Credit, line 2", exact=True).fill(total)
+    page.get_by_label("Memo").fill("Accrued PTO liability at March 31, 2026 (People's PTO liability report)")
+    page.get_by_test_id("save").click()
+    page.wait_for_load_state()
