@@ -82,13 +82,14 @@ def seed(db: WorldSession, scenario) -> None:
     _timesheets(db, hr, ids, numbers)
     _payroll(db, hr, ids)
     _onboardings(db, hr, ids, numbers, by_key)
+    _termination(db, hr, ids, numbers, by_key)
     db.flush()
 
 
 def _process(db, numbers, type_, kind, subject, worker_id, created, history, ids, *, status, step="",
              assignee=None, title="", task_kind="approval"):
     process = BusinessProcess(id=numbers.next_process(), type=type_, subject_kind=kind, subject_id=subject,
-                              worker_id=worker_id, initiator_id=worker_id if kind != "onboarding" else ids[history[0][1]],
+                              worker_id=worker_id, initiator_id=ids[history[0][1]] if kind in ("onboarding", "worker") else worker_id,
                               status=status, step=step, created_at=created,
                               completed_at=history[-1][0] if status in ("Successfully Completed", "Denied") else None)
     db.add(process)
@@ -239,3 +240,15 @@ def _onboardings(db, hr, ids, numbers, by_key) -> None:
                 document = receipt.id
             db.add(OnboardingStep(process_id=process.id, position=position, title=title, assignee_id=ids[who],
                                   status=status, completed_at=done, document_id=document))
+
+
+def _termination(db, hr, ids, numbers, by_key) -> None:
+    """The leaver's termination: initiated by the manager, approved by HR, complete."""
+    if not hr.leaver or hr.leaver_initiated is None:
+        return
+    worker = by_key[hr.leaver]
+    hr_partner = next((w.key for w in hr.workers if "HR" in w.title), worker.manager_key)
+    history = [(hr.leaver_initiated, worker.manager_key, "Initiated", "Initiation", hr.leaver_reason),
+               (hr.leaver_initiated + timedelta(hours=4), hr_partner, "Approved", "HR Partner Review", "")]
+    _process(db, numbers, "Termination", "worker", worker.employee_id, worker.employee_id, hr.leaver_initiated,
+             history, ids, status="Successfully Completed")

@@ -567,6 +567,8 @@ class HRFacts:
     onboardings: tuple[OnboardingFact, ...]
     leaver: str  # worker key of the worker leaving
     locations: tuple[str, ...] = ()
+    leaver_reason: str = ""  # the termination's reason, as the manager entered it
+    leaver_initiated: datetime | None = None  # when the manager started the termination
 
     def worker(self, key: str) -> WorkerRecord:
         """The worker with this key."""

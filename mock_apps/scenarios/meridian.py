@@ -738,6 +738,8 @@ def _hr(people, payroll, mailed) -> HRFacts:
         pto_accrual_x100=667, sick_grant_x100=4_000, time_off=_hr_time_off(), timesheets=_hr_timesheets(),
         pay_runs=_hr_pay_runs(workers, payroll), onboardings=_hr_onboardings(), leaver="jamal.carter",
         locations=(HQ, WAREHOUSE, "Remote (New York)"),
+        leaver_reason="Resigned: joining a customer's purchasing team; last day March 31",
+        leaver_initiated=_at(date(2026, 3, 16), 10, 30),
     )
 
 
