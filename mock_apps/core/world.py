@@ -8,9 +8,12 @@ import re
 import shutil
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Engine
 
 from mock_apps.core.changelog import entry_from_row, jsonable
@@ -76,22 +79,31 @@ class WorldRegistry:
         """Whether a world has been created."""
         return (self.folder(world_id) / "world.json").exists()
 
-    def require(self, world_id: str) -> None:
-        """Raise NotFound unless the world exists (the default world is created on first use)."""
+    def require(self, world_id: str) -> tuple[int, int]:
+        """Raise NotFound unless the world exists (the default world is created on first use); return its generation."""
         pin = self._engine_pins.get(world_id)
         if pin is not None and pin.matches():
-            return
+            return pin.key
         pin = _Pin.open(self.folder(world_id) / "world.json")
         if pin is not None:
             self._drop_engines(world_id)  # first sight, or opened on files a delete (elsewhere) has since unlinked
             self._engine_pins[world_id] = pin
-            return
+            return pin.key
         if world_id == DEFAULT_WORLD:
             self.reset(world_id)
-            return
+            return self.require(world_id)
         raise NotFound(
             f"unknown world {world_id!r}; create it with POST /_control/worlds/{world_id}/reset "
             f"or `mockapps world create {world_id}`", code="unknown_world")
+
+    def generation(self, world_id: str) -> tuple[int, int] | None:
+        """Which world.json the world has now (None when deleted): another after a delete and create, or a reset to
+        another scenario. A request whose world's generation changed while it ran lost its world under it."""
+        try:
+            found = os.stat(self.folder(world_id) / "world.json")
+        except FileNotFoundError:
+            return None
+        return found.st_dev, found.st_ino
 
     def engine(self, world_id: str, app: str) -> Engine:
         """The (cached) engine on one app's database in one world."""
@@ -127,6 +139,8 @@ class WorldRegistry:
         """Every world with its scenario (a world deleted while the list is read is left out)."""
         worlds = []
         for meta in sorted(self.root.glob("*/world.json")):
+            if meta.parent.name.startswith("."):
+                continue  # a world being built or discarded
             info = _read_meta(meta)  # written whole by os.replace: either absent or complete
             if info is not None:
                 worlds.append({"id": meta.parent.name, "scenario": info["scenario"]})
@@ -174,18 +188,25 @@ class WorldRegistry:
         self._template_dirs[scenario] = templates
         self._drop_engines(world_id)  # an earlier world of this id, deleted by another process
         folder = self.folder(world_id)
-        folder.mkdir(parents=True, exist_ok=True)
+        # Built aside and renamed into place: a connection some process opens on the path meanwhile (a request
+        # that began before a delete) finds no folder, never an empty or half-copied database it would then share.
+        staging = self.root / f".new-{world_id}-{os.getpid()}-{threading.get_ident()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
         for name in DB_NAMES:
-            for stale in (f"{name}.db-wal", f"{name}.db-shm"):  # left by a crash during an earlier create
-                (folder / stale).unlink(missing_ok=True)
-            shutil.copyfile(templates / f"{name}.db", folder / f"{name}.db")
-        self._write_meta(world_id, scenario)  # last: the world exists once its databases are whole
+            shutil.copyfile(templates / f"{name}.db", staging / f"{name}.db")
+        write_atomically(staging / "world.json", json.dumps({"scenario": scenario}))
+        if folder.exists():  # left by a crash, or by a late connection of a request during a delete
+            _discard(folder)
+        staging.rename(folder)
+        self._write_meta(world_id, scenario, written=True)
         return scenario
 
-    def _write_meta(self, world_id: str, scenario: str) -> None:
-        """Write world.json and remember what it now is (under the world's lock)."""
+    def _write_meta(self, world_id: str, scenario: str, written: bool = False) -> None:
+        """Write world.json (unless just written) and remember what it now is (under the world's lock)."""
         path = self.folder(world_id) / "world.json"
-        write_atomically(path, json.dumps({"scenario": scenario}))
+        if not written:
+            write_atomically(path, json.dumps({"scenario": scenario}))
         kept = self._kept.get(world_id)
         if kept is None:
             kept = self._kept[world_id] = _Kept(self.folder(world_id), _Pin.open(path), scenario)
@@ -251,7 +272,7 @@ class WorldRegistry:
             self._kept.pop(world_id).close()
             self._drop_engines(world_id)
             (folder / "world.json").unlink()
-            shutil.rmtree(folder, ignore_errors=True)
+            _discard(folder)
 
     def require_existing(self, world_id: str) -> None:
         """Raise NotFound unless the world exists (no auto-creation)."""
@@ -298,7 +319,7 @@ class WorldRegistry:
         metadata = spec.load_metadata()
         excluded = _excluded_columns(metadata)
         tables = {}
-        with self.session(world_id, app) as db:
+        with self._existing(world_id), self.session(world_id, app) as db:
             for table in metadata.sorted_tables:
                 skip = excluded.get(table.name, set())
                 columns = [c for c in table.columns if c.name not in skip]
@@ -310,7 +331,7 @@ class WorldRegistry:
     def changes(self, world_id: str, after: int = 0, app: str | None = None, limit: int = 10_000) -> list[dict]:
         """Change-log entries after a sequence number, oldest first."""
         self.require(world_id)
-        with self._world_db(world_id) as conn:
+        with self._existing(world_id), self._world_db(world_id) as conn:
             sql = "SELECT seq, time_us, app, op, args, changes FROM change WHERE seq > ?"
             params: list = [after]
             if app:
@@ -322,7 +343,7 @@ class WorldRegistry:
     def clock(self, world_id: str) -> dict:
         """The world's clock."""
         self.require(world_id)
-        with self._world_db(world_id) as conn:
+        with self._existing(world_id), self._world_db(world_id) as conn:
             now, step, tz = read_clock(conn, schema="")
         return {"now": now.isoformat().replace("+00:00", "Z"), "step_seconds": step, "timezone": tz}
 
@@ -332,12 +353,22 @@ class WorldRegistry:
         if step_seconds is not None and (not isinstance(step_seconds, int) or isinstance(step_seconds, bool)
                                          or not 0 <= step_seconds <= 86_400):
             raise BadRequest("'step_seconds' must be a whole number of seconds from 0 to 86400")
-        with self._world_db(world_id) as conn:
+        with self._existing(world_id), self._world_db(world_id) as conn:
             if now is not None:
                 conn.execute("UPDATE clock SET now_us = ? WHERE id = 1", (to_us(now),))
             if step_seconds is not None:
                 conn.execute("UPDATE clock SET step_us = ? WHERE id = 1", (step_seconds * 1_000_000,))
         return self.clock(world_id)
+
+    @contextmanager
+    def _existing(self, world_id: str) -> Iterator[None]:
+        """Turn a database error into the NotFound it is when the world was deleted meanwhile (its files went away)."""
+        try:
+            yield
+        except (sqlite3.Error, DBAPIError):
+            if self.exists(world_id):
+                raise
+            raise NotFound(f"world {world_id!r} was deleted while this request ran", code="unknown_world") from None
 
     def _world_db(self, world_id: str) -> sqlite3.Connection:
         conn = sqlite3.connect(self.folder(world_id) / "world.db", timeout=15)
@@ -390,6 +421,14 @@ def _read_meta(path: Path) -> dict | None:
         return json.loads(path.read_text())
     except FileNotFoundError:
         return None
+
+
+def _discard(folder: Path) -> None:
+    """Remove a world's folder: renamed away first, so that no connection opens a file in it from then on."""
+    trash = folder.with_name(f".deleted-{folder.name}-{os.getpid()}-{threading.get_ident()}")
+    shutil.rmtree(trash, ignore_errors=True)
+    folder.rename(trash)
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def write_atomically(path: Path, text: str) -> None:
