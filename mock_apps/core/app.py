@@ -146,7 +146,7 @@ def _select_world():
     check_world_id(world_id)
     g.world_id = world_id
     registry: WorldRegistry = request.environ.get("mockapps.registry") or _registry()
-    registry.require(world_id)
+    g.world_generation = registry.require(world_id)
 
 
 def _registry() -> WorldRegistry:
@@ -198,6 +198,11 @@ def _install_error_handlers(app: Flask, api_prefixes, api_error) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
+        if _world_went_away():
+            # deleted (or deleted and created again) by another request while this one ran: its database files
+            # vanished under it, which is the client's world going away, not a fault of ours
+            return render_error(NotFound(f"world {g.world_id!r} was deleted while this request ran",
+                                         code="unknown_world"))
         log.exception("unhandled error on %s %s", request.method, request.path)
         return render_error(MockAppsError("Something went wrong on our side; nothing was changed.",
                                           status=500, code="internal_error"))
