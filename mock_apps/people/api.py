@@ -301,6 +301,19 @@ def add_report_line(tenant: str, report_id: str):
     return jsonify(_shapes().line(expenses.get(session, report_id), line)), 201
 
 
+@bp.route(f"{BASE}/expense/v1/<tenant>/reports/<report_id>/lines/<int:line>/attachments", methods=["POST"])
+def attach_receipt(tenant: str, report_id: str, line: int):
+    """Attach a receipt to a line of a draft report (multipart part `file`: PDF, PNG, JPEG or GIF)."""
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        raise PeopleError("Send the receipt as the multipart part 'file'.", field="file")
+    session = db()
+    found = expenses.attach_receipt(session, _actor(), report_id, line,
+                                    expenses.Upload(file.filename, file.mimetype or "", file.read()),
+                                    version=request.form.get("version"))
+    return jsonify(_shapes().line(expenses.get(session, report_id), found)), 201
+
+
 @bp.route(f"{BASE}/expense/v1/<tenant>/reports/<report_id>/submit", methods=["POST"])
 def submit_report(tenant: str, report_id: str):
     """Submit a draft report for approval."""

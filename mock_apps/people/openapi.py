@@ -104,6 +104,12 @@ def openapi_document() -> dict:
                                                        f"{e}/reports/{{report_id}}/lines", collection=True))
     add("post", f"{e}/reports/{{report_id}}/lines", _op("expense.reports.lines.create", "Add a line to a draft report",
                                                         f"{e}/reports/{{report_id}}/lines", status="201", body=_LINE))
+    attach = _op("expense.reports.lines.attach", "Attach a receipt (PDF, PNG, JPEG, GIF) to a line of a draft report",
+                 f"{e}/reports/{{report_id}}/lines/{{line}}/attachments", status="201")
+    attach["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"},
+                                                               "version": {"type": "integer"}}}}}}
+    add("post", f"{e}/reports/{{report_id}}/lines/{{line}}/attachments", attach)
     add("post", f"{e}/reports/{{report_id}}/submit", _op(
         "expense.reports.submit", "Submit a draft report for approval", f"{e}/reports/{{report_id}}/submit",
         body={"type": "object", "properties": {"version": {"type": "integer"}, "comment": {"type": "string"}}}))

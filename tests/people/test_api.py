@@ -290,3 +290,20 @@ def test_openapi_document_lists_every_service(people_world):
                         "businessProcess"}
     assert "/ccx/api/staffing/v6/{tenant}/workers" in doc["paths"]
     assert doc["paths"]["/ccx/api/common/v1/{tenant}/inboxTasks/{task_id}"]["put"]["operationId"] == "common.inboxTasks.act"
+
+
+def test_a_receipt_is_attached_over_the_api_and_a_fake_one_refused(people_world):
+    from mock_apps.people.receipt_pdf import render
+
+    line = {"date": "2026-03-30", "merchant": "Staples", "expenseItem": {"id": "supplies"}, "amount": "40.00"}
+    report = people_world.call("POST", "expense", "reports", json={"memo": "Toner", "lines": [line]}).json()
+    flags = people_world.call("GET", "expense", f"reports/{report['id']}").json()["auditFlags"]
+    assert [f["code"] for f in flags] == ["missing_receipt"]
+    fake = people_world.call("POST", "expense", f"reports/{report['id']}/lines/1/attachments",
+                             files={"file": ("r.png", b"GIF89a", "image/png")})
+    _error(fake, 400, field="receipt", contains="not a real image/png file")
+    _error(people_world.call("POST", "expense", f"reports/{report['id']}/lines/1/attachments"), 400, field="file")
+    ok = people_world.call("POST", "expense", f"reports/{report['id']}/lines/1/attachments",
+                           files={"file": ("toner.pdf", render("Staples", [("Total", "$40.00")]), "application/pdf")})
+    assert ok.status_code == 201 and ok.json()["receiptAttached"] is True
+    assert people_world.call("GET", "expense", f"reports/{report['id']}").json()["auditFlags"] == []
