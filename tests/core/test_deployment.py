@@ -85,14 +85,14 @@ def test_a_service_command_serves_under_gunicorn(tmp_path):
 
 
 @pytest.mark.slow
-def test_serve_command_starts_five_servers_and_the_switcher_works(tmp_path, page):
+def test_serve_command_starts_every_server_and_the_switcher_works(tmp_path, page):
     """What `make run` runs: `mockapps serve`, then Chromium on the mail home page."""
     base = _free_base_port()
     env = {**os.environ, "MOCKAPPS_DATA": str(tmp_path)}
     proc = subprocess.Popen([sys.executable, "-m", "mock_apps.cli", "serve", "--base-port", str(base)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        lines = [proc.stdout.readline() for _ in range(5)]  # printed once every server is up
+        lines = [proc.stdout.readline() for _ in PORT_OFFSETS]  # printed once every server is up (portal and apps)
         assert [line.split()[0] for line in lines] == list(PORT_OFFSETS)
         page.goto(f"http://127.0.0.1:{base + PORT_OFFSETS['mail']}/")
         assert page.get_by_test_id("world-id").inner_text() == "default"
