@@ -49,13 +49,23 @@ def test_console_script_points_at_the_cli():
 
 
 def _free_base_port() -> int:
+    """A base port whose every server port (portal and apps) is free now."""
     for _ in range(50):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             base = sock.getsockname()[1]
-        if base + 4 < 65535:
+        if base + max(PORT_OFFSETS.values()) < 65535 and all(_free(base + o) for o in PORT_OFFSETS.values()):
             return base
     raise RuntimeError("no free port")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 @pytest.mark.slow
