@@ -7,8 +7,11 @@ from mock_apps.chat import TOKEN_PREFIX
 _ERRORS = ("not_authed", "invalid_auth", "channel_not_found", "not_in_channel", "no_text", "msg_too_long",
            "message_not_found", "thread_not_found", "cant_update_message", "cant_delete_message", "already_reacted",
            "no_reaction", "invalid_name", "already_pinned", "no_pin", "name_taken", "invalid_name_specials",
-           "user_not_found", "users_not_found", "file_not_found", "invalid_cursor", "invalid_query", "unknown_method",
-           "invalid_arguments", "cant_leave_general", "is_archived", "too_long", "file_upload_incomplete")
+           "user_not_found", "users_not_found", "file_not_found", "invalid_cursor", "invalid_query",
+           "unknown_method", "invalid_arguments", "cant_leave_general", "is_archived", "too_long",
+           "file_upload_incomplete", "already_in_channel", "cannot_reply_to_message", "file_already_completed",
+           "file_too_large", "file_upload_empty", "invalid_name_maxlength", "invalid_name_required", "invalid_types",
+           "method_not_supported_for_channel_type", "no_query", "no_user", "not_pinnable", "too_many_users")
 
 
 def build_document(methods: dict, server_url: str) -> dict:
