@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Request, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from mock_apps.core import assets, shell
@@ -100,10 +100,25 @@ class WorldPrefix:
         return self.wsgi_app(environ, start_response)
 
 
+class JsonRequest(Request):
+    """Flask's request whose JSON too deeply nested to parse is bad input (a 400 in the app's shape), as
+    malformed JSON already is, instead of a RecursionError and a 500."""
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
+        """The parsed JSON body (see flask.Request.get_json)."""
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            if silent:
+                return None
+            return self.on_json_loading_failed(ValueError("the JSON is nested too deeply"))
+
+
 def create_flask(name: str, import_name: str, settings: Settings | None = None, *,
                  api_prefixes: tuple[str, ...] = (), api_error=None) -> Flask:
     """A Flask app with the shell, the error pages and the settings installed (portal and apps)."""
     app = Flask(import_name)
+    app.request_class = JsonRequest
     app.config["MOCKAPPS_APP"] = name
     app.config["MOCKAPPS_SETTINGS"] = settings or Settings()
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024
