@@ -85,7 +85,7 @@ class Args:
         elif request.is_json or (request.data and request.data.lstrip()[:1] == b"{"):
             try:
                 body = json.loads(request.get_data(as_text=True) or "{}")
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
                 raise ChatError("The JSON body could not be parsed.", code="invalid_json") from None
             if not isinstance(body, dict):
                 raise ChatError("The JSON body must be an object.", code="invalid_json")
