@@ -40,7 +40,7 @@ def _body() -> dict:
         return {}
     try:
         data = json.loads(request.data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
         raise _bad("Invalid JSON payload received.") from None
     if not isinstance(data, dict):
         raise _bad("Invalid JSON payload received. Expected an object.")
@@ -245,10 +245,18 @@ def _atomic(wb: Workbook, op: str, **args: Any) -> Iterator[None]:
 # ---- routes ----------------------------------------------------------------------------------------
 
 
+_SPREADSHEET_FIELDS = {"spreadsheetId", "properties", "sheets", "namedRanges", "spreadsheetUrl",
+                       "developerMetadata", "dataSources", "dataSourceSchedules"}
+
+
 @bp.post("/v4/spreadsheets")
 def create() -> Response:
     """spreadsheets.create."""
     body = _body()
+    # Google rejects fields a Spreadsheet resource does not have (a typo would otherwise create a blank workbook)
+    unknown = sorted(set(body) - _SPREADSHEET_FIELDS)
+    if unknown:
+        raise _bad(f'Invalid JSON payload received. Unknown name "{unknown[0]}": Cannot find field.')
     title = (body.get("properties") or {}).get("title") or "Untitled spreadsheet"
     titles = [((s.get("properties") or {}).get("title") or f"Sheet{i + 1}")
               for i, s in enumerate(body.get("sheets") or [])]
