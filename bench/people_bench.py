@@ -51,7 +51,7 @@ def _pages(client, actor: str) -> dict[str, list[str]]:
                                  + [f"/w/bench/workers/{w['id']}" for w in workers],
         "expenses": ["/w/bench/expenses", "/w/bench/expenses?status=Paid"]
                     + [f"/w/bench/expenses/{r['id']}" for r in reports] + ["/w/bench/receipts/1/preview"],
-        "time off and time": ["/w/bench/time-off", "/w/bench/timesheets"]
+        "time off and time": ["/w/bench/time-off", "/w/bench/time-off/liability", "/w/bench/timesheets"]
                              + [f"/w/bench/timesheets/{s['id']}" for s in sheets],
         "pay and onboarding": ["/w/bench/pay", "/w/bench/onboarding"],
     }

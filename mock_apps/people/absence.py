@@ -50,20 +50,34 @@ def plan(db: WorldSession, plan_id: str) -> AbsencePlan:
 
 def balances(db: WorldSession, worker: Worker) -> list[Balance]:
     """The worker's balance on every plan as of today (accrual per completed regular pay run this year)."""
+    return balances_of(db, [worker])[worker.id]
+
+
+def balances_of(db: WorldSession, found: list[Worker]) -> dict[str, list[Balance]]:
+    """Balances of many workers by worker id, in a handful of queries (for reports over the company)."""
     today = days.today(db)
     runs = len(db.exec(select(PayRun.id).where(PayRun.kind == "Regular", PayRun.pay_date <= today,
                                                PayRun.pay_date >= today.replace(month=1, day=1))).all())
-    carry = {c.plan_id: c.hours_x100 for c in db.exec(select(AbsenceCarryover)
-                                                       .where(AbsenceCarryover.worker_id == worker.id))}
-    requests = requests_of(db, worker)
-    found = []
-    for p in plans(db):
-        mine = [r for r in requests if r.plan_id == p.id and r.start.year == today.year]
-        accrued = p.grant_x100 + (p.accrual_x100 * runs if worker.worker_type == "Employee" else 0)
-        found.append(Balance(p, carry.get(p.id, 0), accrued,
-                             sum(r.hours_x100 for r in mine if r.status == "Approved"),
-                             sum(r.hours_x100 for r in mine if r.status == "In Progress")))
-    return found
+    ids = [w.id for w in found]
+    carry: dict[tuple[str, str], int] = {
+        (c.worker_id, c.plan_id): c.hours_x100
+        for c in db.exec(select(AbsenceCarryover).where(AbsenceCarryover.worker_id.in_(ids)))}
+    requests: dict[str, list[TimeOffRequest]] = {}
+    for r in db.exec(select(TimeOffRequest).where(TimeOffRequest.worker_id.in_(ids))):
+        if r.start.year == today.year:
+            requests.setdefault(r.worker_id, []).append(r)
+    all_plans = plans(db)
+    result = {}
+    for worker in found:
+        rows = []
+        for p in all_plans:
+            mine = [r for r in requests.get(worker.id, []) if r.plan_id == p.id]
+            accrued = p.grant_x100 + (p.accrual_x100 * runs if worker.worker_type == "Employee" else 0)
+            rows.append(Balance(p, carry.get((worker.id, p.id), 0), accrued,
+                                sum(r.hours_x100 for r in mine if r.status == "Approved"),
+                                sum(r.hours_x100 for r in mine if r.status == "In Progress")))
+        result[worker.id] = rows
+    return result
 
 
 def requests_of(db: WorldSession, worker: Worker) -> list[TimeOffRequest]:
@@ -170,10 +184,12 @@ def hourly_rate_cents(worker: Worker) -> int:
 
 def pto_liability(db: WorldSession) -> list[Liability]:
     """The accrued PTO liability by employee (active employees with a balance), as finance books it."""
+    employees = list(db.exec(select(Worker).where(Worker.worker_type == "Employee", Worker.status == "Active")
+                             .order_by(Worker.last_name, Worker.first_name)))
+    by_worker = balances_of(db, employees)
     found = []
-    for worker in db.exec(select(Worker).where(Worker.worker_type == "Employee", Worker.status == "Active")
-                          .order_by(Worker.last_name, Worker.first_name)):
-        hours = next((b.balance_x100 for b in balances(db, worker) if b.plan.id == "pto"), 0)
+    for worker in employees:
+        hours = next((b.balance_x100 for b in by_worker[worker.id] if b.plan.id == "pto"), 0)
         if hours <= 0:
             continue
         rate = hourly_rate_cents(worker)
