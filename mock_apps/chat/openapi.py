@@ -11,7 +11,7 @@ _ERRORS = ("not_authed", "invalid_auth", "channel_not_found", "not_in_channel", 
            "unknown_method", "invalid_arguments", "cant_leave_general", "is_archived", "too_long",
            "file_upload_incomplete", "already_in_channel", "cannot_reply_to_message", "file_already_completed",
            "file_too_large", "file_upload_empty", "invalid_name_maxlength", "invalid_name_required", "invalid_types",
-           "method_not_supported_for_channel_type", "no_query", "no_user", "invalid_json", "not_pinnable", "too_many_users")
+           "method_not_supported_for_channel_type", "no_query", "no_user", "invalid_json", "invalid_blocks", "invalid_ts", "not_pinnable", "too_many_users")
 
 
 def build_document(methods: dict, server_url: str) -> dict:
