@@ -18,7 +18,7 @@ CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.status_cod
           schemathesis.checks.content_type_conformance, schemathesis.checks.response_schema_conformance]
 
 
-def fuzz(base: str, openapi_url: str, examples: int = EXAMPLES) -> tuple[int, list[str]]:
+def fuzz(base: str, openapi_url: str, examples: int = EXAMPLES, derandomize: bool = False) -> tuple[int, list[str]]:
     """Fuzz every operation of one OpenAPI document against a base URL: (requests sent, failures described)."""
     schema = schemathesis.openapi.from_url(openapi_url)
     schema.config.update(base_url=base)
@@ -26,7 +26,8 @@ def fuzz(base: str, openapi_url: str, examples: int = EXAMPLES) -> tuple[int, li
     for result in schema.get_all_operations():
         operation = result.ok()
 
-        @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=examples, deadline=None, database=None, derandomize=derandomize,
+                  suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
         def run(case):
             nonlocal sent
@@ -40,9 +41,12 @@ def fuzz(base: str, openapi_url: str, examples: int = EXAMPLES) -> tuple[int, li
     return sent, failures
 
 
-# What the fuzzer found and is not fixed yet (strict: the test fails once an app passes, to take it off this list)
+# What the derandomized examples find and is not fixed yet (strict: the test fails once an app passes, to take it
+# off this list)
 KNOWN = {
-    "mail": "GET /gmail/v1/users/{userId}/threads answers a 404 as an HTML page, not Gmail's JSON error",
+    # every app shows this one now and then (mail with other examples): a fuzzed path parameter gets the UI's HTML
+    # 404 instead of the API's JSON error; not diagnosed yet
+    "sheets": "PUT /v4/spreadsheets/{spreadsheetId}/values/{range} answers a 404 as an HTML page",
     "books": "403 (wrong realm) and 404 answers the document does not list; POST .../query documents application/text",
     "people": "in progress (another engineer's app): several /ccx/ paths answer 404 as HTML",
 }
@@ -53,7 +57,9 @@ KNOWN = {
                                  if a in KNOWN else a for a in APP_NAMES])
 def test_api_matches_its_openapi_document_under_fuzzing(sandbox, app):
     WorldRegistry.for_settings(sandbox.settings).reset(FUZZ_WORLD)
-    sent, failures = fuzz(f"{sandbox.url(app)}/w/{FUZZ_WORLD}", f"{sandbox.url(app)}{app_spec(app).openapi_path}")
+    # derandomized: the suite's examples are the same on every run (the bench draws new ones)
+    sent, failures = fuzz(f"{sandbox.url(app)}/w/{FUZZ_WORLD}", f"{sandbox.url(app)}{app_spec(app).openapi_path}",
+                          derandomize=True)
     assert sent > 0
     assert not failures, "\n\n".join(failures)
 

@@ -146,9 +146,8 @@ def _verify(load: Workload) -> list[str]:
     return problems
 
 
-@pytest.mark.slow
-def test_processes_and_threads_hammering_the_same_worlds(tmp_path):
-    data = tmp_path / "data"
+def run_stress(data, seconds: float = SECONDS) -> tuple[Workload, list[str]]:
+    """Run the workload on a fresh data directory for a fixed time; the events and every broken rule."""
     WorldRegistry.for_settings(replace(Settings(), data_dir=data)).reset("warm")  # templates built before the run
     servers = [Served(data).start() for _ in range(2)]
     load = Workload(servers, run=f"st{random.randrange(10**6)}")
@@ -156,7 +155,7 @@ def test_processes_and_threads_hammering_the_same_worlds(tmp_path):
         for i in range(WORLDS):
             requests.post(f"{servers[0].url(APP_NAMES[0])}/_control/worlds/{load.world_id(f'w{i}')}/reset",
                           timeout=60).raise_for_status()
-        stop = time.monotonic() + SECONDS
+        stop = time.monotonic() + seconds
 
         def worker(seed: int) -> None:
             rng, http = random.Random(seed), requests.Session()
@@ -172,7 +171,12 @@ def test_processes_and_threads_hammering_the_same_worlds(tmp_path):
     finally:
         for server in servers:
             server.stop()
-    problems += integrity_problems(data / "worlds")
+    return load, problems + integrity_problems(data / "worlds")
+
+
+@pytest.mark.slow
+def test_processes_and_threads_hammering_the_same_worlds(tmp_path):
+    load, problems = run_stress(tmp_path / "data")
     kinds = {k: sum(e.kind == k for e in load.events) for k in ("write", "reset", "delete", "snapshot", "read")}
     acknowledged = sum(e.kind == "write" and 200 <= e.status < 300 for e in load.events)
     assert kinds["write"] > 50 and kinds["reset"] > 10 and kinds["delete"] > 3, kinds  # the workload did run
