@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from mock_apps.core.server import Sandbox
 from mock_apps.core.settings import Settings
 from mock_apps.export import FORMATS
 from mock_apps.portal import create_app
+from mock_apps.portal.accounts import AccountStore
 from mock_apps.portal.reviews import ReviewStore
 from mock_apps.tasks.demos import GOLDEN
 from trajectories.store import TrajectoryDir
@@ -159,11 +161,21 @@ def test_record_is_refused_to_remote_clients_and_to_a_portal_others_can_reach(tm
         refused = client.post(f"/tasks/{FINANCE}/record", environ_base=environ, headers=headers)
         assert refused.status_code == 403
         assert "recordings start only for requests from this machine" in refused.get_data(as_text=True)
+    # beyond loopback people sign in (accounts are forced on): even a signed-in admin's form post is refused
     shared = create_app({"settings": replace(local, host="0.0.0.0")}).test_client()
     refused = shared.post(f"/tasks/{FINANCE}/record", environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert refused.status_code == 403 and "security token" in refused.get_data(as_text=True)
+    AccountStore.for_settings(local).create("recadmin", "Rec Admin", "admin", "a long admin password")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', shared.get("/signin").get_data(as_text=True)).group(1)
+    assert shared.post("/signin", data={"username": "recadmin", "password": "a long admin password",
+                                        "csrf_token": token}).status_code == 302
+    token = re.search(r'name="csrf_token" value="([^"]+)"', shared.get("/tasks").get_data(as_text=True)).group(1)
+    refused = shared.post(f"/tasks/{FINANCE}/record", data={"csrf_token": token},
+                          environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert refused.status_code == 403 and "reachable from other machines" in refused.get_data(as_text=True)
     cross_site = client.post(f"/tasks/{FINANCE}/record", headers={"Origin": "http://evil.example"})
-    assert cross_site.status_code == 403 and "came from a page of http://evil.example" in cross_site.get_data(
+    # refused by the portal's check of every cross-site form post, before the recorder's own
+    assert cross_site.status_code == 403 and "form post from http://evil.example" in cross_site.get_data(
         as_text=True)
     unknown = client.post("/tasks/no-such-task/record", environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert unknown.status_code in (400, 404) and "unknown task" in unknown.get_data(as_text=True)
