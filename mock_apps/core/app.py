@@ -20,7 +20,7 @@ from mock_apps.core.world import DEFAULT_WORLD, WorldRegistry, check_world_id
 log = logging.getLogger("mockapps")
 WORLD_COOKIE = "mockworld"
 WORLD_HEADER = "X-Mock-World"
-_PREFIX = re.compile(r"^/w/([^/]+)(/.*)?$")
+_PREFIX = re.compile(r"^/w/([^/]+)(/.*)?$", re.DOTALL)  # DOTALL: a path may hold an encoded newline
 
 
 Ref = str | Callable  # "package.module:attr.path", imported on first use, or a callable returning the thing

@@ -307,3 +307,11 @@ def test_a_receipt_is_attached_over_the_api_and_a_fake_one_refused(people_world)
                            files={"file": ("toner.pdf", render("Staples", [("Total", "$40.00")]), "application/pdf")})
     assert ok.status_code == 201 and ok.json()["receiptAttached"] is True
     assert people_world.call("GET", "expense", f"reports/{report['id']}").json()["auditFlags"] == []
+
+
+def test_an_encoded_newline_in_a_path_parameter_gets_the_api_error_not_a_page(people_world):
+    response = people_world.call("GET", "expense", "reports/ER%0A1004")
+    _error(response, 404, contains="no expense report")
+    tenant = requests.get(f"{people_world.url}/ccx/api/staffing/v7/mer%0Aidian/workers",
+                          headers={"Authorization": "Bearer x"}, timeout=30)
+    _error(tenant, 404, contains="no tenant")
