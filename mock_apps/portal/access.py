@@ -79,7 +79,7 @@ def _first_admin(store: AccountStore) -> None:
     # the only time a generated password is known: printed once, for the person who started the deployment
     shown = "the password in MOCKAPPS_ADMIN_PASSWORD" if configured else f"password {password}"
     print(f"portal: created the admin account {created.username!r} with {shown} "
-          "(printed once; sign in and invite people from the People page)", file=sys.stderr, flush=True)
+          "(printed once; sign in and invite people from the Accounts page)", file=sys.stderr, flush=True)
 
 
 def csrf_token() -> str:

@@ -56,7 +56,7 @@ def test_a_campaign_from_invite_to_accepted_export(browser, crew, tmp_path):
 
         # the admin adds a trainer; the invite link is shown once
         username = f"ana-{secrets.token_hex(3)}"
-        admin.get_by_role("link", name="People").click()
+        admin.get_by_role("link", name="Accounts").click()
         person = admin.get_by_role("form", name="Add a person")
         person.get_by_label("Username").fill(username)
         person.get_by_label("Name", exact=True).fill("Ana Ortiz")
