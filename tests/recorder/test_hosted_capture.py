@@ -254,14 +254,14 @@ def test_a_killed_server_loses_at_most_the_event_in_flight_and_the_recording_goe
         proc = subprocess.Popen([sys.executable, "-m", "mock_apps.cli", "--data", str(data), "serve", "--base-port",
                                  str(base)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and proc.poll() is None:
             try:
-                if all(requests.get(f"{u}/_control/health", timeout=2).ok for u in app_urls.values()):
+                if all(requests.get(f"{u}/_control/health", timeout=10).ok for u in app_urls.values()):
                     return proc
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         proc.kill()
-        raise AssertionError("mockapps serve did not come up")
+        raise AssertionError(f"mockapps serve did not come up (exit code {proc.poll()})")
 
     server = serve()
     try:

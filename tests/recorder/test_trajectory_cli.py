@@ -91,18 +91,23 @@ def test_unknown_scenario_and_missing_dir(copy, tmp_path):
 
 
 def _free_base() -> int:
+    """A base port with a free port for the portal and every app after it."""
+    from mock_apps.core.settings import PORT_OFFSETS
+
     for _ in range(100):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             base = sock.getsockname()[1]
+        if base + len(PORT_OFFSETS) > 65535:
+            continue
         try:
-            for offset in range(5):
+            for offset in range(len(PORT_OFFSETS)):
                 with socket.socket() as probe:
                     probe.bind(("127.0.0.1", base + offset))
             return base
         except OSError:
             continue
-    raise RuntimeError("no five free ports in a row")
+    raise RuntimeError(f"no {len(PORT_OFFSETS)} free ports in a row")
 
 
 @pytest.mark.slow
