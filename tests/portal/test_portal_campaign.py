@@ -163,14 +163,10 @@ def test_a_campaign_from_invite_to_accepted_export(browser, crew, tmp_path):
         assert proof.state == "finished" and proof.report["steps"], proof.to_dict()
         trainer.reload()
         shown = trainer.get_by_test_id("proof-replay").inner_text()
-        diverged = [s["index"] for s in proof.report["steps"] if s["status"] == "diverged"]
-        assert ("it replays" in shown) if proof.succeeded else (f"did not replay: step {diverged[0]} diverged" in shown)
-        if proof.succeeded:
-            _, steps = load(second.folder)
-            assert all(s.observation.screenshot for s in steps if s.action.type != "tab_open")
-        else:  # the reviewer's viewer names the first diverging step too
-            reviewer.goto(f"{portal}/trajectories/{second.trajectory_id}")
-            assert f"first diverges at step {diverged[0]}" in reviewer.get_by_test_id("first-diverging").inner_text()
+        assert proof.succeeded, proof.to_dict()  # it replays: every step, the final state and the checks
+        assert "it replays" in shown
+        _, steps = load(second.folder)
+        assert all(s.observation.screenshot for s in steps if s.action.type != "tab_open")
 
         # the export takes the accepted trajectory and not the sent-back one
         result = export_trajectories([crew.portal.trajectories], "sft-jsonl", tmp_path / "steps.jsonl",
