@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import tempfile
 import threading
 import time
@@ -26,22 +25,10 @@ from mock_apps.core.recordings import RECORDING_COOKIE
 from mock_apps.core.server import Sandbox
 from mock_apps.core.settings import APP_NAMES, Settings
 from recorder.replay import Replayer
+from replay import click_to_paint, post_messages  # bench/replay.py: the same trainer's actions
 from trajectories.app_url import AppUrls
 
-MESSAGES = 25  # fill + Enter each: 50 steps
 CONCURRENT = 8
-
-
-def click_to_paint(page, rounds: int) -> float:
-    """Median ms from a real mouse click on a non-navigating element to the next painted frame."""
-    box = page.get_by_role("heading").first.bounding_box()
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        page.mouse.click(box["x"] + 2, box["y"] + 2)
-        page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
 
 
 def recording_page(browser, urls: dict, world: str, start: str, folder: Path | None):
@@ -58,17 +45,6 @@ def recording_page(browser, urls: dict, world: str, start: str, folder: Path | N
     page = context.new_page()
     page.goto(AppUrls(urls).absolute(start))
     return context, page, control, recording
-
-
-def post_messages(page, think: float) -> None:
-    """The 50 actions: a message typed and sent, 25 times."""
-    composer = page.get_by_test_id("composer-input")
-    for i in range(MESSAGES):
-        composer.fill(f"Bench message {i}")
-        page.wait_for_timeout(think * 1000)
-        composer.press("Enter")
-        page.wait_for_load_state()
-        page.wait_for_timeout(think * 1000)
 
 
 def concurrent_page_loads(urls: dict, worlds: list[tuple[str, str]], seconds: float) -> list[float]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from mock_apps.core.errors import BadRequest, Conflict, Forbidden, MockAppsError, NotFound
 from mock_apps.core.settings import APP_NAMES, Settings
-from mock_apps.core.template import file_lock, source_fingerprint
+from mock_apps.core.template import process_lock, source_fingerprint
 from mock_apps.core.world import WorldRegistry, write_atomically
 from trajectories.app_url import AppUrls
 from trajectories.capture import StepBuilder
@@ -289,32 +289,10 @@ class RecordingStore:
     def _locked(self, recording_id: str):
         with self._locks_guard:
             lock = self._locks.setdefault(recording_id, threading.Lock())
-        return _RecordingLock(lock, self.root / f".{recording_id}.lock")
+        return process_lock(lock, self.root / f".{recording_id}.lock")
 
     def _sign(self, recording_id: str) -> str:
         return hmac.new(self._key, recording_id.encode("ascii"), hashlib.sha256).hexdigest()[:32]
-
-
-class _RecordingLock:
-    """A recording's thread lock and file lock together: one event at a time, across processes."""
-
-    def __init__(self, lock: threading.Lock, path: Path):
-        self.lock, self.path, self._file = lock, path, None
-
-    def __enter__(self):
-        self.lock.acquire()
-        try:
-            self._file = file_lock(self.path)
-            self._file.__enter__()
-        except BaseException:
-            self.lock.release()
-            raise
-
-    def __exit__(self, *exc):
-        try:
-            self._file.__exit__(*exc)
-        finally:
-            self.lock.release()
 
 
 def _reconciled(state: dict) -> dict:

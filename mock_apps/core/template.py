@@ -45,6 +45,14 @@ def file_lock(path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextmanager
+def process_lock(thread_lock, path: Path):
+    """A lock across this process's threads and other processes: the thread lock first (flock is per
+    descriptor, so two threads of one process would otherwise both hold the file lock), then the file's."""
+    with thread_lock, file_lock(path):
+        yield
+
+
 def template_dir(templates_root: Path, scenario_name: str) -> Path:
     """Where the templates of a scenario at the current source fingerprint live."""
     return templates_root / f"{scenario_name}-{source_fingerprint()}"

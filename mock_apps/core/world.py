@@ -22,7 +22,7 @@ from mock_apps.core.database import WorldSession, open_engine
 from mock_apps.core.errors import BadRequest, NotFound
 from mock_apps.core.registry import app_spec
 from mock_apps.core.settings import APP_NAMES, Settings
-from mock_apps.core.template import ensure_templates, file_lock
+from mock_apps.core.template import ensure_templates, process_lock
 
 WORLD_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 SNAPSHOT_NAME = WORLD_ID
@@ -157,11 +157,11 @@ class WorldRegistry:
 
     def locked(self, world_id: str):
         """The world's lock, across this process's threads and other processes (reset, delete, snapshot)."""
-        return _WorldLock(self._world_lock(world_id), self.root / f".{check_world_id(world_id)}.lock")
+        return process_lock(self._world_lock(world_id), self.root / f".{check_world_id(world_id)}.lock")
 
     def reset(self, world_id: str, scenario: str | None = None) -> dict:
         """Create the world, or reset it to its scenario's template (or to another scenario)."""
-        folder = self.folder(world_id)
+        check_world_id(world_id)  # a malformed id is refused before anything else
         if scenario is not None and scenario not in self._template_dirs:
             from mock_apps.scenarios import get_scenario
 
@@ -388,31 +388,6 @@ class _closing:
         if exc_type is None:
             self.conn.commit()
         self.conn.close()
-
-
-class _WorldLock:
-    """A world's thread lock and its file lock, taken together (threads first: flock is per descriptor)."""
-
-    def __init__(self, thread_lock: threading.Lock, path: Path):
-        self.thread_lock = thread_lock
-        self.path = path
-        self._file = None
-
-    def __enter__(self) -> None:
-        self.thread_lock.acquire()
-        try:
-            self._file = file_lock(self.path)
-            self._file.__enter__()
-        except BaseException:
-            self.thread_lock.release()
-            raise
-
-    def __exit__(self, *exc) -> None:
-        try:
-            self._file.__exit__(*exc)
-        finally:
-            self._file = None
-            self.thread_lock.release()
 
 
 def _read_meta(path: Path) -> dict | None:
