@@ -36,8 +36,12 @@ def mcp_server(sandbox, world):
 
 
 def run(scenario) -> object:
-    """Run an async test body with a connected client."""
-    return anyio.run(scenario)
+    """Run an async test body with a connected client, on a thread of its own: in the full suite a browser test
+    may have left pytest-playwright's sync event loop running on this one, and anyio refuses a second."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(anyio.run, scenario).result()
 
 
 def test_tools_are_the_tool_environments_one_per_operation(mcp_server, world):
