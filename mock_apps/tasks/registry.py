@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import difflib
-import re
-import string
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -15,10 +12,12 @@ from pydantic import ValidationError
 from mock_apps.core.errors import MockAppsError
 from mock_apps.core.settings import APP_NAMES
 from mock_apps.tasks.answers import expected_value
+from mock_apps.scenarios import DEFAULT_SCENARIO, get_scenario
 from mock_apps.tasks.model import RowQuery, Task
+from mock_apps.tasks.selectors import MissingFact
+from mock_apps.tasks.template import Skip, Template
 
 LIBRARY = Path(__file__).resolve().parent / "library"
-_WHOLE = re.compile(r"^\$\{(\w+)\}$")
 CHECK_KINDS = ("exists", "absent", "only_ops", "untouched", "answer")
 
 
@@ -26,20 +25,6 @@ class TaskError(MockAppsError):
     """A task file is malformed, or a task id is unknown."""
 
     code = "bad_task"
-
-
-def _fill(value: Any, params: dict[str, Any]) -> Any:
-    """Substitute ${param} in a template (a lone placeholder keeps the parameter's type)."""
-    if isinstance(value, str):
-        whole = _WHOLE.match(value)
-        if whole and whole.group(1) in params:
-            return params[whole.group(1)]
-        return string.Template(value).safe_substitute({k: str(v) for k, v in params.items()})
-    if isinstance(value, list):
-        return [_fill(v, params) for v in value]
-    if isinstance(value, dict):
-        return {k: _fill(v, params) for k, v in value.items()}
-    return value
 
 
 def _columns(app: str, table: str) -> set[str]:
@@ -70,8 +55,6 @@ def _check_query(query: RowQuery, where: str, extra_fields: dict | None = None) 
 
 def validate(task: Task) -> None:
     """Check a task against the apps: known apps, tables and fields, a known scenario."""
-    from mock_apps.scenarios import get_scenario
-
     get_scenario(task.scenario)
     for app in task.apps:
         if app not in APP_NAMES:
@@ -92,60 +75,109 @@ def validate(task: Task) -> None:
             _check_query(RowQuery(app=query.app, table=query.table, where=check.unless), f"checks[{i}].unless")
 
 
-def load_file(path: Path) -> list[Task]:
-    """The tasks one YAML file defines: a task, or a template with instances."""
+def read_template(path: Path) -> Template:
+    """The template (or single task) one YAML file defines, or a TaskError naming the file."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise TaskError(f"{path}: not valid YAML ({error})") from None
     if not isinstance(data, dict):
         raise TaskError(f"{path}: expected a mapping (a task, or a template with instances)")
-    if "template" in data:
-        template, instances = data["template"], data.get("instances") or []
-        raw = [{**_fill(template, inst.get("params", {})), "id": inst["id"], "template": path.stem,
-                "params": inst.get("params", {})} for inst in instances]
-    else:
-        raw = [data]
+    try:
+        return Template.from_data(path, data)
+    except ValueError as error:
+        raise TaskError(f"{path.name}: {error}") from None
+
+
+def instantiate(template: Template, scenario: str = DEFAULT_SCENARIO) -> list[Task]:
+    """A template's validated tasks on a scenario; MissingFact when the scenario lacks what it needs."""
+    try:
+        raw = template.raw_instances(scenario)
+    except ValueError as error:
+        raise TaskError(f"{template.path.name}: {error}") from None
     tasks = []
     for item in raw:
-        label = f"{path.name}: task {item.get('id', '?')!r}"
+        label = f"{template.path.name}: task {item.get('id', '?')!r}"
         try:
             task = Task.model_validate(item)
             validate(task)
         except ValidationError as error:
             first = error.errors()[0]
             raise TaskError(f"{label}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+        except MissingFact:
+            raise
         except (ValueError, MockAppsError) as error:
             raise TaskError(f"{label}: {getattr(error, 'message', None) or error}") from None
         tasks.append(task)
     return tasks
 
 
-def load_library(folder: Path = LIBRARY) -> dict[str, Task]:
-    """Every task in a folder of YAML files; duplicate ids are an error naming both files."""
+def load_file(path: Path) -> list[Task]:
+    """The meridian tasks one YAML file defines: a task, or a template's instances."""
+    return instantiate(read_template(path))
+
+
+def read_templates(folder: Path = LIBRARY) -> list[Template]:
+    """Every template (and single task) of a folder of YAML files, by name."""
+    return [read_template(path) for path in sorted(folder.glob("*.yaml"))]
+
+
+def load_library(folder: Path = LIBRARY, scenario: str = DEFAULT_SCENARIO) -> dict[str, Task]:
+    """Every task of a folder on a scenario (templates lacking a fact skipped); duplicate ids are an error."""
+    return _collect(read_templates(folder), scenario)[0]
+
+
+def _collect(templates: list[Template], scenario: str) -> tuple[dict[str, Task], list[Skip]]:
     found: dict[str, Task] = {}
     origin: dict[str, Path] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        for task in load_file(path):
+    skipped: list[Skip] = []
+    for template in templates:
+        try:
+            tasks = instantiate(template, scenario)
+        except MissingFact as missing:
+            skipped.append(Skip(template.name, scenario, missing.message))
+            continue
+        for task in tasks:
             if task.id in found:
-                raise TaskError(f"{path.name}: task id {task.id!r} is already defined in {origin[task.id].name}")
-            found[task.id], origin[task.id] = task, path
-    return found
+                raise TaskError(f"{template.path.name}: task id {task.id!r} is already defined in "
+                                f"{origin[task.id].name}")
+            found[task.id], origin[task.id] = task, template.path
+    return found, skipped
 
 
 @lru_cache(maxsize=1)
+def templates() -> list[Template]:
+    """Every template of the library (single tasks included), by name."""
+    return read_templates()
+
+
+@lru_cache(maxsize=16)
+def _scenario_library(scenario: str) -> tuple[dict[str, Task], tuple[Skip, ...]]:
+    found, skipped = _collect(templates(), scenario)
+    return found, tuple(skipped)
+
+
 def _library() -> dict[str, Task]:
-    return load_library()
+    return _scenario_library(DEFAULT_SCENARIO)[0]
 
 
 def all_tasks() -> list[Task]:
-    """Every task of the library, by id."""
+    """Every task of the library on meridian (the tasks with golden trajectories), by id."""
     return sorted(_library().values(), key=lambda t: t.id)
+
+
+def scenario_tasks(scenario: str = DEFAULT_SCENARIO) -> tuple[list[Task], list[Skip]]:
+    """Every template's instances on a scenario, by id, and the templates skipped with the fact they lack."""
+    found, skipped = _scenario_library(get_scenario(scenario).name)
+    return sorted(found.values(), key=lambda t: t.id), list(skipped)
 
 
 def get_task(task_id: str) -> Task:
     """A task by id, or a TaskError with the closest ids."""
     tasks = _library()
+    parts = task_id.split(".")
+    if len(parts) == 3 and task_id not in tasks:  # <template>.<scenario>.<fact key>: instantiate on demand
+        tasks = _scenario_library(get_scenario(parts[1]).name)[0]
     if task_id not in tasks:
         close = difflib.get_close_matches(task_id, tasks, n=2)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""

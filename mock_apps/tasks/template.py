@@ -1,0 +1,111 @@
+"""Task templates: a task body with ${params}, and where its instances come from.
+
+A library file is one of three kinds. A template with `select:` names a selector (mock_apps/tasks/selectors)
+that chooses its instances from any scenario's facts; on `meridian` its instances keep the ids their golden
+trajectories were recorded under (`meridian:`, fact key -> id), and the selector must choose exactly those. A
+template with hand-written `instances:` and a single task (a file without `template:`) exist on `meridian`
+only. Every instance is filled with the scenario-wide parameters (selectors/company.py) and its own.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mock_apps.scenarios import DEFAULT_SCENARIO, get_scenario
+from mock_apps.tasks.selectors import Instance, MissingFact, selector
+from mock_apps.tasks.selectors.company import company
+
+_WHOLE = re.compile(r"^\$\{(\w+)\}$")
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A template that has no instance on a scenario, and the fact the scenario lacks."""
+
+    template: str
+    scenario: str
+    missing: str
+
+
+@dataclass
+class Template:
+    """One library file: its name (the file's stem), task body, and how instances are chosen."""
+
+    name: str
+    path: Path
+    body: dict[str, Any]
+    select: str | None = None
+    meridian: dict[str, str] = field(default_factory=dict)  # fact key -> the meridian instance's id
+    written: list[dict[str, Any]] = field(default_factory=list)  # hand-written meridian instances
+    single: bool = False  # a single task: its id is the body's, it is no template's instance
+
+    @classmethod
+    def from_data(cls, path: Path, data: dict[str, Any]) -> "Template":
+        """The template a parsed library file defines (ValueError when its shape is wrong)."""
+        if "template" not in data:
+            return cls(path.stem, path, data, written=[{"id": data.get("id"), "params": {}}], single=True)
+        unknown = set(data) - {"template", "select", "meridian", "instances"}
+        if unknown:
+            raise ValueError(f"unknown key(s) {', '.join(sorted(unknown))}; a template file has template, "
+                             "select, meridian and instances")
+        if not isinstance(data["template"], dict):
+            raise ValueError("template: expected a mapping (the task body with ${params})")
+        if "select" in data:
+            selector(data["select"])  # a typo in the selector's name fails when the library loads
+            if data.get("instances"):
+                raise ValueError("give either select (instances chosen from the facts) or instances, not both")
+        return cls(path.stem, path, data["template"], data.get("select"), dict(data.get("meridian") or {}),
+                   list(data.get("instances") or []))
+
+    def raw_instances(self, scenario: str) -> list[dict[str, Any]]:
+        """The instances on a scenario as task data (not yet validated); MissingFact when it has none."""
+        facts = get_scenario(scenario).facts
+        shared = company(facts)
+        if self.select is None:
+            if scenario != DEFAULT_SCENARIO:
+                raise MissingFact(f"a selector: the instances of {self.name} are written for meridian only")
+            return [self._task(inst["id"], inst.get("params", {}), shared, scenario) for inst in self.written]
+        chosen = selector(self.select)(facts)
+        if scenario == DEFAULT_SCENARIO:
+            keys = [inst.key for inst in chosen]
+            if sorted(keys) != sorted(self.meridian):
+                raise ValueError(f"{self.select} chooses {sorted(keys)} on meridian; meridian: names "
+                                 f"{sorted(self.meridian)} (the instances with golden trajectories)")
+            return [self._task(self.meridian[inst.key], inst.params, shared, scenario) for inst in chosen]
+        return [self._task(instance_id(self.name, scenario, inst.key), inst.params, shared, scenario)
+                for inst in chosen]
+
+    def _task(self, task_id: str, params: dict[str, Any], shared: dict[str, Any], scenario: str) -> dict[str, Any]:
+        task = fill(self.body, {**shared, **params})
+        task.update(id=task_id, params=params)
+        if not self.single:
+            task["template"] = self.name
+        if scenario != DEFAULT_SCENARIO:
+            task["scenario"] = scenario
+        return task
+
+
+def instance_id(template: str, scenario: str, key: str) -> str:
+    """A generated instance's id: `<template>.<scenario>.<fact key>`, e.g. record-remittance.law-7.chk-40417."""
+    return f"{template}.{scenario}.{key}"
+
+
+def fill(value: Any, params: dict[str, Any]) -> Any:
+    """Substitute ${param} in a template (a lone placeholder keeps the parameter's type)."""
+    if isinstance(value, str):
+        whole = _WHOLE.match(value)
+        if whole and whole.group(1) in params:
+            return params[whole.group(1)]
+        return string.Template(value).safe_substitute({k: str(v) for k, v in params.items()})
+    if isinstance(value, list):
+        return [fill(v, params) for v in value]
+    if isinstance(value, dict):
+        return {k: fill(v, params) for k, v in value.items()}
+    return value
+
+
+__all__ = ["Instance", "MissingFact", "Skip", "Template", "fill", "instance_id"]
