@@ -181,17 +181,28 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def production_env(settings: Settings) -> dict[str, str]:
+    """The environment a gunicorn master of these settings runs in (its apps read their settings from it)."""
+    return {**os.environ, "MOCKAPPS_DATA": str(settings.data_dir), "MOCKAPPS_HOST": settings.host,
+            "MOCKAPPS_BASE_PORT": str(settings.base_port)}
+
+
+def gunicorn_command(name: str, bind: str, workers: int, *options: str) -> list[str]:
+    """The command serving one name under gunicorn: `workers` processes of 8 threads on `bind` (host:port or
+    fd://N), with gunicorn's further options."""
+    return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", "8", "--bind", bind,
+            *options, f"mock_apps.core.server:wsgi('{name}')"]
+
+
 def serve_production(settings: Settings, names: tuple[str, ...], workers: int) -> int:
     """Run each named app under gunicorn (one master per app) until interrupted; return an exit code."""
     for name in names:
         check_port_free(settings.host, settings.port(name))
-    env = {**os.environ, "MOCKAPPS_DATA": str(settings.data_dir), "MOCKAPPS_HOST": settings.host,
-           "MOCKAPPS_BASE_PORT": str(settings.base_port)}
+    env = production_env(settings)
     # Docker and CI stop us with SIGTERM: pass it on so no gunicorn master is orphaned.
     signal.signal(signal.SIGTERM, _interrupt)
-    procs = [subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", "8",
-                               "--bind", f"{settings.host}:{settings.port(name)}", "--access-logfile", "-",
-                               f"mock_apps.core.server:wsgi('{name}')"], env=env) for name in names]
+    procs = [subprocess.Popen(gunicorn_command(name, f"{settings.host}:{settings.port(name)}", workers,
+                                               "--access-logfile", "-"), env=env) for name in names]
     try:
         return max(proc.wait() for proc in procs)
     except KeyboardInterrupt:
@@ -203,4 +214,5 @@ def serve_production(settings: Settings, names: tuple[str, ...], workers: int) -
 
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
-__all__ = ["Sandbox", "PortInUse", "create_app", "wsgi", "serve_production", "settle_heap"]
+__all__ = ["Sandbox", "PortInUse", "create_app", "wsgi", "serve_production", "settle_heap", "gunicorn_command",
+           "production_env"]
