@@ -49,9 +49,9 @@ def seed(db: WorldSession, scenario) -> None:
     items: dict[str, Item] = {}
     for p in facts.products:
         item = Item(sku=p.sku, name=p.name, description=p.description,
-                    type="Service" if p.sku.startswith("SVC") else "NonInventory",
+                    type="Service" if p.unit_cost_cents == 0 else "NonInventory",  # nothing bought: a service
                     unit_price_cents=p.unit_price_cents, unit_cost_cents=p.unit_cost_cents,
-                    income_account_id=accounts["Freight Income" if p.sku.startswith("SVC") else p.income_account].id,
+                    income_account_id=accounts[p.income_account].id,
                     expense_account_id=accounts[p.expense_account].id, vendor_id=vendors[p.vendor_key].id,
                     created_at=now, updated_at=now)
         db.add(item)

@@ -28,76 +28,6 @@ from mock_apps.core.shell import money
 _COLORS = ["4a154b", "2eb67d", "e01e5a", "36c5f0", "ecb22e", "1264a3", "9d5b1d", "3f0e40", "0b4c8c", "d35400",
            "16a085", "8e44ad"]
 
-# name, kind, topic, purpose, members (person keys; None = everyone), general
-_CHANNELS = [
-    ("general", "public", "Company news and announcements", "Company-wide announcements and work-based matters", None, True),
-    ("finance", "public", "March close: target Apr 3 · bill approvals go to #ap-approvals",
-     "Accounting, close, bank and cash questions", ["dana.whitfield", "marcus.reyes", "priya.nair", "helen.park",
-                                                   "victor.okafor", "tom.becker"], False),
-    ("ap-approvals", "public", "Post vendor invoices for approval: vendor, invoice #, amount",
-     "Approvals of vendor invoices before they are entered and paid",
-     ["dana.whitfield", "marcus.reyes", "priya.nair", "tom.becker", "emily.chen"], False),
-    ("sales", "public", "Q1 target: $1.2M booked", "Deals, invoices sent and customer news",
-     ["lena.ortiz", "jamal.carter", "sophie.lindqvist", "helen.park", "dana.whitfield", "marcus.reyes"], False),
-    ("operations", "public", "Warehouse hours 7am-5pm · deliveries dock B", "Warehouse, deliveries and equipment",
-     ["tom.becker", "raj.patel", "emily.chen", "victor.okafor", "priya.nair"], False),
-    ("random", "public", "Non-work banter and water-cooler talk", "A place for everything else", None, False),
-    ("leadership", "private", "Q2 planning", "Leadership team",
-     ["helen.park", "marcus.reyes", "lena.ortiz", "tom.becker", "grace.kim"], False),
-    ("payroll-hr", "private", "Payroll runs the 15th and the last business day", "Payroll and HR questions",
-     ["grace.kim", "marcus.reyes", "dana.whitfield"], False),
-]
-
-_GENERAL = [
-    ("grace.kim", "Reminder: the office closes at 3pm on Friday for the building's fire-alarm test."),
-    ("helen.park", "All-hands Thursday at 10am in the big conference room; dial-in is on the calendar invite."),
-    ("victor.okafor", "IT maintenance tonight 8-10pm: email and VPN may drop for a few minutes."),
-    ("grace.kim", "Benefits enrollment questions? My door is open Tuesday and Thursday afternoons."),
-    ("helen.park", "Great quarter so far, team. Thank you for the extra effort on the big orders."),
-    ("grace.kim", "Please welcome our new seasonal warehouse staff starting Monday! :wave:"),
-    ("victor.okafor", "Phishing test results are in: 3 clicks this month. Report anything odd to me before clicking."),
-    ("grace.kim", "Parking lot B will be repaved this weekend; please park in lot A Monday."),
-    ("tom.becker", "Dock B is closed Wednesday morning for the scale inspection."),
-    ("helen.park", "Customer visit from Riverbend University on Tuesday: please keep the front tidy :pray:"),
-    ("grace.kim", "Timesheets are due by noon the day before each payroll run."),
-    ("victor.okafor", "New printer on the 2nd floor is set up as `MERIDIAN-2F`; drivers install automatically."),
-    ("grace.kim", "Flu shots in the break room Tuesday 10am-1pm, no appointment needed."),
-    ("tom.becker", "Forklift certification refresher Thursday at 7am for all warehouse staff."),
-    ("victor.okafor", "Reminder: never share your password, not even with IT. I will never ask for it."),
-    ("grace.kim", "The 401(k) enrollment window closes Friday; forms are on the HR drive."),
-    ("helen.park", "Thank you all for the extra shipments this month :truck:"),
-    ("grace.kim", "Lost and found box is by reception; it gets donated at the end of the month."),
-    ("tom.becker", "Inventory cycle count this Saturday 8am-noon; sign-up sheet by dock B."),
-    ("victor.okafor", "Wi-Fi password for guests changed; ask reception for the new card."),
-    ("grace.kim", "Potluck sign-up sheet is in the kitchen!"),
-    ("helen.park", "Board meeting next week: please keep calendars open Thursday afternoon."),
-    ("lena.ortiz", "Sales kickoff recap slides are on the shared drive."),
-    ("victor.okafor", "Laptop updates roll out overnight Wednesday; leave machines plugged in."),
-    ("tom.becker", "New safety signage is up in the warehouse; please take a look."),
-    ("grace.kim", "Please update your emergency contacts in the HR portal by month end."),
-    ("helen.park", "All-hands agenda is on the shared drive; send me topics by Wednesday."),
-    ("raj.patel", "Dock A door is fixed, deliveries can use both docks again."),
-]
-_RANDOM = [
-    "Who's in for tacos on Friday? :taco:", "There are bagels in the kitchen :raised_hands:",
-    "Anyone watching the game tonight?", "The coffee machine is fixed! :coffee:", "Happy Friday everyone :tada:",
-    "Lost: a blue water bottle near dock B.", "Does anyone have a phone charger I can borrow?",
-    "Snow day tomorrow? The forecast says 6 inches :snowflake:", "Pizza in the break room, first come first served :pizza:",
-    "Book club picks next month's book on Thursday.", "Who left the amazing cookies? :heart:",
-    "Reminder: the fridge gets cleaned out Friday at 4.", "Great playlist in the warehouse today :100:",
-    "Is it just me or is the 2nd floor freezing?", "Happy birthday Raj! :tada: :tada:",
-    "Anyone want to split a food order from the Thai place?", "The new plants in the lobby look great.",
-    "Fantasy league standings are posted, Jamal is running away with it.",
-    "Anyone have a good recommendation for a mechanic near the office?", "The sunset from the dock today :sunny:",
-    "Who's running the 5K next month? Looking for teammates.", "Found a great coffee place on Cleveland Ave.",
-    "Trivia night Thursday, we need a team name.", "Dog photos thread, go :dog:", "Does anyone know a good tax preparer?",
-    "Leftover birthday cake on the 2nd floor.", "Carpool from Westerville anyone?", "New ping-pong paddles arrived!",
-    "What's everyone reading these days?", "Weekend plans? I'm finally repainting the deck.",
-    "Heads up: road work on Stelzer Rd this week.", "Thanks to whoever refilled the coffee beans :pray:",
-    "Who wants to join a lunchtime walking group?", "The vending machine ate my dollar again.",
-    "Bagel Friday is back next week.", "Is anyone else watching the basketball tournament?",
-    "Recipe swap: post your favorite slow-cooker chili.", "Happy work anniversary, Priya! :tada:",
-]
 _REPLIES = ["Thanks!", "On it.", "Sounds good :+1:", "Got it, thanks.", "Will do.", ":raised_hands:",
             "Count me in!", "Thanks for the heads up.", "Noted.", "Perfect, thank you!"]
 _REACTIONS = ["+1", "eyes", "raised_hands", "white_check_mark", "joy", "tada", "pray", "heart", "100"]
@@ -154,6 +84,7 @@ class _Workspace:
 def seed(db, scenario) -> None:
     """Fill chat's tables for one scenario (runs once, when templates are built)."""
     facts = scenario.facts
+    backdrop = facts.backdrop
     rnd = random.Random(scenario.seed * 7 + 2)
     ws = _Workspace(db, facts, rnd)
     start = datetime.combine(date(2026, 1, 2), time(8, 0), ws.tz)
@@ -162,28 +93,28 @@ def seed(db, scenario) -> None:
         user = User(id=slack_id("user", person.key), name=person.key, real_name=person.name,
                     display_name=person.first_name, email=person.email, title=person.title,
                     department=person.department, phone=person.phone, tz=person.timezone,
-                    is_admin=person.key in {"helen.park", "victor.okafor"}, color=_COLORS[i % len(_COLORS)])
+                    is_admin=person.key in backdrop.chat_admins, color=_COLORS[i % len(_COLORS)])
         db.add(user)
         ws.users[person.key] = user
-    ws.users["victor.okafor"].status_text = "Patching servers"
-    ws.users["victor.okafor"].status_emoji = ":lock:"
-    ws.users["helen.park"].status_text = "In meetings until 2pm ET"
-    ws.users["helen.park"].status_emoji = ":calendar:"
+    for key, text, emoji in backdrop.statuses:
+        ws.users[key].status_text, ws.users[key].status_emoji = text, emoji
     everyone = [p.key for p in facts.people]
-    for name, kind, topic, purpose, members, general in _CHANNELS:
+    roles = facts.roles
+    for channel in backdrop.channels:
+        kind, name = channel.kind, channel.name
         conv = Conversation(id=slack_id("private" if kind == "private" else "channel", name), kind=kind, name=name,
-                            topic=topic, purpose=purpose, creator=ws.users["victor.okafor"].id, created=created,
-                            topic_creator=ws.users["marcus.reyes"].id, topic_last_set=created,
-                            purpose_creator=ws.users["victor.okafor"].id, purpose_last_set=created,
-                            is_general=general)
+                            topic=channel.topic, purpose=channel.purpose, creator=ws.users[roles["it"]].id,
+                            created=created, topic_creator=ws.users[roles["controller"]].id, topic_last_set=created,
+                            purpose_creator=ws.users[roles["it"]].id, purpose_last_set=created,
+                            is_general=channel.general)
         db.add(conv)
         ws.convs[name] = conv
-        for key in members or everyone:
+        for key in channel.members or everyone:
             db.add(Membership(conversation_id=conv.id, user_id=ws.users[key].id, joined=created))
     owner = facts.mailbox_owner
-    for other in ("marcus.reyes", "priya.nair", "jamal.carter", "victor.okafor", "tom.becker"):
-        _dm(ws, [owner, other], created)
-    _dm(ws, [owner, "marcus.reyes", "priya.nair"], created)
+    for role in ("controller", "ap", "seller", "it", "ops"):
+        _dm(ws, [owner, roles[role]], created)
+    _dm(ws, [owner, roles["controller"], roles["ap"]], created)
     db.flush()
 
     _filler(ws)
@@ -238,7 +169,8 @@ def _filler(ws: _Workspace) -> None:
     now = facts.now
     vendors = {v.key: v for v in facts.vendors}
     customers = {c.key: c for c in facts.customers}
-    sellers = ["jamal.carter", "sophie.lindqvist", "lena.ortiz"]
+    roles, backdrop = facts.roles, facts.backdrop
+    sellers = [roles["seller"], roles["seller2"], roles["sales_lead"]]
     sales_members = _members(ws, "sales")
     for invoice in facts.invoices:
         when = ws.at(invoice.date, rnd.randint(9, 16), rnd.randint(0, 59))
@@ -257,7 +189,7 @@ def _filler(ws: _Workspace) -> None:
         applied = ", ".join(f"{n} ({money(c)})" for n, c in payment.applications)
         text = (f"Payment received: {customers[payment.customer_key].name} paid {money(payment.amount_cents)} "
                 f"by {payment.method} ({payment.reference}), applied to {applied}.")
-        msg = ws.post("finance", "dana.whitfield", ws.t(text), when)
+        msg = ws.post("finance", roles["owner"], ws.t(text), when)
         _maybe_thread(ws, "finance", msg, finance_members, when)
     for expense in facts.expenses:
         when = ws.at(expense.date, rnd.randint(9, 17), rnd.randint(0, 59))
@@ -266,7 +198,7 @@ def _filler(ws: _Workspace) -> None:
         memo = f" ({expense.memo})" if expense.memo else ""
         text = (f"Coded {expense.paid_from} charge: {expense.payee}, {money(expense.amount_cents)} to "
                 f"{expense.account}{memo}.")
-        msg = ws.post("finance", "dana.whitfield", ws.t(text), when)
+        msg = ws.post("finance", roles["owner"], ws.t(text), when)
         _maybe_thread(ws, "finance", msg, finance_members, when)
     bills = {b.key: b for b in facts.bills}
     runs: dict[date, list] = {}
@@ -295,7 +227,7 @@ def _filler(ws: _Workspace) -> None:
                     writer.writerow([vendors[bp.vendor_key].name, bills[key].vendor_invoice_number, bp.method,
                                      bp.reference, f"{cents / 100:.2f}"])
             files = [(f"payment-run-{day.isoformat()}.csv", out.getvalue().encode(), f"Payment run {day:%b %-d}")]
-        msg = ws.post("ap-approvals", "priya.nair", ws.t(text), when, files=files)
+        msg = ws.post("ap-approvals", roles["ap"], ws.t(text), when, files=files)
         _maybe_thread(ws, "ap-approvals", msg, ap_members, when)
     ops_members = _members(ws, "operations")
     for bill in facts.bills:
@@ -305,14 +237,14 @@ def _filler(ws: _Workspace) -> None:
         if when >= now:
             continue
         items = "; ".join(f"{line.quantity} × {line.description}" for line in bill.lines if line.sku)
-        text = f"{vendors[bill.vendor_key].name} delivery checked in at dock B: {items}."
-        msg = ws.post("operations", rnd.choice(["raj.patel", "raj.patel", "emily.chen"]), ws.t(text), when)
+        text = f"{vendors[bill.vendor_key].name} delivery checked in at {backdrop.receiving_place}: {items}."
+        msg = ws.post("operations", rnd.choice(list(backdrop.receivers)), ws.t(text), when)
         _maybe_thread(ws, "operations", msg, ops_members, when)
     for run in facts.payroll_runs:
         when = ws.at(run.date, 11, rnd.randint(0, 30))
         text = (f"Payroll for {run.date:%b %-d} submitted: gross {money(run.gross_cents)}, employer taxes "
                 f"{money(run.employer_taxes_cents)}, net pay {money(run.net_cents)}.")
-        ws.post("payroll-hr", "grace.kim", ws.t(text), when, reactions={"white_check_mark": ["marcus.reyes"]})
+        ws.post("payroll-hr", roles["hr"], ws.t(text), when, reactions={"white_check_mark": [roles["controller"]]})
     for statement in facts.statements:
         if not statement.reconciled:
             continue
@@ -322,40 +254,27 @@ def _filler(ws: _Workspace) -> None:
         text = (f"{statement.period_start:%B} bank rec is done: {statement.account} ends at "
                 f"{money(statement.ending_balance_cents)} (began at {money(statement.beginning_balance_cents)}), "
                 "difference $0.00. :white_check_mark:")
-        msg = ws.post("finance", "dana.whitfield", ws.t(text), ws.at(close_day, 16, 5),
-                      reactions={"tada": ["marcus.reyes", "priya.nair"]})
-        ws.post("finance", "marcus.reyes", ws.t("Nice work, thank you!"), ws.at(close_day, 16, 12), thread=msg)
+        msg = ws.post("finance", roles["owner"], ws.t(text), ws.at(close_day, 16, 5),
+                      reactions={"tada": [roles["controller"], roles["ap"]]})
+        ws.post("finance", roles["controller"], ws.t("Nice work, thank you!"), ws.at(close_day, 16, 12), thread=msg)
     days = _business_days(date(2026, 1, 5), now.astimezone(ws.tz).date() - timedelta(days=1))
     general_members = _members(ws, "general")
-    general_order = list(_GENERAL)
+    general_order = list(backdrop.announcements)
     rnd.shuffle(general_order)  # each announcement once, in a seeded order
     for i, day in enumerate(days[::2][:len(general_order)]):
         who, text = general_order[i]
         when = ws.at(day, 8, rnd.randint(30, 59))
         msg = ws.post("general", who, ws.t(text), when)
         _maybe_thread(ws, "general", msg, general_members, when)
-    random_order = list(_RANDOM)
+    random_order = list(backdrop.chatter)
     rnd.shuffle(random_order)
     for day in days:
         if rnd.random() < 0.85:
             when = ws.at(day, rnd.randint(11, 16), rnd.randint(0, 59))
-            text = random_order.pop() if random_order else rnd.choice(_RANDOM)
+            text = random_order.pop() if random_order else rnd.choice(backdrop.chatter)
             msg = ws.post("random", rnd.choice(general_members), ws.t(text), when)
             _maybe_thread(ws, "random", msg, general_members, when)
-    pool = {
-        "dm:marcus.reyes": [("marcus.reyes", "Can you send me the AR aging when you get a chance?"),
-                            ("dana.whitfield", "Sent, it's in your inbox."),
-                            ("marcus.reyes", "Let's sync on accruals tomorrow at 2."),
-                            ("dana.whitfield", "Works for me.")],
-        "dm:priya.nair": [("priya.nair", "Do you have the W-9 for the new freight vendor?"),
-                          ("dana.whitfield", "Not yet, I'll ask for it."),
-                          ("priya.nair", "I'm out Friday afternoon, back Monday."),
-                          ("dana.whitfield", "Thanks for the heads up!")],
-        "dm:tom.becker": [("tom.becker", "Do we have budget left for pallet racking this quarter?"),
-                          ("dana.whitfield", "Let me check with Marcus and get back to you.")],
-        "dm:victor.okafor": [("victor.okafor", "Your laptop is due for an update; can I grab it at lunch?"),
-                             ("dana.whitfield", "Sure, it's on my desk.")],
-    }
+    pool = {f"dm:{other}": lines for other, lines in backdrop.direct_messages}
     for i, day in enumerate(days[1::4]):
         conv = list(pool)[i % len(pool)]
         lines = pool[conv]
@@ -384,140 +303,75 @@ def _png(width: int = 160, height: int = 96) -> bytes:
 
 def _narrative(ws: _Workspace) -> None:
     facts = ws.facts
-    ev = {e.key: e for e in facts.events}
-    bill = {b.vendor_invoice_number: b for b in facts.bills}
+    roles = facts.roles
     vendor = {v.key: v for v in facts.vendors}
     local = lambda e: e.at.astimezone(ws.tz)  # noqa: E731
-    owner = facts.mailbox_owner
+    owner, controller, ap = facts.mailbox_owner, roles["controller"], roles["ap"]
 
-    # Jamal: a partial payment on INV-1021
-    e = ev["ev-partial-1021"]
-    inv = facts.invoice("INV-1021")
-    pay = next(p for p in facts.customer_payments if any(n == inv.number for n, _ in p.applications))
-    customer = facts.customer(inv.customer_key)
-    ws.post("finance", e.actor, ws.t(
-        "FYI ") + ws.u(owner) + ws.t(
-        f" {customer.name} paid {money(facts.invoice_paid_cents(inv.number))} of {inv.number} "
-        f"({money(inv.total_cents)}) by {pay.method} on {pay.date:%b %-d}, about half. {customer.contact_name} "
-        f"says they will pay the remaining {money(inv.total_cents - facts.invoice_paid_cents(inv.number))} in April."),
-        local(e), reactions={"eyes": [owner]})
+    # a seller: a partial payment
+    for e in (e for e in facts.events if e.kind == "partial_payment_note"):
+        inv = facts.invoice(e.refs[0])
+        pay = next(p for p in facts.customer_payments if any(n == inv.number for n, _ in p.applications))
+        customer = facts.customer(inv.customer_key)
+        ws.post("finance", e.actor, ws.t(
+            "FYI ") + ws.u(owner) + ws.t(
+            f" {customer.name} paid {money(facts.invoice_paid_cents(inv.number))} of {inv.number} "
+            f"({money(inv.total_cents)}) by {pay.method} on {pay.date:%b %-d}, about half. {customer.contact_name} "
+            f"says they will pay the remaining {money(inv.total_cents - facts.invoice_paid_cents(inv.number))} in "
+            f"{facts.now + timedelta(days=5):%B}."),
+            local(e), reactions={"eyes": [owner]})
 
-    # Marcus: collections (a DM to Dana)
-    numbers = [e.refs[0] for e in facts.events if e.kind == "collections_reminder"]
-    e = ev[f"ev-collect-{numbers[0]}"]
+    # the controller: collections (a DM to the accountant)
+    reminders = [e for e in facts.events if e.kind == "collections_reminder"]
+    numbers = [e.refs[0] for e in reminders]
+    e = reminders[0]
     lines = []
     for number in numbers:
         inv = facts.invoice(number)
         due = inv.total_cents - facts.invoice_paid_cents(number)
         lines.append(f"• {number}: {facts.customer(inv.customer_key).name}, {money(due)} open, due {inv.due_date:%b %-d}")
-    msg = ws.post("dm:marcus.reyes", e.actor, ws.t(
+    msg = ws.post(f"dm:{e.actor}", e.actor, ws.t(
         "Can you chase these today? They are past due or about to be:\n" + "\n".join(lines)), local(e))
-    ws.post("dm:marcus.reyes", owner, ws.t("Will do, I'll email all three this morning."),
+    ws.post(f"dm:{e.actor}", owner, ws.t(f"Will do, I'll email {_all_of(len(numbers))} this morning."),
             local(e) + timedelta(minutes=6))
 
-    # BL-20931: request, approval in the thread
-    e = ev["ev-approve-bl20931"]
-    b = bill["BL-20931"]
-    v = vendor[b.vendor_key]
-    request = ws.post("ap-approvals", "priya.nair", ws.t(
-        f"Approval needed: *{v.name}* invoice *{b.vendor_invoice_number}*, {money(b.total_cents)} "
-        f"({b.lines[0].description}), due {b.due_date:%b %-d}. The PDF is in the AP inbox. ") + ws.u(e.actor),
-        local(e) - timedelta(minutes=10), reactions={"white_check_mark": [e.actor], "eyes": [owner]})
-    ws.post("ap-approvals", e.actor, ws.t(
-        f"Approved :white_check_mark: Go ahead and enter {b.vendor_invoice_number} for {money(b.total_cents)}."),
-        local(e), thread=request)
-    ws.post("ap-approvals", owner, ws.t("Thanks! I'll get it into Books with the other March bills."),
-            local(e) + timedelta(minutes=8), thread=request)
-
-    # SP-88412: approval, then the vendor's re-send flagged as a duplicate (also sent to the channel)
-    e = ev["ev-approve-sp88412"]
-    b = bill["SP-88412"]
-    v = vendor[b.vendor_key]
-    items = "; ".join(f"{line.quantity} × {line.description}" for line in b.lines)
-    sp_request = ws.post("ap-approvals", "priya.nair", ws.t(
-        f"Approval needed: *{v.name}* invoice *{b.vendor_invoice_number}*, {money(b.total_cents)} ({items}), "
-        f"due {b.due_date:%b %-d}. ") + ws.u(e.actor), local(e) - timedelta(minutes=9))
-    ws.post("ap-approvals", e.actor, ws.t(f"Approved, {b.vendor_invoice_number} for {money(b.total_cents)}."),
-            local(e), thread=sp_request)
-    ws.db.add(Reaction(message_pk=sp_request.pk, name="white_check_mark", user_id=ws.users[e.actor].id, seq=1))
-    e = ev["ev-dup-sp88412"]
-    ws.post("ap-approvals", "priya.nair", ws.t(
-        f"Heads up: {v.name} re-sent {b.vendor_invoice_number} this morning as a \"reminder\" (same number, same "
-        f"{money(b.total_cents)}). It's a duplicate of the approved invoice: enter it once."),
-        local(e) + timedelta(minutes=28), thread=sp_request, broadcast=True, reactions={"+1": [owner, "marcus.reyes"]})
-
-    # CC-55107: approval, then Priya's correction and Marcus's confirmation
-    e = ev["ev-approve-cc55107"]
-    corr = ev["ev-correct-cc55107"]
-    b = bill["CC-55107"]
-    v = vendor[b.vendor_key]
-    cc_request = ws.post("ap-approvals", "priya.nair", ws.t(
-        f"Approval needed: *{v.name}* invoice *{b.vendor_invoice_number}*, PDF total "
-        f"{money(corr.data['mailed_cents'])} ({b.lines[0].quantity} × {b.lines[0].description}), due "
-        f"{b.due_date:%b %-d}. ") + ws.u(e.actor), local(e) - timedelta(minutes=8))
-    ws.post("ap-approvals", e.actor, ws.t(f"Approved {b.vendor_invoice_number}."), local(e), thread=cc_request)
-    credit = -sum(line.amount_cents for line in b.lines if line.amount_cents < 0)
-    ws.post("ap-approvals", corr.actor, ws.t(
-        f"Careful: the PDF says {money(corr.data['mailed_cents'])}, but it leaves out our agreed volume credit of "
-        f"{money(credit)}. The correct amount is {money(corr.data['correct_cents'])}."),
-        local(corr), thread=cc_request, reactions={"eyes": ["marcus.reyes"]})
-    ws.post("ap-approvals", "marcus.reyes", ws.t(
-        f"Good catch. Enter {b.vendor_invoice_number} at {money(corr.data['correct_cents'])}, not "
-        f"{money(corr.data['mailed_cents'])}. ") + ws.u(owner) + ws.t(" FYI."),
-        local(corr) + timedelta(minutes=3), thread=cc_request, reactions={"white_check_mark": [owner]})
-
-    # SPS-1107: the near-duplicate vendor, not approved
-    b = bill["SPS-1107"]
-    v = vendor[b.vendor_key]
-    sps = ws.post("ap-approvals", "priya.nair", ws.t(
-        f"Also got {b.vendor_invoice_number} from *{v.name}* ({money(b.total_cents)}, {b.lines[0].description.lower()}). "
-        "That's a different company from Summit Packaging Co. ") + ws.u("emily.chen") + ws.t(" did we order these?"),
-        ws.at(date(2026, 3, 25), 10, 30))
-    ws.post("ap-approvals", "emily.chen", ws.t("I don't see a PO for that. Please hold it until I check."),
-            ws.at(date(2026, 3, 25), 11, 2), thread=sps)
-    ws.post("ap-approvals", "marcus.reyes", ws.t(f"Holding {b.vendor_invoice_number}: not approved."),
-            ws.at(date(2026, 3, 25), 11, 15), thread=sps)
-
-    # FP-7781: Tom approves the repair
-    e = ev["ev-approve-fp7781"]
-    b = bill["FP-7781"]
-    v = vendor[b.vendor_key]
-    ws.post("operations", "raj.patel", ws.t(
-        "Forklift unit 2 is leaking hydraulic fluid again; it's tagged out. Forklift Pros is coming tomorrow."),
-        ws.at(date(2026, 3, 25), 7, 40), files=[("dock-b-layout.png", _png(), "Dock B layout (unit 2 parked at bay 4)")])
-    fp = ws.post("ap-approvals", "priya.nair", ws.t(
-        f"{v.name} invoice {b.vendor_invoice_number}: {money(b.total_cents)} for the "
-        f"{b.lines[0].description.lower()}. ") + ws.u(e.actor) + ws.t(" this is an ops expense, can you approve?"),
-        local(e) - timedelta(minutes=15))
-    ws.post("ap-approvals", e.actor, ws.t(
-        f"Approved :white_check_mark: The repair was needed; unit 2 is back in service. "
-        f"{b.vendor_invoice_number} is good to enter at {money(b.total_cents)}."),
-        local(e), thread=fp, reactions={"pray": ["priya.nair"]})
+    # the bills only in mail, each with its thread in #ap-approvals, in time order
+    threads = []
+    for b in facts.bills:
+        if b.in_books or not b.mailed:
+            continue
+        approval = next((x for x in facts.events if x.kind == "bill_approval" and b.key in x.refs), None)
+        threads.append((local(approval) if approval else ws.at(b.date + timedelta(days=1), 10, 30), b, approval))
+    for when, b, approval in sorted(threads, key=lambda t: t[0]):
+        _bill_thread(ws, b, approval, when)
 
     # The spoofed bank-change request, flagged and pinned
-    e = ev["ev-bank-change"]
-    v = vendor["brightline-logistics"]
+    e = next(x for x in facts.events if x.kind == "bank_change_request")
+    v = vendor[e.actor]
+    target = next(x for x in facts.bills if x.vendor_key == v.key and not x.in_books).vendor_invoice_number
+    short = v.name.split()[0]
     real_domain = v.email.split("@", 1)[1]
-    summary = (f"From: Brightline Logistics Billing <accounts@{e.data['spoof_domain']}>\n"
+    summary = (f"From: {v.name} Billing <accounts@{e.data['spoof_domain']}>\n"
                f"Received: {local(e):%b %-d, %Y %-I:%M %p}\n"
                f"Asks: send all future payments to a new account at {e.data['new_bank']} "
-               f"(account ending {e.data['new_account_last4']}) before paying BL-20931.\n"
+               f"(account ending {e.data['new_account_last4']}) before paying {target}.\n"
                f"Real vendor domain: {real_domain}; bank on file: {v.bank_name} (account ending "
                f"{v.bank_account_last4}).\nStatus: suspected phishing; do not act on it.\n")
     flag = ws.post("finance", e.data["flagged_by"], ws.t(
         f":rotating_light: Heads up: a mail claiming to be from {v.name} came from {e.data['spoof_domain']} "
         f"(their real domain is {real_domain}). It asks us to send all future payments to a new account at "
-        f"{e.data['new_bank']} (account ending {e.data['new_account_last4']}) before paying BL-20931. "
+        f"{e.data['new_bank']} (account ending {e.data['new_account_last4']}) before paying {target}. "
         f"This looks like phishing: do *not* change their bank details. Verify by phone with {v.contact_name} "
         f"at {v.phone}."), local(e) + timedelta(minutes=42),
-        reactions={"rotating_light": ["marcus.reyes"], "+1": [owner, "priya.nair"]}, pin_by="marcus.reyes",
-        files=[("brightline-bank-change-request.txt", summary.encode(), "Suspicious bank-change request (summary)")])
-    ws.post("finance", "marcus.reyes", ws.t(
-        f"Agreed. Nobody updates vendor bank details from an email. BL-20931 gets paid to the account on file "
+        reactions={"rotating_light": [controller], "+1": [owner, ap]}, pin_by=controller,
+        files=[(f"{short.lower()}-bank-change-request.txt", summary.encode(), "Suspicious bank-change request (summary)")])
+    ws.post("finance", controller, ws.t(
+        f"Agreed. Nobody updates vendor bank details from an email. {target} gets paid to the account on file "
         f"({v.bank_name}, ending {v.bank_account_last4}) only."), local(e) + timedelta(minutes=55), thread=flag)
 
     # The close kickoff
-    e = ev["ev-close-kickoff"]
+    e = next(x for x in facts.events if x.kind == "close_kickoff")
+    month = f"{facts.now:%B}"
     approved = [b for b in facts.bills if not b.in_books and b.approved_by]
     items = []
     for b in approved:
@@ -528,29 +382,111 @@ def _narrative(ws: _Workspace) -> None:
             note = f", not the {money(b.mailed_total_cents)} on the PDF"
         items.append(f"   • {b.vendor_invoice_number}: {vendor[b.vendor_key].name}, {money(b.total_cents)}{note}")
     overdue = ", ".join(numbers)
-    text = (ws.t(":calendar: March close kickoff. Here's what's left, ") + ws.u(owner) + ws.t(
+    text = (ws.t(f":calendar: {month} close kickoff. Here's what's left, ") + ws.u(owner) + ws.t(
         ":\n1. Enter the approved bills that are only in mail so far:\n" + "\n".join(items) +
-        "\n2. Review the March bank feed and reconcile Operating Checking.\n"
-        f"3. Follow up on {overdue}.\n4. Do not change Brightline's bank details (see ") + ws.ch("finance") +
+        f"\n2. Review the {month} bank feed and reconcile Operating Checking.\n"
+        f"3. Follow up on {overdue}.\n4. Do not change {short}'s bank details (see ") + ws.ch("finance") +
         ws.t(" pins).\nChecklist attached."))
-    checklist = "# March 2026 close checklist\n\n" + "\n".join(
+    checklist = f"# {facts.now:%B %Y} close checklist\n\n" + "\n".join(
         f"- [ ] Enter {b.vendor_invoice_number} ({vendor[b.vendor_key].name}) at {money(b.total_cents)}"
         for b in approved) + "\n- [ ] Review the bank feed and reconcile Operating Checking\n" + "".join(
         f"- [ ] Follow up on {n}\n" for n in numbers)
     kickoff = ws.post("finance", e.actor, text, local(e), pin_by=e.actor,
-                      reactions={"white_check_mark": [owner], "muscle": ["priya.nair"]},
-                      files=[("march-close-checklist.md", checklist.encode(), "March close checklist")])
+                      reactions={"white_check_mark": [owner], "muscle": [ap]},
+                      files=[(f"{month.lower()}-close-checklist.md", checklist.encode(), f"{month} close checklist")])
     ws.post("finance", owner, ws.t("On it. I'll start with the bills this morning."), local(e) + timedelta(minutes=7),
             thread=kickoff)
-    cc = bill["CC-55107"]
-    ws.post("finance", "marcus.reyes", ws.u(owner) + ws.t(
+    today = facts.now.astimezone(ws.tz).date()
+    cc = next(b for b in facts.bills if b.mailed_total_cents is not None)
+    ws.post("finance", controller, ws.u(owner) + ws.t(
         f" how is the bill entry going? Remember {cc.vendor_invoice_number} goes in at {money(cc.total_cents)}."),
-        ws.at(date(2026, 3, 31), 14, 50))
-    ws.post("dm:jamal.carter", "jamal.carter", ws.t(
-        "Hi Dana, Hilltop School District asked for a statement of their account. Could you send one this week?"),
-        ws.at(date(2026, 3, 31), 15, 12))
-    ws.post("general", "grace.kim", ws.t("Quarter-end lunch tomorrow at noon, on the company :pizza:"),
-            ws.at(date(2026, 3, 31), 13, 30))
+        ws.at(today, 14, 50))
+    seller = roles["seller"]
+    ws.post(f"dm:{seller}", seller, ws.t(
+        f"Hi {facts.owner.first_name}, {facts.customer(facts.backdrop.statement_request).name} asked for a statement "
+        "of their account. Could you send one this week?"), ws.at(today, 15, 12))
+    ws.post("general", roles["hr"], ws.t("Quarter-end lunch tomorrow at noon, on the company :pizza:"),
+            ws.at(today, 13, 30))
+
+
+def _all_of(n: int) -> str:
+    """How the accountant says "every one of them" for n items."""
+    return {1: "them", 2: "both"}.get(n, "all three" if n == 3 else f"all {n}")
+
+
+def _bill_thread(ws: _Workspace, b, approval, when: datetime) -> None:
+    """A bill only in mail, in #ap-approvals: a plain approval, a duplicate re-send, a corrected amount,
+    a hold (a near-duplicate vendor nobody ordered from) or an operations repair the operations lead approves."""
+    facts = ws.facts
+    roles = facts.roles
+    owner, controller, ap = facts.mailbox_owner, roles["controller"], roles["ap"]
+    v = facts.vendor(b.vendor_key)
+    local = lambda e: e.at.astimezone(ws.tz)  # noqa: E731
+    if approval is None:  # the near-duplicate vendor, not approved
+        similar = next(x.name for x in facts.vendors
+                       if x.key != v.key and x.name.split()[0] == v.name.split()[0])
+        purchasing = roles["purchasing"]
+        sps = ws.post("ap-approvals", ap, ws.t(
+            f"Also got {b.vendor_invoice_number} from *{v.name}* ({money(b.total_cents)}, "
+            f"{b.lines[0].description.lower()}). That's a different company from {similar.rstrip('.')}. ") + ws.u(purchasing)
+            + ws.t(" did we order these?"), when)
+        ws.post("ap-approvals", purchasing, ws.t("I don't see a PO for that. Please hold it until I check."),
+                when + timedelta(minutes=32), thread=sps)
+        ws.post("ap-approvals", controller, ws.t(f"Holding {b.vendor_invoice_number}: not approved."),
+                when + timedelta(minutes=45), thread=sps)
+        return
+    e = approval
+    if b.resent_duplicate:  # approval, then the vendor's re-send flagged as a duplicate (also sent to the channel)
+        items = "; ".join(f"{line.quantity} × {line.description}" for line in b.lines)
+        request = ws.post("ap-approvals", ap, ws.t(
+            f"Approval needed: *{v.name}* invoice *{b.vendor_invoice_number}*, {money(b.total_cents)} ({items}), "
+            f"due {b.due_date:%b %-d}. ") + ws.u(e.actor), when - timedelta(minutes=9))
+        ws.post("ap-approvals", e.actor, ws.t(f"Approved, {b.vendor_invoice_number} for {money(b.total_cents)}."),
+                when, thread=request)
+        ws.db.add(Reaction(message_pk=request.pk, name="white_check_mark", user_id=ws.users[e.actor].id, seq=1))
+        dup = next(x for x in facts.events if x.kind == "duplicate_invoice" and b.key in x.refs)
+        ws.post("ap-approvals", ap, ws.t(
+            f"Heads up: {v.name} re-sent {b.vendor_invoice_number} this morning as a \"reminder\" (same number, same "
+            f"{money(b.total_cents)}). It's a duplicate of the approved invoice: enter it once."),
+            local(dup) + timedelta(minutes=28), thread=request, broadcast=True, reactions={"+1": [owner, controller]})
+    elif b.mailed_total_cents is not None:  # approval, then the correction and the controller's confirmation
+        corr = next(x for x in facts.events if x.kind == "amount_correction" and b.key in x.refs)
+        request = ws.post("ap-approvals", ap, ws.t(
+            f"Approval needed: *{v.name}* invoice *{b.vendor_invoice_number}*, PDF total "
+            f"{money(corr.data['mailed_cents'])} ({b.lines[0].quantity} × {b.lines[0].description}), due "
+            f"{b.due_date:%b %-d}. ") + ws.u(e.actor), when - timedelta(minutes=8))
+        ws.post("ap-approvals", e.actor, ws.t(f"Approved {b.vendor_invoice_number}."), when, thread=request)
+        credit = -sum(line.amount_cents for line in b.lines if line.amount_cents < 0)
+        ws.post("ap-approvals", corr.actor, ws.t(
+            f"Careful: the PDF says {money(corr.data['mailed_cents'])}, but it leaves out our agreed volume credit of "
+            f"{money(credit)}. The correct amount is {money(corr.data['correct_cents'])}."),
+            local(corr), thread=request, reactions={"eyes": [controller]})
+        ws.post("ap-approvals", controller, ws.t(
+            f"Good catch. Enter {b.vendor_invoice_number} at {money(corr.data['correct_cents'])}, not "
+            f"{money(corr.data['mailed_cents'])}. ") + ws.u(owner) + ws.t(" FYI."),
+            local(corr) + timedelta(minutes=3), thread=request, reactions={"white_check_mark": [owner]})
+    elif e.actor != controller:  # an operations repair: the incident the day before, the lead's approval
+        incident = facts.backdrop.incident
+        ws.post("operations", incident.poster, ws.t(incident.text), ws.at(when.date() - timedelta(days=1), 7, 40),
+                files=[(incident.file_name, _png(), incident.file_title)])
+        request = ws.post("ap-approvals", ap, ws.t(
+            f"{v.name} invoice {b.vendor_invoice_number}: {money(b.total_cents)} for the "
+            f"{b.lines[0].description.lower()}. ") + ws.u(e.actor) + ws.t(" this is an ops expense, can you approve?"),
+            when - timedelta(minutes=15))
+        ws.post("ap-approvals", e.actor, ws.t(
+            f"Approved :white_check_mark: {incident.resolution} "
+            f"{b.vendor_invoice_number} is good to enter at {money(b.total_cents)}."),
+            when, thread=request, reactions={"pray": [ap]})
+    else:  # a plain approval in the request's thread
+        request = ws.post("ap-approvals", ap, ws.t(
+            f"Approval needed: *{v.name}* invoice *{b.vendor_invoice_number}*, {money(b.total_cents)} "
+            f"({b.lines[0].description}), due {b.due_date:%b %-d}. The PDF is in the AP inbox. ") + ws.u(e.actor),
+            when - timedelta(minutes=10), reactions={"white_check_mark": [e.actor], "eyes": [owner]})
+        ws.post("ap-approvals", e.actor, ws.t(
+            f"Approved :white_check_mark: Go ahead and enter {b.vendor_invoice_number} for {money(b.total_cents)}."),
+            when, thread=request)
+        ws.post("ap-approvals", owner, ws.t(f"Thanks! I'll get it into Books with the other {facts.now:%B} bills."),
+                when + timedelta(minutes=8), thread=request)
 
 
 def _later_narrative(ws: _Workspace) -> None:
@@ -558,7 +494,7 @@ def _later_narrative(ws: _Workspace) -> None:
     facts = ws.facts
     ev = {e.key: e for e in facts.events}
     local = lambda e: e.at.astimezone(ws.tz)  # noqa: E731
-    owner = facts.mailbox_owner
+    owner, controller = facts.mailbox_owner, facts.roles["controller"]
     limit = money(facts.expense_meal_limit_cents)
 
     e = ev["ev-expense-policy"]
@@ -566,7 +502,7 @@ def _later_narrative(ws: _Workspace) -> None:
         f":memo: Expense policy reminder for 2026: meals are reimbursable up to {limit} per person (say who "
         "attended), every charge needs an itemized receipt, and no alcohol-only charges. Anything over the "
         "limit gets flagged in the monthly review and goes back to the employee."), local(e), pin_by=e.actor,
-        reactions={"+1": [owner, "priya.nair"]})
+        reactions={"+1": [owner, facts.roles["ap"]]})
     e = ev["ev-expense-review"]
     names = sorted({facts.person(x.submitted_by).first_name for x in facts.expense_reports})
     review = ws.post("finance", e.actor, ws.u(owner) + ws.t(
@@ -580,14 +516,14 @@ def _later_narrative(ws: _Workspace) -> None:
         vendor = onboarding.vendor
         asker = onboarding.requested_by
         text = (f"New vendor setup request: *{vendor.name}* ({vendor.category.lower()}, {vendor.contact_name}, "
-                f"Net {vendor.terms_days}). Their details are in Dana's mail. ")
+                f"Net {vendor.terms_days}). Their details are in {facts.owner.first_name}'s mail. ")
         similar = [v.name for v in facts.vendors if v.name.split()[0] == vendor.name.split()[0]]
         if similar:
             text += f"Not to be confused with {', '.join(similar)}: a different company. "
         if onboarding.first_invoice:
             bill = onboarding.first_invoice
             text += f"Their first invoice {bill.vendor_invoice_number} ({money(bill.total_cents)}) is in the mail too. "
-        request = ws.post("ap-approvals", asker, ws.t(text) + ws.u("marcus.reyes") + ws.t(" OK to set them up?"),
+        request = ws.post("ap-approvals", asker, ws.t(text) + ws.u(controller) + ws.t(" OK to set them up?"),
                           onboarding.requested_at.astimezone(ws.tz))
         if onboarding.approved_by:
             reply = (f"Approved :white_check_mark: Set up {vendor.name} in Books (Net {vendor.terms_days}, "
@@ -601,7 +537,7 @@ def _later_narrative(ws: _Workspace) -> None:
             ws.db.add(Reaction(message_pk=request.pk, name="white_check_mark",
                                user_id=ws.users[onboarding.approved_by].id, seq=1))
         else:
-            ws.post("ap-approvals", "marcus.reyes", ws.t(
+            ws.post("ap-approvals", controller, ws.t(
                 f"Hold off on {vendor.name}: {onboarding.hold_reason}. Do not set them up in Books yet."),
                 onboarding.requested_at.astimezone(ws.tz) + timedelta(minutes=47), thread=request,
                 reactions={"+1": [asker]})
@@ -611,7 +547,7 @@ def _read_markers(ws: _Workspace) -> None:
     """Where the owner stopped reading: everything before these times is read, the rest is unread."""
     owner = ws.users[ws.facts.mailbox_owner]
     cutoffs = {"general": ws.at(date(2026, 3, 31), 12, 0), "random": ws.at(date(2026, 3, 26), 17, 0),
-               "finance": ws.at(date(2026, 3, 31), 14, 0), "dm:jamal.carter": ws.at(date(2026, 3, 31), 15, 0)}
+               "finance": ws.at(date(2026, 3, 31), 14, 0), f"dm:{ws.facts.roles['seller']}": ws.at(date(2026, 3, 31), 15, 0)}
     for mine in ws.db.exec(select(Membership).where(Membership.user_id == owner.id)):
         conv_name = next(k for k, c in ws.convs.items() if c.id == mine.conversation_id)
         cutoff = cutoffs.get(conv_name, ws.facts.now)

@@ -166,7 +166,7 @@ def mailed_amount_cents(bill: Bill) -> int:
 def _vendor_invoices(b: _Builder, label_ids: dict[str, str]) -> None:
     facts, rnd = b.facts, b.rnd
     dana_first = facts.owner.first_name
-    priya = facts.person("priya.nair") if any(p.key == "priya.nair" for p in facts.people) else None
+    priya = facts.role("ap")
     for bill in facts.bills:
         if not bill.mailed:
             continue
@@ -204,16 +204,17 @@ def _vendor_invoices(b: _Builder, label_ids: dict[str, str]) -> None:
                         f"{sender_name}\n{vendor.name}",
                         {"INBOX", "CATEGORY_UPDATES"} | b.unread_if_recent(again, 8), f"{key}-resent",
                         attachments=[att], documents={filename: doc.to_json()}))
-        # Dana forwards some booked invoices to AP, who confirm; the conversation stays one thread.
+        # the accountant forwards some booked invoices to AP, who confirm; the conversation stays one thread.
         if priya and bill.in_books and rnd.random() < 0.22 and bill.date < facts.now.date() - timedelta(days=6):
             fwd_at = when + timedelta(hours=rnd.randint(1, 20))
             b.add(_Mail(fwd_at, b.me, [(priya.name, priya.email)], f"Fwd: {subject}",
-                        f"Priya, can you enter this one? Coded to {bill.lines[0].account}.\n\n"
+                        f"{priya.first_name}, can you enter this one? Coded to {bill.lines[0].account}.\n\n"
                         f"---------- Forwarded message ---------\nFrom: {sender_name} <{vendor.email}>\n"
                         f"Subject: {subject}\n\n{body}", set(), f"{key}-fwd", attachments=[att], reply_to=key))
             b.add(_Mail(fwd_at + timedelta(hours=rnd.randint(1, 6)), (priya.name, priya.email), [b.me],
                         f"Re: Fwd: {subject}",
-                        f"Entered {bill.vendor_invoice_number} for {amount}, due {bill.due_date:%-m/%-d}.\n\nPriya",
+                        f"Entered {bill.vendor_invoice_number} for {amount}, due {bill.due_date:%-m/%-d}.\n\n"
+                        f"{priya.first_name}",
                         set(), f"{key}-ack", reply_to=f"{key}-fwd"))
 
 
@@ -279,7 +280,7 @@ def _remittances(b: _Builder, label_ids: dict[str, str]) -> None:
             customer = facts.customer(inv.customer_key)
             boss = facts.person(ev.actor)
             b.add(_Mail(ev.at, (boss.name, boss.email), [b.me], f"Past due: {inv.number} ({customer.name})",
-                        f"Dana,\n\n{inv.number} for {dollars(inv.total_cents)} was due {inv.due_date:%B %-d}. "
+                        f"{facts.owner.first_name},\n\n{inv.number} for {dollars(inv.total_cents)} was due {inv.due_date:%B %-d}. "
                         f"Please follow up with {customer.contact_name} this week.\n\nThanks,\n{boss.first_name}",
                         {"INBOX"}, f"collect-{inv.number}"))
             b.add(_Mail(ev.at + timedelta(hours=3), b.me, [(customer.contact_name, customer.email)],
@@ -321,7 +322,7 @@ def _payroll(b: _Builder, label_ids: dict[str, str]) -> None:
     from openpyxl import Workbook
 
     facts = b.facts
-    hr = next((p for p in facts.people if p.department == "Executive" and "HR" in p.title), facts.people[-1])
+    hr = facts.role("hr")
     for run in facts.payroll_runs:
         wb = Workbook()
         ws = wb.active
@@ -337,7 +338,7 @@ def _payroll(b: _Builder, label_ids: dict[str, str]) -> None:
         wb.save(buf)
         when = b.at(run.date, 11)
         b.add(_Mail(when, (hr.name, hr.email), [b.me], f"Payroll summary - {run.date:%m/%d/%Y}",
-                    f"Hi Dana,\n\nPayroll for {run.date:%B %-d} is processed. Gross {dollars(run.gross_cents)}, "
+                    f"Hi {facts.owner.first_name},\n\nPayroll for {run.date:%B %-d} is processed. Gross {dollars(run.gross_cents)}, "
                     f"net {dollars(run.net_cents)}, employer taxes {dollars(run.employer_taxes_cents)}. The summary "
                     f"is attached for the journal entry.\n\n{hr.first_name}",
                     {label_ids["Payroll"]} | ({"INBOX"} | b.unread_if_recent(when) if facts.now - when < timedelta(days=14) else set()),
@@ -418,10 +419,10 @@ def _narrative(b: _Builder, label_ids: dict[str, str]) -> None:
             boss = facts.person(ev.actor)
             team = [p for p in facts.people if p.department == "Finance" and p.key != ev.actor]
             b.add(_Mail(ev.at, (boss.name, boss.email), [(p.name, p.email) for p in team],
-                        f"March close - what is left",
-                        "Team,\n\nWe close March this week. Still open:\n"
+                        f"{facts.now:%B} close - what is left",
+                        f"Team,\n\nWe close {facts.now:%B} this week. Still open:\n"
                         "  1. Enter the vendor bills that are only in mail (check #ap-approvals for approvals)\n"
-                        "  2. Reconcile Operating Checking against the March statement\n"
+                        f"  2. Reconcile Operating Checking against the {facts.now:%B} statement\n"
                         "  3. Follow up on past-due receivables\n"
                         "  4. Update the reconciliation workbook\n\n"
                         f"Watch for duplicates and for any request to change vendor bank details.\n\n{boss.first_name}",
@@ -432,26 +433,12 @@ def _narrative(b: _Builder, label_ids: dict[str, str]) -> None:
             customer = facts.customer(inv.customer_key)
             paid = facts.invoice_paid_cents(inv.number)
             b.add(_Mail(ev.at, (who.name, who.email), [b.me], f"{inv.number} - {customer.name} paying in two parts",
-                        f"Hi Dana,\n\n{customer.contact_name} at {customer.name} told me they paid {dollars(paid)} of "
+                        f"Hi {facts.owner.first_name},\n\n{customer.contact_name} at {customer.name} told me they paid {dollars(paid)} of "
                         f"{inv.number} ({dollars(inv.total_cents)}) and will pay the remaining "
-                        f"{dollars(inv.total_cents - paid)} in April. Please leave the balance open.\n\n{who.first_name}",
+                        f"{dollars(inv.total_cents - paid)} in {facts.now + timedelta(days=5):%B}. Please leave the balance open.\n\n{who.first_name}",
                         {"INBOX"}, f"event-{ev.key}"))
 
 
-_INTERNAL = [
-    ("grace.kim", "Office closed {day}", "Reminder: the office is closed {day} for building maintenance. Remote work as usual."),
-    ("victor.okafor", "Scheduled maintenance: VPN", "The VPN will be down {day} from 7 to 8 PM for upgrades."),
-    ("victor.okafor", "Password expiry reminder", "Your network password expires in 7 days. Please change it before {day}."),
-    ("tom.becker", "Warehouse inventory count", "We will run the cycle count {day}. Expect the receiving dock to be closed in the morning."),
-    ("helen.park", "All-hands {day}", "Join us {day} at 3 PM in the big conference room for the quarterly update."),
-    ("emily.chen", "PO log updated", "I updated the purchase order log through {day}. Shout if you see anything missing."),
-    ("lena.ortiz", "Sales pipeline review", "Quick pipeline review {day}; finance is welcome to join for the forecast."),
-    ("marcus.reyes", "Expense reports due", "Please submit expense reports for the month by {day}."),
-    ("raj.patel", "Receiving delays", "Two trucks are running late; receiving will post entries {day}."),
-    ("grace.kim", "Benefits enrollment window", "Open enrollment closes {day}. Forms are on the shared drive."),
-    ("marcus.reyes", "Accrual review", "Can we go over the accrual schedule {day}? 20 minutes should do."),
-    ("priya.nair", "Vendor W-9s", "I am collecting updated W-9s; I will have the list to you by {day}."),
-]
 _REPLIES = ["Thanks, noted.", "Sounds good.", "Got it, thank you!", "Will do.", "Thanks for the heads-up."]
 
 
@@ -463,7 +450,8 @@ def _internal_filler(b: _Builder) -> None:
     day = start
     while day < facts.now.date():
         if day.weekday() < 5 and rnd.random() < 0.45:
-            key, subject, body = _INTERNAL[rnd.randrange(len(_INTERNAL))]
+            internal = facts.backdrop.internal_mail
+            key, subject, body = internal[rnd.randrange(len(internal))]
             who = people.get(key)
             if who is None or who.key == facts.mailbox_owner:
                 day += timedelta(days=1)
@@ -476,31 +464,17 @@ def _internal_filler(b: _Builder) -> None:
                         f"Hi all,\n\n{body.format(day=f'{later:%A, %B %-d}')}\n\n{who.first_name}", label, mail_key))
             if rnd.random() < 0.3:
                 b.add(_Mail(when + timedelta(minutes=rnd.randint(10, 200)), b.me, [(who.name, who.email)],
-                            "Re: " + subject.format(day=f"{later:%A, %B %-d}"), rnd.choice(_REPLIES) + "\n\nDana",
+                            "Re: " + subject.format(day=f"{later:%A, %B %-d}"),
+                            rnd.choice(_REPLIES) + f"\n\n{facts.owner.first_name}",
                             set(), f"{mail_key}-re", reply_to=mail_key))
             n += 1
         day += timedelta(days=1)
 
 
-_NEWSLETTERS = [
-    ("CFO Brief", "newsletter@cfobrief.com", "CFO Brief: {topic}",
-     ["lease accounting refresher", "cash-flow forecasting for distributors", "closing the books in five days",
-      "AI in accounts payable", "sales-tax nexus updates"]),
-    ("Ledgerly", "updates@ledgerly.com", "What's new in Ledgerly: {topic}",
-     ["bank rules", "bulk bill entry", "custom report filters", "multi-currency beta"]),
-    ("Staples Business", "deals@staples.com", "This week's deals: {topic}",
-     ["20% off copy paper", "toner bundles", "breakroom essentials", "free next-day delivery"]),
-    ("Ohio Society of CPAs", "events@ohiocpa.org", "Upcoming CPE webinar: {topic}",
-     ["revenue recognition", "fraud red flags in vendor payments", "payroll tax changes", "internal controls for SMBs"]),
-    ("Janitorial Trade Weekly", "editor@jantradeweekly.com", "Industry news: {topic}",
-     ["resin prices ease", "glove shortage update", "green cleaning certifications", "freight rates outlook"]),
-]
-
-
 def _newsletters(b: _Builder, label_ids: dict[str, str]) -> None:
     facts, rnd = b.facts, b.rnd
     start = facts.now.date() - timedelta(days=90)
-    for name, email, subject, topics in _NEWSLETTERS:
+    for name, email, subject, topics in facts.backdrop.newsletters:
         day = start + timedelta(days=rnd.randint(0, 6))
         i = 0
         while day < facts.now.date():
@@ -539,8 +513,8 @@ def _draft(b: _Builder) -> None:
     if kickoff is None:
         return
     boss = facts.person(kickoff.actor)
-    b.add(_Mail(kickoff.at + timedelta(hours=2), b.me, [(boss.name, boss.email)], "Re: March close - what is left",
-                "Marcus,\n\nI will start with the bills in mail, then the bank reconciliation.", {"DRAFT"},
+    b.add(_Mail(kickoff.at + timedelta(hours=2), b.me, [(boss.name, boss.email)],
+                f"Re: {facts.now:%B} close - what is left", f"{boss.first_name},\n\nI will start with the bills in mail, then the bank reconciliation.", {"DRAFT"},
                 "draft-kickoff", reply_to=f"event-{kickoff.key}", draft=True))
 
 
@@ -652,8 +626,8 @@ def _expense_report_mail(b: _Builder, label_ids: dict[str, str], person_key: str
         people = f", {e.attendees} people" if e.attendees else ""
         lines.append(f"  {e.date:%m/%d} {e.payee}: {dollars(e.amount_cents)} on the Company Visa ({e.memo}{people})")
     when = b.at(max(e.date for e in expenses) + timedelta(days=1), rnd.randint(8, 17), rnd.randint(0, 59))
-    b.add(_Mail(when, (person.name, person.email), [b.me], f"Expense report - March 2026 - {person.name}",
-                f"Hi {facts.owner.first_name},\n\nHere are my March card charges with the receipts attached:\n\n"
+    b.add(_Mail(when, (person.name, person.email), [b.me], f"Expense report - {facts.now:%B %Y} - {person.name}",
+                f"Hi {facts.owner.first_name},\n\nHere are my {facts.now:%B} card charges with the receipts attached:\n\n"
                 + "\n".join(lines) + f"\n\nThanks,\n{person.first_name}",
                 {"INBOX", label_ids["Finance/Receipts"]}, f"expense-report-{person_key}",
                 attachments=[mime.OutgoingAttachment(f"receipt_{e.date:%Y%m%d}_{i}.png", "image/png",

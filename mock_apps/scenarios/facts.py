@@ -11,6 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from mock_apps.scenarios.backdrop import Backdrop
+
+# The roles every company's cast fills (role -> one person key in `Facts.roles`): the seeders address people
+# by role, never by a particular company's names.
+ROLES = ("owner", "controller", "ceo", "ap", "ops", "sales_lead", "seller", "seller2", "field_lead", "purchasing",
+         "it", "hr")
+
 
 @dataclass(frozen=True)
 class Company:
@@ -321,6 +328,12 @@ class Facts:
     pending_remittances: tuple[CustomerPayment, ...] = ()  # remittance advices mailed, payment not in the books
     expense_meal_limit_cents: int = 0  # the expense policy's limit per person for a meal
     hr: "HRFacts | None" = None  # People's facts (workers, expense reports, time off, payroll)
+    roles: dict = field(default_factory=dict)  # role (one of ROLES) -> person key
+    backdrop: Backdrop | None = None  # the company's chatter and context (chat channels, announcements, mail)
+
+    def role(self, name: str) -> Person:
+        """The person who holds a role (one of ROLES)."""
+        return self.person(self.roles[name])
 
     def person(self, key: str) -> Person:
         """The person with this key."""

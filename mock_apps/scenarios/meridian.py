@@ -10,6 +10,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from mock_apps.scenarios.meridian_backdrop import BACKDROP
 from mock_apps.scenarios.facts import (
     Account,
     BankLine,
@@ -114,6 +115,10 @@ ACCOUNTS = (
     Account("8000", "Interest Expense", "Other expense", "InterestPaid", 0),
 )
 
+ROLES = {"owner": "dana.whitfield", "controller": "marcus.reyes", "ceo": "helen.park", "ap": "priya.nair",
+         "ops": "tom.becker", "sales_lead": "lena.ortiz", "seller": "jamal.carter", "seller2": "sophie.lindqvist",
+         "field_lead": "raj.patel", "purchasing": "emily.chen", "it": "victor.okafor", "hr": "grace.kim"}
+
 # (key, name, contact, terms, account, category)
 _VENDORS = [
     ("northwind-paper", "Northwind Paper Co.", "Alicia Grant", 30, "Cost of Goods Sold", "Inventory"),
@@ -199,8 +204,9 @@ def build() -> Facts:
     )
     vendors = tuple(_vendor(rnd, i, *row) for i, row in enumerate(_VENDORS))
     customers = tuple(_customer(rnd, i, *row) for i, row in enumerate(_CUSTOMERS))
-    products = tuple(
-        Product(sku, name, desc, price, cost, "Sales", "Cost of Goods Sold", vendor)
+    products = tuple(  # the delivery service is freight income (books always posted it there)
+        Product(sku, name, desc, price, cost, "Freight Income" if sku == "SVC-DEL" else "Sales", "Cost of Goods Sold",
+                vendor)
         for sku, name, desc, price, cost, vendor in _PRODUCTS
     )
     invoices = _invoices(rnd, customers, products)
@@ -222,7 +228,7 @@ def build() -> Facts:
         bill_payments=bill_payments, expenses=expenses, payroll_runs=payroll,
         bank_lines=bank_lines, statements=statements, events=events, onboardings=onboardings,
         expense_reports=expense_reports, pending_remittances=pending, expense_meal_limit_cents=MEAL_LIMIT_CENTS,
-        hr=_hr(people, payroll, expense_reports),
+        hr=_hr(people, payroll, expense_reports), roles=dict(ROLES), backdrop=BACKDROP,
     )
 
 

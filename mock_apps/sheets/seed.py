@@ -162,10 +162,9 @@ def _ap_reconciliation(db, facts, today: date) -> None:
 def _close_checklist(db, facts, today: date) -> None:
     wb = service.create_workbook(db, "Month-End Close Checklist March 2026", ["Checklist"])
     sheet = service.sheets_of(db, wb)[0]
-    people = {p.title: p.name for p in facts.people}
     owner = facts.owner.name
-    controller = people.get("Controller", owner)
-    ap = people.get("AP Specialist", owner)
+    controller = facts.role("controller").name
+    ap = facts.role("ap").name
     month_end = date(today.year, today.month, 1) + timedelta(days=31)
     month_end = month_end.replace(day=1) - timedelta(days=1)
 
