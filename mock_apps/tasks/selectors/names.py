@@ -1,0 +1,20 @@
+"""How prose in a task names things: a company's short name, a list of invoice numbers."""
+
+from __future__ import annotations
+
+# words that end many company names and say nothing about which company it is
+_GENERIC = {"Clinic", "Family", "Group", "Inc.", "Inc", "LLC", "LLP", "Co.", "Company", "Corp.", "Corporation",
+            "Ltd.", "PC", "P.C.", "PLLC", "Associates", "Partners", "Services"}
+
+
+def short_name(name: str) -> str:
+    """A company's name without its generic trailing words ("Pinecrest Family Clinic" -> "Pinecrest")."""
+    words = name.split()
+    while len(words) > 1 and words[-1] in _GENERIC:
+        words.pop()
+    return " ".join(words)
+
+
+def listing(items: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
