@@ -42,7 +42,7 @@ def slug(text: str) -> str:
 def selector(name: str) -> Selector:
     """The selector `<module>.<function>` of this package, or a ValueError naming what is wrong."""
     module, _, function = name.partition(".")
-    if not re.fullmatch(r"[a-z_]+", module) or not re.fullmatch(r"[a-z_]+", function):
+    if not re.fullmatch(r"[a-z_]+", module) or not re.fullmatch(r"[a-z_0-9]+", function):
         raise ValueError(f"select: {name!r} is not <module>.<function> of mock_apps.tasks.selectors")
     try:
         found = getattr(import_module(f"{__name__}.{module}"), function, None)
