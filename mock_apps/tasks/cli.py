@@ -1,24 +1,83 @@
-"""`mockapps tasks list|show|check|docs`."""
+"""`mockapps tasks list|instantiate|prove|show|check|docs|record-golden`."""
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import json
+from pathlib import Path
 
-from mock_apps.tasks.registry import all_tasks, get_task
+from mock_apps.tasks.model import Task
+from mock_apps.tasks.registry import TaskError, all_tasks, get_task, scenario_tasks, templates
+from mock_apps.tasks.template import Skip
+
+
+def scenarios_of(args) -> list[str]:
+    """The scenarios named by --scenario (meridian or an industry, repeatable) and --seed (repeatable)."""
+    industries = args.scenario or ["meridian"]
+    seeds = args.seed or []
+    for seed in seeds:
+        if not seed.isdigit():
+            raise TaskError(f"--seed {seed!r}: expected a whole number such as 7")
+    names = []
+    for industry in industries:
+        if industry == "meridian":
+            names.append("meridian")
+            continue
+        if not seeds:
+            raise TaskError(f"--scenario {industry} is an industry: give --seed N for which company of it")
+        try:
+            from mock_apps.scenarios import scenario_name
+        except ImportError:
+            raise TaskError(f"unknown scenario {industry!r}: this build has no generated companies, only "
+                            "meridian") from None
+        names += [scenario_name(industry, int(seed)) for seed in seeds]
+    if seeds and names == ["meridian"] * len(names):
+        raise TaskError("meridian is one fixed company: --seed goes with an industry (--scenario law --seed 7)")
+    return list(dict.fromkeys(names))
+
+
+def selection(args) -> tuple[list[Task], list[Skip]]:
+    """The instances of the chosen templates on the chosen scenarios, and the templates skipped there."""
+    names = [t.name for t in templates()]
+    for wanted in args.template or []:
+        if wanted not in names:
+            close = difflib.get_close_matches(wanted, names, n=1)
+            raise TaskError(f"unknown template {wanted!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+    keep = set(args.template or names)
+    tasks, skipped = [], []
+    for scenario in scenarios_of(args):
+        found, missing = scenario_tasks(scenario)
+        tasks += [t for t in found if (t.template or t.id) in keep or _template_of(t) in keep]
+        skipped += [s for s in missing if s.template in keep]
+    return tasks, skipped
+
+
+def _template_of(task: Task) -> str:
+    """The library file a task comes from (a single task's file is its template)."""
+    return next((t.name for t in templates() if t.single and t.body.get("id") == task.id), task.template or task.id)
 
 
 def cmd_tasks(args) -> int:
-    """List, show, check or document tasks."""
-    if args.tasks_command == "list":
-        tasks = all_tasks()
-        if args.json:
+    """List, instantiate, prove, show, check or document tasks."""
+    if args.tasks_command in ("list", "instantiate"):
+        tasks, skipped = selection(args)
+        if args.tasks_command == "instantiate" and args.out:
+            write_instances(tasks, Path(args.out))
+        if getattr(args, "json", False):
             print(json.dumps([t.model_dump() for t in tasks], indent=2))
             return 0
         for task in tasks:
-            print(f"{task.id:40} {task.difficulty:6} {','.join(task.apps):22} {task.title}")
-        print(f"{len(tasks)} tasks, {sum(len(t.apps) >= 2 for t in tasks)} across two or more apps, "
-              f"{sum(len(t.apps) == 4 for t in tasks)} across all four")
+            print(f"{task.id:56} {_template_of(task):40} {task.difficulty:6} {','.join(task.apps):22} {task.title}")
+        for skip in skipped:
+            print(f"skipped {skip.template} on {skip.scenario}: needs {skip.missing}")
+        print(f"{len(tasks)} tasks of {len({_template_of(t) for t in tasks})} templates, "
+              f"{sum(len(t.apps) >= 2 for t in tasks)} across two or more apps, "
+              f"{sum(len(t.apps) == 4 for t in tasks)} across all four; {len(skipped)} templates skipped"
+              + (f"; written to {args.out}" if getattr(args, "out", None) else ""))
         return 0
+    if args.tasks_command == "prove":
+        return prove_command(args)
     if args.tasks_command == "docs":
         print(docs())
         return 0
@@ -51,6 +110,46 @@ def cmd_tasks(args) -> int:
         print(f"  {'PASS' if c.passed else 'FAIL'} [{c.weight:g}] {c.name}" + (f": {c.reason}" if c.reason else ""))
     print(f"{task.id} in world {args.world}: score {result.score:.2f}, {'passed' if result.passed else 'failed'}")
     return 0 if result.passed else 1
+
+
+def write_instances(tasks: list[Task], out: Path) -> None:
+    """Write each task as a YAML file a user can read, edit and load back (`<id>.yaml`, a single task)."""
+    import yaml
+
+    out.mkdir(parents=True, exist_ok=True)
+    for task in tasks:
+        data = task.model_dump(exclude_none=True, exclude_defaults=True)
+        data["scenario"] = task.scenario
+        (out / f"{task.id}.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110),
+                                             encoding="utf-8")
+
+
+def prove_command(args) -> int:
+    """Prove a deterministic sample of instances; a line per instance, totals, non-zero when any failed."""
+    from mock_apps.tasks.proof import prove, sample
+
+    if args.sample is not None and args.sample < 1:
+        raise TaskError(f"--sample {args.sample}: expected at least 1")
+    if args.workers < 1:
+        raise TaskError(f"--workers {args.workers}: expected at least 1")
+    tasks, skipped = selection(args)
+    chosen = sample(tasks, args.sample)
+    print(f"proving {len(chosen)} of {len(tasks)} instances on {', '.join(scenarios_of(args))} "
+          f"with {args.workers} worker(s)", flush=True)
+    import time
+
+    started = time.monotonic()
+    proved = failed = 0
+    for proof in prove(chosen, args.workers):
+        proved += proof.proved
+        failed += not proof.proved
+        print(proof.line(), flush=True)
+    for skip in skipped:
+        print(f"skipped {skip.template} on {skip.scenario}: needs {skip.missing}")
+    minutes = (time.monotonic() - started) / 60
+    print(f"{proved} proved, {failed} failed, {len(skipped)} templates skipped in {minutes:.1f} min"
+          + (f" ({proved / minutes:.1f} proved per minute)" if minutes else ""))
+    return 1 if failed else 0
 
 
 def record_golden_trajectories(task_ids: list[str]) -> int:
@@ -99,8 +198,16 @@ def register(subparsers) -> None:
     """Add `tasks` to the mockapps command line."""
     parser = subparsers.add_parser("tasks", help="list, show, check or document the tasks")
     sub = parser.add_subparsers(dest="tasks_command", metavar="ACTION", required=True)
-    listing = sub.add_parser("list", help="every task, one line each")
+    listing = sub.add_parser("list", help="the instances of every template on a scenario, one line each")
+    _scenario_options(listing)
     listing.add_argument("--json", action="store_true")
+    instantiate = sub.add_parser("instantiate", help="materialize every template's instances on a company")
+    _scenario_options(instantiate)
+    instantiate.add_argument("--out", help="write each instance as <id>.yaml into this folder")
+    prove = sub.add_parser("prove", help="run each instance's reference demonstration on a fresh world and score it")
+    _scenario_options(prove)
+    prove.add_argument("--sample", type=int, help="prove a deterministic sample of this many instances")
+    prove.add_argument("--workers", type=int, default=1, help="worker processes, each with a sandbox and a browser")
     show = sub.add_parser("show", help="one task: instruction and checks")
     show.add_argument("task")
     show.add_argument("--json", action="store_true")
@@ -113,3 +220,10 @@ def register(subparsers) -> None:
     golden = sub.add_parser("record-golden", help="re-record the reference demonstrations as golden trajectories")
     golden.add_argument("tasks", nargs="*", help="task ids (default: all)")
     parser.set_defaults(func=cmd_tasks)
+
+
+def _scenario_options(parser) -> None:
+    parser.add_argument("--scenario", action="append", metavar="S",
+                        help="meridian (the default) or an industry (wholesale, law, medical, agency); repeatable")
+    parser.add_argument("--seed", action="append", metavar="N", help="which company of the industry; repeatable")
+    parser.add_argument("--template", action="append", metavar="T", help="only this template's instances; repeatable")

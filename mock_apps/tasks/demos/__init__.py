@@ -30,6 +30,14 @@ def demo(*keys: str) -> Callable[[Demo], Demo]:
     return register
 
 
+def company_of(task: Task) -> dict:
+    """The scenario-wide parameters of a task's company (owner, controller, bank, workbooks: selectors/company.py)."""
+    from mock_apps.scenarios import get_scenario
+    from mock_apps.tasks.selectors.company import company
+
+    return company(get_scenario(task.scenario).facts)
+
+
 def demo_for(task: Task) -> Demo | None:
     """The reference demonstration of a task, or None."""
     for module in pkgutil.iter_modules(__path__):

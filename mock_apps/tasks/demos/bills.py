@@ -16,27 +16,23 @@ from mock_apps.tasks.demos.pages import (
 )
 from mock_apps.tasks.model import Task
 
-BILL_TASKS = {  # task id -> (invoice, vendor, date, account, amount as typed, visit chat first)
-    "enter-corrected-clearwater-bill": ("CC-55107", "Clearwater Chemical Inc.", "2026-03-23", "Inventory Asset",
-                                        "2040.00", True),
-    "enter-summit-invoice-once": ("SP-88412", "Summit Packaging Co.", "2026-03-20", "Inventory Asset", "1555.50",
-                                  False),
-    "enter-bill-track-and-report": ("BL-20931", "Brightline Logistics", "2026-03-18", "Freight In", "4249.00",
-                                    False),
+BILL_TASKS = {  # the single tasks' bills: task id -> (invoice, vendor, date, account, amount as typed)
+    "enter-bill-track-and-report": ("BL-20931", "Brightline Logistics", "2026-03-18", "Freight In", "4249.00"),
 }
 
 
 def _bill_params(task: Task) -> tuple:
-    if task.template == "enter-mailed-bill":
+    if task.template:
         p = task.params
-        return p["invoice"], p["vendor"], p["date"], p["account"], f"{p['total_cents'] / 100:.2f}", False
+        return p["invoice"], p["vendor"], p["date"], p["account"], f"{p['total_cents'] / 100:.2f}"
     return BILL_TASKS[task.id]
 
 
-@demo("enter-mailed-bill", "enter-corrected-clearwater-bill", "enter-summit-invoice-once")
+@demo("enter-mailed-bill", "enter-corrected-bill", "enter-resent-invoice-once")
 def enter_bill_from_mail(page, task: Task) -> None:
     """Find the invoice mail, download its PDF, (read the approvals in Chat,) enter the bill with the PDF."""
-    invoice, vendor, date, account, amount, visit_chat = _bill_params(task)
+    invoice, vendor, date, account, amount = _bill_params(task)
+    visit_chat = task.template == "enter-corrected-bill"  # the correction is in the approval thread
     open_mail(page, invoice, invoice)
     pdf = download_attachment(page)
     if visit_chat:

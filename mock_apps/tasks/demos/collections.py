@@ -3,7 +3,7 @@ billing contact with Marcus in Cc, the follow-up logged on a Collections Log she
 
 from __future__ import annotations
 
-from mock_apps.tasks.demos import demo
+from mock_apps.tasks.demos import company_of, demo
 from mock_apps.tasks.demos.pages import (
     add_sheet,
     open_sheet,
@@ -27,18 +27,19 @@ def read_ar_aging(page) -> None:
     page.wait_for_load_state()
 
 
-def mail_reminder(page, *, invoice: str, contact: str, email: str, balance_text: str) -> None:
-    """A short reminder with the invoice number and open balance up front, Marcus in Cc."""
+def mail_reminder(page, *, invoice: str, contact: str, email: str, balance_text: str,
+                  cc: str = "marcus.reyes@meridiansupply.com", signed: str = "Dana Whitfield") -> None:
+    """A short reminder with the invoice number and open balance up front, the controller in Cc."""
     first = contact.replace("Pastor ", "").replace("Dr. ", "").split()[0]
-    send_mail(page, to=email, cc="marcus.reyes@meridiansupply.com",
+    send_mail(page, to=email, cc=cc,
               subject=f"Past due: {invoice}, ${balance_text} open",
               body=f"Hi {first},\n\nInvoice {invoice} has an open balance of ${balance_text} and is past due. "
-                   "Could you let me know when we can expect payment?\n\nThank you,\nDana Whitfield")
+                   f"Could you let me know when we can expect payment?\n\nThank you,\n{signed}")
 
 
-def open_collections_log(page) -> None:
+def open_collections_log(page, workbook: str = CLOSE_WORKBOOK) -> None:
     """Open the close checklist workbook and add a Collections Log sheet with its header row."""
-    open_sheet(page, CLOSE_WORKBOOK)
+    open_sheet(page, workbook)
     add_sheet(page, "Collections Log")
     type_row(page, 1, LOG_HEADER)
 
@@ -46,16 +47,17 @@ def open_collections_log(page) -> None:
 @demo("chase-overdue-invoice")
 def chase_overdue_invoice(page, task: Task) -> None:
     """Aging read, reminder mailed, follow-up logged on a new Collections Log sheet, Marcus told in a DM."""
-    p = task.params
+    p, c = task.params, company_of(task)
     read_ar_aging(page)
     switch_to(page, "mail")
-    mail_reminder(page, invoice=p["invoice"], contact=p["contact"], email=p["email"], balance_text=p["balance_text"])
+    mail_reminder(page, invoice=p["invoice"], contact=p["contact"], email=p["email"], balance_text=p["balance_text"],
+                  cc=c["controller_email"], signed=c["owner_name"])
     switch_to(page, "sheets")
-    open_collections_log(page)
-    type_row(page, 2, {"A": "2026-03-31", "B": p["customer"], "C": p["invoice"], "D": str(p["balance"]),
+    open_collections_log(page, c["close_workbook"])
+    type_row(page, 2, {"A": c["today"], "B": p["customer"], "C": p["invoice"], "D": str(p["balance"]),
                        "E": p["contact"]})
     switch_to(page, "chat")
-    post_in_channel(page, "dm-marcus.reyes",
+    post_in_channel(page, f"dm-{c['controller_key']}",
                     f"Reminder for {p['invoice']} (${p['balance_text']} open) went to {p['contact']} with you in Cc; "
                     "it is on the Collections Log.")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from mock_apps.tasks.demos import demo
+from mock_apps.tasks.demos import company_of, demo
 from mock_apps.tasks.demos.pages import open_channel, open_mail, post_in_channel, send_mail, switch_to
 from mock_apps.tasks.model import Task
 
 
-def receive_payment(page, *, customer: str, date: str, check: str, invoices: list[str]) -> None:
-    """Books' "+ New" > Receive payment: a check deposited to Operating Checking, each invoice paid in full."""
+def receive_payment(page, *, customer: str, date: str, check: str, invoices: list[str],
+                    bank: str = "1000 Operating Checking") -> None:
+    """Books' "+ New" > Receive payment: a check deposited to the bank account, each invoice paid in full."""
     page.get_by_role("button", name="+ New").click()
     page.get_by_role("menuitem", name="Receive payment").click()
     page.wait_for_load_state()
@@ -16,7 +17,7 @@ def receive_payment(page, *, customer: str, date: str, check: str, invoices: lis
     page.get_by_role("button", name="Show open invoices").click()
     page.wait_for_load_state()
     page.get_by_label("Payment date").fill(date)
-    page.get_by_label("Deposit to").select_option(label="1000 Operating Checking")
+    page.get_by_label("Deposit to").select_option(label=bank)
     page.get_by_label("Payment method").select_option("Check")
     page.get_by_label("Reference no.").fill(check)
     for number in invoices:
@@ -31,7 +32,8 @@ def record_remittance(page, task: Task) -> None:
     p = task.params
     open_mail(page, p["check"], "Remittance advice")
     switch_to(page, "books")
-    receive_payment(page, customer=p["customer"], date=p["date"], check=p["check"], invoices=p["paid"])
+    receive_payment(page, customer=p["customer"], date=p["date"], check=p["check"], invoices=p["paid"],
+                    bank=company_of(task)["bank_option"])
 
 
 @demo("send-hilltop-statement-after-their-check")

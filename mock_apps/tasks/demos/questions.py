@@ -5,7 +5,7 @@ as a trainer would type it in the task panel."""
 
 from __future__ import annotations
 
-from mock_apps.tasks.demos import demo
+from mock_apps.tasks.demos import company_of, demo
 from mock_apps.tasks.demos.pages import open_channel, open_mail, switch_to
 from mock_apps.tasks.model import Task
 
@@ -43,7 +43,7 @@ def reply_to_payment_query(page, task: Task) -> None:
     page.wait_for_load_state()
     page.get_by_test_id("compose-body").fill(
         f"Hi {p['contact'].split()[0]},\n\nInvoice {p['invoice']} was paid on {p['paid_on']} by {p['method']}, "
-        f"reference {p['reference']}.\n\nBest regards,\nDana Whitfield")
+        f"reference {p['reference']}.\n\nBest regards,\n{company_of(task)['owner_name']}")
     page.get_by_test_id("send").click()
     page.wait_for_load_state()
 

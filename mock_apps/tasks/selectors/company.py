@@ -23,7 +23,7 @@ def company(facts: Facts) -> dict[str, Any]:
     return {
         "today": facts.now.date().isoformat(),
         "owner": owner.key, "owner_name": owner.name, "owner_email": owner.email,
-        "controller": controller.first_name, "controller_name": controller.name,
+        "controller": controller.first_name, "controller_key": controller.key, "controller_name": controller.name,
         "controller_email": controller.email, "controller_dm": dm_name(owner.key, controller.key),
         "bank": bank.name, "bank_option": f"{bank.number} {bank.name}",
         "ap_workbook": f"AP Reconciliation {month}", "close_workbook": f"Month-End Close Checklist {month}",

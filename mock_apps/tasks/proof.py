@@ -1,0 +1,138 @@
+"""Proving tasks: each instance's reference demonstration, run headless on a fresh world, must pass its checks
+with score 1.0, and the same world untouched must fail them. Workers are processes, each with its own sandbox
+(the apps on ephemeral ports over a private data directory) and its own Chromium."""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterator
+
+from mock_apps.tasks.model import Task
+
+DEMO_TIMEOUT_MS = 20_000  # one Playwright action; a demonstration that waits longer has lost its way
+
+
+@dataclass(frozen=True)
+class Proof:
+    """One instance's outcome: proved, or failed with the first reason."""
+
+    task: str
+    proved: bool
+    reason: str = ""
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        """The line `tasks prove` prints for it."""
+        head = f"{'proved' if self.proved else 'FAILED'} {self.task} ({self.seconds:.1f} s)"
+        return head if self.proved else f"{head}: {self.reason}"
+
+
+def sample(tasks: list[Task], k: int | None, seed: int = 0) -> list[Task]:
+    """A deterministic sample of k tasks (all of them when k is None or not smaller), in id order."""
+    ordered = sorted(tasks, key=lambda t: t.id)
+    if k is None or k >= len(ordered):
+        return ordered
+    return sorted(random.Random(seed).sample(ordered, k), key=lambda t: t.id)
+
+
+def prove_one(task: Task, browser, urls: dict[str, str], world_id: str) -> Proof:
+    """Run a task's demonstration on a fresh world and score it, then score the world untouched."""
+    from mock_apps.core.control_client import ControlClient
+    from mock_apps.tasks.checks import score_world
+    from mock_apps.tasks.demos import demo_for
+    from trajectories.app_url import AppUrls
+
+    started = time.monotonic()
+
+    def done(reason: str = "") -> Proof:
+        return Proof(task.id, not reason, reason, time.monotonic() - started)
+
+    perform = demo_for(task)
+    if perform is None:
+        return done("no reference demonstration")
+    control = ControlClient(urls, world_id)
+    control.reset(task.scenario)
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(DEMO_TIMEOUT_MS)
+    try:
+        context.add_cookies([{"name": "mockworld", "value": world_id, "url": url} for url in urls.values()])
+        page = context.new_page()
+        page.goto(AppUrls(urls).absolute(task.start_pages[0]))
+        answer = perform(page, task)
+    except Exception as error:  # a demonstration that breaks is a failed proof, reported, not a crash
+        return done(f"the demonstration stopped: {(str(error).strip().splitlines() or [type(error).__name__])[0]}")
+    finally:
+        context.close()
+    try:
+        result = score_world(task, control, answer=answer)
+        if not (result.passed and result.score == 1.0):
+            return done(f"check failed: {result.reasons()[0]}")
+        control.reset(task.scenario)
+        if score_world(task, control).passed:
+            return done("an untouched world passes the checks (they prove nothing)")
+    finally:
+        control.delete()
+    return done()
+
+
+def _proving(task_ids: Iterator[str], tag: str) -> Iterator[Proof]:
+    """Start a private sandbox and Chromium, and prove each task id in turn."""
+    from playwright.sync_api import sync_playwright
+
+    from mock_apps.core import browser
+    from mock_apps.core.server import Sandbox
+    from mock_apps.core.settings import APP_NAMES, Settings
+    from mock_apps.tasks.registry import get_task
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright, \
+            Sandbox(replace(Settings(), data_dir=Path(tmp)), ephemeral=True) as sandbox:
+        chromium = browser.launch(playwright, headless=True)
+        urls = {app: sandbox.url(app) for app in APP_NAMES}
+        for i, task_id in enumerate(task_ids):
+            yield prove_one(get_task(task_id), chromium, urls, f"proof-{tag}-{i}")
+        chromium.close()
+
+
+def _worker(queue, results, tag: str) -> None:
+    def ids():
+        while (task_id := queue.get()) is not None:
+            yield task_id
+
+    try:
+        for proof in _proving(ids(), tag):
+            results.put(proof)
+    except Exception as error:  # the worker's sandbox or browser failed: say so instead of losing its tasks quietly
+        results.put(Proof(f"(worker {tag})", False, f"the worker stopped: {error}"))
+    finally:
+        results.put(None)  # this worker is done
+
+
+def prove(tasks: list[Task], workers: int = 1) -> Iterator[Proof]:
+    """Prove tasks, yielding each Proof as it finishes (in one process, or across worker processes)."""
+    if workers <= 1 or len(tasks) <= 1:
+        yield from _proving(iter([t.id for t in tasks]), "0")
+        return
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked Playwright or server threads
+    queue, results = context.Queue(), context.Queue()
+    for task in tasks:
+        queue.put(task.id)
+    workers = min(workers, len(tasks))
+    for _ in range(workers):
+        queue.put(None)
+    procs = [context.Process(target=_worker, args=(queue, results, str(n)), daemon=True) for n in range(workers)]
+    for proc in procs:
+        proc.start()
+    running = workers
+    while running:
+        proof = results.get()
+        if proof is None:
+            running -= 1
+        else:
+            yield proof
+    for proc in procs:
+        proc.join()
