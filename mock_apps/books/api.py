@@ -34,9 +34,10 @@ _FAULTS = {
     "invalid_enum": ("2080", "Invalid Enumeration", "ValidationFault"),
     "invalid_line": ("2010", "Request has invalid or unsupported property", "ValidationFault"),
     "unsupported": ("500", "Unsupported Operation", "ValidationFault"),
-    "unauthorized": ("100", "message=AuthenticationFailed; errorCode=003200; statusCode=401", "AUTHENTICATION"),
-    "wrong_realm": ("3100", "message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403",
-                    "AUTHENTICATION"),
+    "unauthorized": ("3200", "message=AuthenticationFailed; errorCode=003200; statusCode=401", "AUTHENTICATION"),
+    # a token used on a realm it was not issued for: what Intuit reproduced for an "incorrect token/realm
+    # combination" (intuit/oauth-jsclient#91), a 401 General Authentication Error
+    "wrong_realm": ("100", "General Authentication Error", "AuthenticationFault"),
     "not_found": ("610", "Object Not Found", "ValidationFault"),
     "method_not_allowed": ("500", "Unsupported Operation", "ValidationFault"),
 }
@@ -49,7 +50,7 @@ def error_response(error: MockAppsError) -> Response:
     if error.status >= 500:
         code, message, fault_type = "10000", "An application error has occurred while processing your request", \
             "SystemFault"
-    status = {"unauthorized": 401, "wrong_realm": 403}.get(error.code, 500 if error.status >= 500 else 400)
+    status = 401 if error.code in ("unauthorized", "wrong_realm") else 500 if error.status >= 500 else 400
     body = {"Fault": {"Error": [{"Message": message, "Detail": f"{message} : {error.message}", "code": code,
                                  "element": error.details.get("element", "")}], "type": fault_type},
             "time": _time()}
@@ -72,7 +73,7 @@ def _check_access(realm: str) -> None:
     company = service.company(db())
     if realm != company.realm_id:
         raise MockAppsError(f"realm {realm!r} is not a company this token can access (this world's company is "
-                            f"{company.realm_id})", status=403, code="wrong_realm")
+                            f"{company.realm_id})", status=401, code="wrong_realm")
 
 
 def _entity(name: str) -> str:
@@ -242,7 +243,7 @@ def upload(realm: str):
             raise BadRequest(f"file_metadata_{n} is not valid JSON", code="invalid_line") from None
         refs = meta.get("AttachableRef") or []
         entity_ref = (refs[0].get("EntityRef") or {}) if refs and isinstance(refs[0], dict) else {}
-        if entity_ref.get("type") not in service.TXN_TYPES or not str(entity_ref.get("value", "")).isdigit():
+        if entity_ref.get("type") not in service.TXN_TYPES or not str(entity_ref.get("value", "")).isdecimal():
             raise BadRequest("AttachableRef must name the transaction to attach to (EntityRef type and value)",
                              code="required_param")
         upload_file = request.files.get(f"file_content_{n}")

@@ -204,7 +204,7 @@ def _parse_amount(text: str) -> int:
     if not raw:
         return 0
     whole, _, frac = raw.lstrip("-").partition(".")
-    if not whole.isdigit() and whole != "" or (frac and (not frac.isdigit() or len(frac) > 2)):
+    if not whole.isdecimal() and whole != "" or (frac and (not frac.isdecimal() or len(frac) > 2)):
         raise ValueError(text)
     cents = int(whole or 0) * 100 + int((frac + "00")[:2])
     return -cents if negative or raw.startswith("-") else cents

@@ -372,7 +372,7 @@ def parse_money(text: str, what: str = "amount") -> int:
     raw = raw[1:-1] if raw.startswith("(") and raw.endswith(")") else raw
     raw = raw[1:] if raw.startswith("-") else raw
     whole, dot, frac = raw.partition(".")
-    if not raw or not (whole.isdigit() or (whole == "" and frac)) or (dot and not frac.isdigit()) or len(frac) > 2:
+    if not raw or not (whole.isdecimal() or (whole == "" and frac)) or (dot and not frac.isdecimal()) or len(frac) > 2:
         raise LedgerError(f"{what}: {str(text).strip()!r} is not an amount (use a number like 1234.56)")
     cents = int(whole or 0) * 100 + int((frac + "00")[:2])
     return check_magnitude(-cents if negative else cents, what)
@@ -382,7 +382,7 @@ def parse_quantity(text: str, what: str = "quantity") -> int:
     """A typed quantity ("3", "2.5") in thousandths."""
     raw = str(text or "").strip().replace(",", "")
     whole, dot, frac = raw.lstrip("-").partition(".")
-    if not raw or not whole.isdigit() and whole != "" or (dot and not frac.isdigit()) or len(frac) > 3:
+    if not raw or not whole.isdecimal() and whole != "" or (dot and not frac.isdecimal()) or len(frac) > 3:
         raise LedgerError(f"{what}: {str(text).strip()!r} is not a number")
     milli = int(whole or 0) * 1000 + int((frac + "000")[:3])
     if milli > MAX_QUANTITY_MILLI:

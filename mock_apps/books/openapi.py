@@ -8,13 +8,20 @@ _REPORT_NAMES = ["ProfitAndLoss", "BalanceSheet", "TrialBalance", "AgedReceivabl
                  "AgedPayables", "AgedPayableDetail", "GeneralLedger", "CustomerBalance", "VendorBalance"]
 
 
-def _fault() -> dict:
-    return {"description": "QuickBooks Fault", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Fault"}}}}
+def _fault(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Fault"}}}}
+
+
+# Every operation can answer these: a ValidationFault (bad input, an object not found: QuickBooks answers 400 for
+# both) and the 401 AUTHENTICATION fault (no bearer token, or a realm the token cannot access)
+_FAULTS = {"400": _fault("QuickBooks ValidationFault"), "401": _fault("QuickBooks AUTHENTICATION fault")}
 
 
 def openapi_document(realm_id: str) -> dict:
     """The document: one path per entity (create/update/delete/void, read), query and reports."""
-    realm = {"name": "realmId", "in": "path", "required": True, "schema": {"type": "string", "example": realm_id}}
+    # the one company this server holds (another realm is the 401 fault): fuzzers and clients reach the API itself
+    realm = {"name": "realmId", "in": "path", "required": True,
+             "schema": {"type": "string", "enum": [realm_id], "example": realm_id}}
     minor = {"name": "minorversion", "in": "query", "schema": {"type": "integer"}}
     paths: dict = {}
     for entity in ENTITIES:
@@ -36,21 +43,23 @@ def openapi_document(realm_id: str) -> dict:
             "responses": {"200": {"description": f"{{\"{entity}\": {{...}}, \"time\": ...}}",
                                   "content": {"application/json": {"schema": {"type": "object", "properties": {
                                       entity: schema, "time": {"type": "string"}}}}}},
-                          "400": _fault(), "401": _fault(), "403": _fault()}}}
+                          **_FAULTS}}}
         paths[f"/v3/company/{{realmId}}/{lower}/{{id}}"] = {"get": {
             "operationId": f"read{entity}", "summary": f"Read one {entity}",
             "parameters": [realm, minor, {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
-                "type": "object", "properties": {entity: schema}}}}}, "400": _fault()}}}
+                "type": "object", "properties": {entity: schema}}}}}, **_FAULTS}}}
     paths["/v3/company/{realmId}/query"] = {
         op: {"operationId": f"query{op.capitalize()}",
              "summary": "QuickBooks query language: SELECT * | COUNT(*) FROM Entity WHERE f = 'v' AND f IN (...) "
                         "AND f LIKE '%x%' (also < > <= >=) ORDERBY f [DESC] STARTPOSITION n MAXRESULTS n (<= 1000)",
              "parameters": [realm, minor] + ([{"name": "query", "in": "query", "required": True,
                                                 "schema": {"type": "string"}}] if op == "get" else []),
-             **({"requestBody": {"content": {"application/text": {"schema": {"type": "string"}}}}} if op == "post" else {}),
+             # QuickBooks' POST form takes the query as the body, sent as application/text (python-quickbooks does)
+             **({"requestBody": {"required": True, "content": {"application/text": {"schema": {
+                 "type": "string", "example": "SELECT * FROM Customer MAXRESULTS 10"}}}}} if op == "post" else {}),
              "responses": {"200": {"description": "QueryResponse with the entity's list, startPosition, "
-                                                  "maxResults, or totalCount"}, "400": _fault()}}
+                                                  "maxResults, or totalCount"}, **_FAULTS}}
         for op in ("get", "post")}
     paths["/v3/company/{realmId}/reports/{report}"] = {"get": {
         "operationId": "report", "summary": "A report in QuickBooks' report JSON (Accrual basis)",
@@ -60,33 +69,33 @@ def openapi_document(realm_id: str) -> dict:
                        {"name": "end_date", "in": "query", "schema": {"type": "string", "format": "date"}},
                        {"name": "report_date", "in": "query", "schema": {"type": "string", "format": "date"}},
                        {"name": "accounting_method", "in": "query", "schema": {"type": "string", "enum": ["Accrual"]}}],
-        "responses": {"200": {"description": "Header, Columns, Rows"}, "400": _fault()}}}
+        "responses": {"200": {"description": "Header, Columns, Rows"}, **_FAULTS}}}
     idp = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
     paths["/v3/company/{realmId}/upload"] = {"post": {
         "operationId": "upload", "summary": "Attach files to a transaction: multipart parts file_metadata_NN "
                                             "(Attachable JSON with AttachableRef.EntityRef) and file_content_NN "
                                             "(the file, raw or base64)",
         "parameters": [realm, minor], "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
-        "responses": {"200": {"description": "AttachableResponse: [{Attachable}]"}, "400": _fault()}}}
+        "responses": {"200": {"description": "AttachableResponse: [{Attachable}]"}, **_FAULTS}}}
     paths["/v3/company/{realmId}/attachable/{id}"] = {"get": {
         "operationId": "readAttachable", "summary": "Read an Attachable", "parameters": [realm, minor, idp],
-        "responses": {"200": {"description": "Attachable"}, "400": _fault()}}}
+        "responses": {"200": {"description": "Attachable"}, **_FAULTS}}}
     paths["/v3/company/{realmId}/attachable"] = {"post": {
         "operationId": "deleteAttachable", "summary": "Delete an Attachable (?operation=delete, body {Id})",
         "parameters": [realm, minor, {"name": "operation", "in": "query", "required": True,
                                       "schema": {"type": "string", "enum": ["delete"]}}],
-        "responses": {"200": {"description": "Deleted"}, "400": _fault()}}}
+        "responses": {"200": {"description": "Deleted"}, **_FAULTS}}}
     paths["/v3/company/{realmId}/download/{id}"] = {"get": {
         "operationId": "download", "summary": "A temporary download URL for an Attachable (text/plain)",
-        "parameters": [realm, idp], "responses": {"200": {"description": "URL"}, "400": _fault()}}}
+        "parameters": [realm, idp], "responses": {"200": {"description": "URL"}, **_FAULTS}}}
     for doc in ("invoice", "creditmemo"):
         paths[f"/v3/company/{{realmId}}/{doc}/{{id}}/pdf"] = {"get": {
             "operationId": f"{doc}Pdf", "summary": f"The {doc} as PDF", "parameters": [realm, idp],
-            "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}, "400": _fault()}}}
+            "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}, **_FAULTS}}}
     paths["/v3/company/{realmId}/companyinfo/{id}"] = {"get": {
         "operationId": "companyInfo", "summary": "The company", "parameters": [realm, {
             "name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "CompanyInfo"}}}}
+        "responses": {"200": {"description": "CompanyInfo"}, **_FAULTS}}}
     ref = {"type": "object", "properties": {"value": {"type": "string"}, "name": {"type": "string"}}}
     line = {"type": "object", "properties": {
         "Id": {"type": "string"}, "Amount": {"type": "number"}, "Description": {"type": "string"},
@@ -120,7 +129,8 @@ def openapi_document(realm_id: str) -> dict:
     return {"openapi": "3.0.3",
             "info": {"title": "Books: QuickBooks Online Accounting API v3 subset", "version": "1.0",
                      "description": f"Bearer token required (any value). The scenario company's realm id is "
-                                    f"{realm_id}; other realms get an AUTHENTICATION fault (code 3100)."},
+                                    f"{realm_id}; a request without a token, or for another realm, gets a 401 "
+                                    f"AUTHENTICATION fault."},
             "servers": [{"url": "/"}], "paths": paths,
             "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearer": []}]}

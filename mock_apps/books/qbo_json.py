@@ -426,7 +426,7 @@ def _terms(body: dict, key: str) -> int | None:
     value = ref(body, key)
     if value is None:
         return None
-    if not value.isdigit():
+    if not value.isdecimal():
         raise BadRequest(f"{key} value is the number of days of the terms (for example 30 for Net 30)",
                          code="invalid_enum")
     return int(value)
@@ -444,7 +444,7 @@ def _links(body: dict, allowed: tuple[str, ...]) -> list[tuple[int, int]]:
             if link.get("TxnType") not in allowed:
                 raise BadRequest(f"Line {n}: LinkedTxn TxnType must be {' or '.join(allowed)}", code="invalid_line")
             txn_id = str(link.get("TxnId") or "")
-            if not txn_id.isdigit():
+            if not txn_id.isdecimal():
                 raise BadRequest(f"Line {n}: LinkedTxn needs a TxnId", code="required_param")
             apps.append((int(txn_id), to_cents(line.get("Amount"), f"Line {n} Amount")))
     return apps
@@ -561,7 +561,7 @@ def contact_values(body: dict, kind: str) -> dict:
               "active": body.get("Active") if isinstance(body.get("Active"), bool) else None}
     term = ref(body, "TermRef" if kind == "vendor" else "SalesTermRef")
     if term is not None:
-        if not term.isdigit():
+        if not term.isdecimal():
             raise BadRequest("the terms reference is the number of days (for example 30 for Net 30)")
         values["terms_days"] = int(term)
     return values

@@ -78,7 +78,7 @@ def _value(kind: str, raw, field: str):
     try:
         if kind == "int":
             text = str(raw)
-            if not text.lstrip("-").isdigit() or len(text.lstrip("-")) > 18:
+            if not text.lstrip("-").isdecimal() or len(text.lstrip("-")) > 18:
                 raise ValueError
             return int(text)
         if kind == "money":

@@ -45,7 +45,7 @@ def op_name(txn_type: str, verb: str) -> str:
 def row_id(value) -> int | None:
     """An id as typed (digits, within SQLite's integer range), else None."""
     text = str(value if value is not None else "").strip()
-    if not text.isdigit() or len(text) > 18:
+    if not text.isdecimal() or len(text) > 18:
         return None
     return int(text)
 
@@ -583,7 +583,16 @@ CONTACT_FIELDS = ("display_name", "company_name", "contact_name", "email", "phon
                   "default_account_id", "active")
 
 
+_CONTACT_TEXT = {"display_name": "display name", "company_name": "company name", "contact_name": "contact name",
+                 "email": "email address", "phone": "phone number", "address": "address"}
+
+
 def _check_contact(db, kind: str, values: dict, own_id: int | None) -> None:
+    for field, label in _CONTACT_TEXT.items():
+        # an API body can put an object, a list or a number where text belongs: refused here, before SQLite sees it
+        if values.get(field) is not None and not isinstance(values[field], str):
+            raise BadRequest(f"the {kind}'s {label} must be text, not {type(values[field]).__name__}",
+                             code="invalid_line")
     name = (values.get("display_name") or "").strip()
     if not name:
         raise BadRequest(f"a {kind} needs a display name")
@@ -778,7 +787,7 @@ def account_balance(db: WorldSession, account_id: int, as_of: date | None = None
 
 def find_duplicate_bill(db: WorldSession, vendor_id, doc_number: str) -> Txn | None:
     """A live bill of the vendor with the same bill number (case-insensitive), if any."""
-    if not doc_number or not str(vendor_id or "").isdigit():
+    if not doc_number or not str(vendor_id or "").isdecimal():
         return None
     return db.exec(select(Txn).where(Txn.type == "Bill", Txn.contact_id == int(vendor_id), Txn.voided == False,  # noqa: E712
                                      func.lower(Txn.doc_number) == doc_number.strip().lower())).first()

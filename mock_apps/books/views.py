@@ -181,7 +181,7 @@ def _txn_list(types: tuple[str, ...], status: str = "", contact_id: int | None =
 
 def _page_arg() -> int:
     raw = request.args.get("page", "1")
-    return min(max(1, int(raw)), 1_000_000) if raw.isdigit() and len(raw) < 8 else 1
+    return min(max(1, int(raw)), 1_000_000) if raw.isdecimal() and len(raw) < 8 else 1
 
 
 def _list_page(title: str, section: str, types: tuple[str, ...], statuses: list[str], new_kind: str, who: str,
@@ -266,7 +266,7 @@ def edit_contact(contact_id: int):
         form = request.form
         try:
             terms = form.get("terms_days", "").strip() or str(c.terms_days)
-            if not terms.isdigit():
+            if not terms.isdecimal():
                 raise LedgerError("Terms: enter a number of days (for example 30)")
             service.update_contact(session, c.id, c.kind, form.get("sync_token"),
                                    display_name=form.get("display_name", ""), company_name=form.get("company_name", ""),
@@ -356,7 +356,7 @@ def _new_contact(kind: str):
     if request.method == "POST":
         try:
             terms = form.get("terms_days", "30").strip() or "30"
-            if not terms.isdigit():
+            if not terms.isdecimal():
                 raise LedgerError("Terms: enter a number of days (for example 30)")
             c = service.create_contact(db(), kind, display_name=form.get("display_name", ""),
                                        company_name=form.get("company_name", ""), email=form.get("email", ""),
@@ -447,7 +447,7 @@ def _txn_kwargs(kind: str, form) -> dict:
         kwargs["due_date"] = _date_arg("due_date", None, form)
         terms = form.get("terms_days", "").strip()
         if terms:
-            if not terms.isdigit():
+            if not terms.isdecimal():
                 raise LedgerError("Terms: enter a number of days")
             kwargs["terms_days"] = int(terms)
     return kwargs
@@ -574,7 +574,7 @@ def receive_payment():
         except MockAppsError as exc:
             error = exc.message
     docs = service.open_documents(session, int(customer_id), ("Invoice", "CreditMemo")) \
-        if customer_id.isdigit() else []
+        if customer_id.isdecimal() else []
     return _page("books/apply_payment.html", "invoices", http_status=422 if error else 200, mode="receive",
                  title="Receive payment", contacts=_contacts("customer"), contact_id=customer_id, docs=docs,
                  form=form, error=error, accounts=_accounts("Bank", "Other current asset"), status_of=_status)
@@ -583,7 +583,7 @@ def receive_payment():
 def _applications(form) -> list[tuple[int, int]]:
     apps = []
     for key in form:
-        if key.startswith("apply_") and key[6:].isdigit():
+        if key.startswith("apply_") and key[6:].isdecimal():
             raw = form.get(key, "").strip()
             if raw:
                 cents = ledger.parse_money(raw, "Payment")
@@ -614,7 +614,7 @@ def pay_bills():
                                    pay_account_id=form.get("pay_account_id")) if len(by_vendor) > 1 \
                     else contextlib.nullcontext():
                 for n, (vendor_id, vendor_apps) in enumerate(sorted(by_vendor.items())):
-                    ref = str(int(check) + n) if check.isdigit() else check
+                    ref = str(int(check) + n) if check.isdecimal() else check
                     service.create_txn(session, "BillPayment", source="ui", vendor_id=vendor_id, txn_date=txn_date,
                                        pay_account_id=form.get("pay_account_id"), applications=vendor_apps,
                                        method=form.get("method", "Check"), doc_number=ref)
@@ -625,7 +625,7 @@ def pay_bills():
             error = exc.message
     vendor_id = form.get("vendor_id", "")
     stmt = select(Txn).where(Txn.type.in_(("Bill", "VendorCredit")), Txn.balance_cents > 0).order_by(Txn.due_date, Txn.id)
-    if vendor_id.isdigit():
+    if vendor_id.isdecimal():
         stmt = stmt.where(Txn.contact_id == int(vendor_id))
     docs = session.exec(stmt).all()
     names = {c.id: c.display_name for c in _contacts("vendor")}
@@ -916,7 +916,7 @@ def bank_apply_rules():
 def reconcile_start():
     """Choose an account and enter the statement's ending date and balance."""
     session = db()
-    if request.args.get("account", "").isdigit() and request.args.get("statement_date"):
+    if request.args.get("account", "").isdecimal() and request.args.get("statement_date"):
         # without JavaScript the start form lands here: go on to the chosen account's worksheet
         args = {k: v for k, v in request.args.items() if k != "account"}
         return redirect(url_for("books.reconcile", account_id=int(request.args["account"]), **args), code=303)
@@ -940,7 +940,7 @@ def reconcile(account_id: int):
     ending = ledger.parse_money(form.get("ending_balance", ""), "Ending balance")
     checked = None
     if request.method == "POST":
-        checked = {int(v) for v in form.getlist("cleared") if v.isdigit()}
+        checked = {int(v) for v in form.getlist("cleared") if v.isdecimal()}
         try:
             banking.finish_reconciliation(session, account_id, statement_date, ending, checked)
             acc = session.get(Account, account_id)

@@ -132,3 +132,45 @@ def test_out_of_range_ids_in_queries_are_faults(books_world):
     response = requests.get(f"{books_world.api_base}/company/{REALM}/query", headers=HEADERS,
                             params={"query": "select * from Invoice where Id = '99999999999999999999999'"})
     assert response.status_code == 400 and response.json()["Fault"]["Error"][0]["code"] == "4000"
+
+
+@pytest.mark.parametrize("kind", ["vendor", "customer"])
+@pytest.mark.parametrize("body", [
+    {"PrimaryEmailAddr": {"Address": [1]}}, {"PrimaryEmailAddr": {"Address": {"a": 1}}},
+    {"PrimaryEmailAddr": {"Address": 10**30}}, {"PrimaryPhone": {"FreeFormNumber": [1]}}])
+def test_an_object_or_number_where_contact_text_belongs_is_a_validation_fault(books_world, kind, body):
+    # found by schemathesis: these reached SQLite as a list, a dict or an int too large for it (a 500)
+    before = len(books_world.changes())
+    response = requests.post(f"{books_world.api_base}/company/{REALM}/{kind}", headers=HEADERS,
+                             json={"DisplayName": f"Hostile {kind}", **body})
+    assert response.status_code == 400
+    fault = response.json()["Fault"]
+    assert fault["type"] == "ValidationFault" and fault["Error"][0]["code"] == "2010"
+    assert "must be text" in fault["Error"][0]["Detail"]
+    assert len(books_world.changes()) == before
+
+
+@pytest.mark.parametrize("entity", ["item", "vendor", "invoice"])
+def test_ids_in_other_scripts_digits_are_not_found_not_crashes(books_world, entity):
+    # '²³'.isdigit() is true but int() refuses it: found by schemathesis (a 500 on POST .../item)
+    before = len(books_world.changes())
+    for wrong in ("\u00b2\u00b3", "\u2460"):
+        response = requests.post(f"{books_world.api_base}/company/{REALM}/{entity}", headers=HEADERS,
+                                 json={"Id": wrong, "SyncToken": "0", "Name": "x", "DisplayName": "x"})
+        assert response.status_code == 400 and response.json()["Fault"]["Error"][0]["code"] == "610"
+        read = requests.get(f"{books_world.api_base}/company/{REALM}/{entity}/{wrong}", headers=HEADERS)
+        assert read.status_code == 400 and read.json()["Fault"]["Error"][0]["code"] == "610"
+    assert len(books_world.changes()) == before
+
+
+def test_another_realm_is_the_authentication_fault_the_document_lists(books_world):
+    # QuickBooks answers a token used on a realm it was not issued for with a 401 General Authentication Error
+    response = requests.get(f"{books_world.api_base}/company/1234567890/query", headers=HEADERS,
+                            params={"query": "select * from Customer"})
+    assert response.status_code == 401
+    fault = response.json()["Fault"]
+    assert fault["type"] == "AuthenticationFault" and fault["Error"][0]["code"] == "100"
+    document = requests.get(f"{books_world.url}/v3/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert "401" in operation["responses"], f"{method} {path}"

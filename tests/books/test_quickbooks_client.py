@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from quickbooks.exceptions import ObjectNotFoundException, QuickbooksException, ValidationException
+from quickbooks.exceptions import (AuthorizationException, ObjectNotFoundException, QuickbooksException,
+                                   ValidationException)
 from quickbooks.objects.base import LinkedTxn, Ref
 from quickbooks.objects.bill import Bill
 from quickbooks.objects.billpayment import BillPayment, BillPaymentLine, CheckPayment
@@ -173,10 +174,10 @@ def test_faults_for_missing_objects_other_realms_and_bad_queries(qb):
     with pytest.raises(ValidationException) as err:
         qb.query("SELECT * FROM Invoice WHERE TotalAmt >")
     assert err.value.error_code == 4000
-    qb.company_id = "1234567890"
-    with pytest.raises(QuickbooksException) as err:
+    qb.company_id = "1234567890"  # a realm this token was not issued for: QuickBooks' 401 authentication fault
+    with pytest.raises(AuthorizationException) as err:
         Customer.all(qb=qb)
-    assert err.value.error_code == 3100
+    assert err.value.error_code == 401 and '"code": "100"' in err.value.detail
 
 
 def test_a_request_without_a_token_is_unauthorized(books_world):
@@ -186,6 +187,7 @@ def test_a_request_without_a_token_is_unauthorized(books_world):
                             params={"query": "select * from Customer"})
     assert response.status_code == 401
     assert response.json()["Fault"]["type"] == "AUTHENTICATION"
+    assert response.json()["Fault"]["Error"][0]["code"] == "3200"
 
 
 def test_void_delete_and_journal_entries_through_the_client(qb):
