@@ -30,12 +30,18 @@ def demo(*keys: str) -> Callable[[Demo], Demo]:
     return register
 
 
+def facts_of(task: Task):
+    """The facts of a task's scenario (what a demonstration may read beyond its parameters)."""
+    from mock_apps.scenarios import get_scenario
+
+    return get_scenario(task.scenario).facts
+
+
 def company_of(task: Task) -> dict:
     """The scenario-wide parameters of a task's company (owner, controller, bank, workbooks: selectors/company.py)."""
-    from mock_apps.scenarios import get_scenario
     from mock_apps.tasks.selectors.company import company
 
-    return company(get_scenario(task.scenario).facts)
+    return company(facts_of(task))
 
 
 def demo_for(task: Task) -> Demo | None:

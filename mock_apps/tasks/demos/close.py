@@ -3,17 +3,19 @@ tracked on the A/P workbook and reported in its approval thread."""
 
 from __future__ import annotations
 
-from mock_apps.tasks.demos import demo, pages
+from datetime import date
+
+from mock_apps.tasks.demos import company_of, demo, facts_of, pages
 from mock_apps.tasks.model import Task
 
 AP_WORKBOOK = "AP Reconciliation March 2026"
-DUE_DATES = {"SP-88412": "2026-04-19", "CC-55107": "2026-05-07", "FP-7781": "2026-04-25"}  # as on each invoice
 
 
-def track_and_reply(page, row: dict[str, str], channel: str, thread_ts: str, reply: str) -> None:
+def track_and_reply(page, row: dict[str, str], channel: str, thread_ts: str, reply: str,
+                    workbook: str = AP_WORKBOOK) -> None:
     """A new row on the Open Bills sheet of the A/P workbook, then a reply in a chat thread."""
     pages.switch_to(page, "sheets")
-    pages.open_sheet(page, AP_WORKBOOK)
+    pages.open_sheet(page, workbook)
     pages.type_row(page, pages.first_empty_row(page), row)
     pages.switch_to(page, "chat")
     pages.reply_in_thread(page, channel, thread_ts, reply)
@@ -22,8 +24,9 @@ def track_and_reply(page, row: dict[str, str], channel: str, thread_ts: str, rep
 @demo("pay-approved-bill")
 def pay_approved_bill(page, task: Task) -> None:
     """PDF from the mail, the approval thread read, bill entered and paid, a row on Open Bills, a thread reply."""
-    p = task.params
+    p, c = task.params, company_of(task)
     invoice, amount = p["invoice"], f"{p['total_cents'] / 100:.2f}"
+    due = next(b.due_date for b in facts_of(task).bills if b.vendor_invoice_number == invoice)  # as on the invoice
     pages.open_mail(page, invoice, invoice)
     pdf = pages.download_attachment(page)
     pages.switch_to(page, "chat")
@@ -31,33 +34,34 @@ def pay_approved_bill(page, task: Task) -> None:
     pages.switch_to(page, "books")
     pages.enter_bill(page, vendor=p["vendor"], date=p["date"], invoice=invoice, account=p["account"], amount=amount,
                      pdf=pdf)
-    pages.pay_open_bill(page, invoice)
-    track_and_reply(page, {"A": p["vendor"], "B": invoice, "C": p["date"], "D": DUE_DATES[invoice],
+    pages.pay_open_bill(page, invoice, bank=c["bank_option"])
+    track_and_reply(page, {"A": p["vendor"], "B": invoice, "C": p["date"], "D": due.isoformat(),
                            "E": amount, "F": amount},
                     "ap-approvals", p["thread_ts"],
                     f"{invoice} is entered and paid in full today (${float(amount):,.2f} by ACH from "
-                    "Operating Checking).")
+                    f"{c['bank']}).", workbook=c["ap_workbook"])
 
 
 @demo("pay-past-due-bill")
 def pay_past_due_bill(page, task: Task) -> None:
     """Pay bills in Books, the Paid cell of the bill's Open Bills row, a remittance advice, a payment-run post."""
-    p = task.params
+    p, c = task.params, company_of(task)
     invoice, amount = p["invoice"], p["amount_text"]
     page.get_by_test_id("nav-bills").click()
     page.wait_for_load_state()
     page.get_by_test_id("pay-bills").click()
     page.wait_for_load_state()
-    pages.pay_in_full(page, invoice)
+    pages.pay_in_full(page, invoice, bank=c["bank_option"])
     pages.switch_to(page, "sheets")
-    pages.open_sheet(page, AP_WORKBOOK)
+    pages.open_sheet(page, c["ap_workbook"])
     pages.type_cell(page, f"F{pages.row_of(page, invoice)}", amount)
     pages.switch_to(page, "mail")
     pages.send_mail(page, to=p["email"], subject=f"Remittance advice: {invoice} paid",
                     body=f"Hello,\n\nWe paid invoice {invoice} in full today: ${amount} by ACH to the account on "
-                         "file.\n\nDana Whitfield\nMeridian Supply Co.")
+                         f"file.\n\n{c['owner_name']}\n{c['company']}")
     pages.switch_to(page, "chat")
-    pages.post_in_channel(page, "ap-approvals", f"Payment run for Mar 31 sent (${amount} total):\n"
+    pages.post_in_channel(page, "ap-approvals", f"Payment run for {date.fromisoformat(c['today']):%b %-d} sent "
+                                                f"(${amount} total):\n"
                                                 f"• {p['vendor']}: {invoice}, ${amount} by ACH")
 
 

@@ -6,13 +6,6 @@ from mock_apps.tasks.demos import company_of, demo
 from mock_apps.tasks.demos.pages import download_attachment, enter_bill, open_channel, open_mail, switch_to
 from mock_apps.tasks.model import Task
 
-CRESTVIEW = {  # as Crestview's "New vendor setup" mail gives them
-    "Display name": "Crestview Packaging Solutions", "Company name": "Crestview Packaging Solutions",
-    "Contact person": "Marisol Vega", "Email": "marisol@crestviewpackaging.com", "Phone": "(614) 555-7310",
-    "Address": "880 Fisher Rd, Columbus, OH 43228", "Terms (days)": "30",
-}
-
-
 def add_vendor(page, fields: dict[str, str], default_account: str) -> None:
     """Books' "+ New" > Vendor, every field filled, saved."""
     page.get_by_role("button", name="+ New").click()
@@ -25,7 +18,7 @@ def add_vendor(page, fields: dict[str, str], default_account: str) -> None:
     page.wait_for_load_state()
 
 
-def read_approvals_and_details(page, vendor: str = "Crestview Packaging Solutions") -> None:
+def read_approvals_and_details(page, vendor: str) -> None:
     """The requests and the controller's answers in #ap-approvals, then the vendor's mail with its details."""
     open_channel(page, "ap-approvals")
     switch_to(page, "mail")
@@ -40,10 +33,11 @@ def vendor_fields(p: dict) -> dict[str, str]:
 
 @demo("onboard-vendor")
 def onboard_vendor(page, task: Task) -> None:
-    """Set up the approved vendor only (Lakeshore is on hold)."""
-    read_approvals_and_details(page)
+    """Set up the approved vendor only (the other one is on hold)."""
+    p = task.params
+    read_approvals_and_details(page, p["vendor"])
     switch_to(page, "books")
-    add_vendor(page, CRESTVIEW, "1300 Inventory Asset")
+    add_vendor(page, vendor_fields(p), p["account_option"])
 
 
 @demo("onboard-vendor-and-enter-first-bill")

@@ -78,17 +78,17 @@ def enter_bill(page, *, vendor: str, date: str, invoice: str, account: str, amou
     page.wait_for_load_state()
 
 
-def pay_open_bill(page, invoice: str, method: str = "ACH") -> None:
-    """From a saved bill's page: pay it in full today from Operating Checking."""
+def pay_open_bill(page, invoice: str, method: str = "ACH", bank: str = "1000 Operating Checking") -> None:
+    """From a saved bill's page: pay it in full today from the bank account (its option label)."""
     page.get_by_test_id("pay-bill").click()
     page.wait_for_load_state()
-    pay_in_full(page, invoice, method)
+    pay_in_full(page, invoice, method, bank)
 
 
-def pay_in_full(page, invoice: str, method: str = "ACH") -> None:
-    """On Books' Pay bills page: pay one open bill in full today from Operating Checking."""
+def pay_in_full(page, invoice: str, method: str = "ACH", bank: str = "1000 Operating Checking") -> None:
+    """On Books' Pay bills page: pay one open bill in full today from the bank account (its option label)."""
     page.get_by_label(f"Pay {invoice} in full").check()
-    page.get_by_label("Payment account").select_option(label="1000 Operating Checking")
+    page.get_by_label("Payment account").select_option(label=bank)
     page.get_by_label("Payment method").select_option(method)
     page.get_by_role("button", name="Pay selected bills").click()
     page.wait_for_load_state()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from mock_apps.scenarios.facts import Bill, Facts
+from datetime import timedelta
+
+from mock_apps.scenarios.facts import Bill, Event, Facts
 from mock_apps.tasks.selectors import Instance, require, slug
-from mock_apps.tasks.selectors.money import dollars
+from mock_apps.tasks.selectors.money import dollars, number
 from mock_apps.tasks.selectors.names import short_name
 
 
@@ -33,16 +35,60 @@ def corrected(facts: Facts) -> list[Instance]:
         "mailed": dollars(b.mailed_total_cents), "amount": dollars(b.total_cents)}) for b in bills]
 
 
+def _not_alike(facts: Facts, bill: Bill) -> str:
+    """" (not Summit Packaging Supply)": the vendors a re-sent invoice could be mistaken for, or ""."""
+    vendor = facts.vendor(bill.vendor_key)
+    alike = [v.name for v in facts.vendors if v.key != vendor.key and v.name.startswith(short_name(vendor.name))]
+    return f" (not {' or '.join(alike)})" if alike else ""
+
+
 def resent(facts: Facts) -> list[Instance]:
     """Each invoice the vendor mailed twice: enter it once, for the right one of similarly named vendors."""
     bills = require([b for b in _unentered(facts) if b.resent_duplicate],
                     "bills with resent_duplicate (an invoice the vendor mailed twice)")
+    return [Instance(slug(b.vendor_invoice_number), {
+        **_bill_params(facts, b), "short": short_name(facts.vendor(b.vendor_key).name),
+        "not_alike": _not_alike(facts, b)}) for b in bills]
+
+
+# How long before the approval Chat's seeder posts a bill's approval request (mock_apps/chat/seed.py,
+# _bill_thread): the request is the thread the approval, and the task's reply, go in.
+_REQUEST_BEFORE = {"resent": 9, "corrected": 8, "operations": 15, "plain": 10}
+
+
+def _kind(bill: Bill, approval: Event, controller: str) -> str:
+    if bill.resent_duplicate:
+        return "resent"
+    if bill.mailed_total_cents is not None:
+        return "corrected"
+    return "plain" if approval.actor == controller else "operations"
+
+
+def approved(facts: Facts) -> list[Instance]:
+    """Each approved invoice not in Books (of a vendor nobody asked to change bank details): enter, pay, track."""
+    controller = facts.roles.get("controller") or facts.owner.manager_key
+    phished = {ref for e in facts.events if e.kind == "bank_change_request" for ref in e.refs}
+    approvals = {ref: e for e in facts.events if e.kind == "bill_approval" for ref in e.refs}
+    bills = require([b for b in _unentered(facts) if b.key in approvals and b.vendor_key not in phished],
+                    "bill_approval events for bills not in Books (an approved invoice to enter and pay)")
     instances = []
     for bill in bills:
+        approval = approvals[bill.key]
+        kind = _kind(bill, approval, controller)
         vendor = facts.vendor(bill.vendor_key)
-        short = short_name(vendor.name)
-        alike = [v.name for v in facts.vendors if v.key != vendor.key and v.name.startswith(short)]
+        amount, date = dollars(bill.total_cents), bill.date.isoformat()
+        twist = {"resent": f" {vendor.name.split()[0]} sent it twice; it is owed once.",
+                 "corrected": " Read the whole approval thread before you enter it.",
+                 "operations": f" {facts.person(approval.actor).name} approved it, as it is an operations expense.",
+                 "plain": ""}[kind]
+        hint = {"resent": f"{bill.vendor_invoice_number} is owed once, to {vendor.name}{_not_alike(facts, bill)}, "
+                          f"{amount} dated {date}, paid in full",
+                "corrected": f"the PDF says {dollars(bill.mailed_total_cents or 0)} but the approval thread corrects "
+                             f"it to {amount}; dated {date}, paid in full"}.get(
+            kind, f"{bill.vendor_invoice_number} is {amount} for {vendor.name} dated {date}, paid in full")
+        requested = approval.at - timedelta(minutes=_REQUEST_BEFORE[kind])
         instances.append(Instance(slug(bill.vendor_invoice_number), {
-            **_bill_params(facts, bill), "short": short,
-            "not_alike": f" (not {' or '.join(alike)})" if alike else ""}))
+            "vendor": vendor.name, "invoice": bill.vendor_invoice_number, "account": bill.lines[0].account,
+            "total_cents": bill.total_cents, "amount": number(bill.total_cents), "date": date,
+            "thread_ts": f"{int(requested.timestamp())}.000001", "twist": twist, "hint": hint}))
     return instances

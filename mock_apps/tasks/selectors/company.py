@@ -13,9 +13,10 @@ from mock_apps.tasks.selectors import MissingFact
 def company(facts: Facts) -> dict[str, Any]:
     """The scenario-wide parameters every template may use (`${today}`, `${owner}`, `${controller}` ...)."""
     owner = facts.owner
-    if owner.manager_key is None:
-        raise MissingFact(f"a manager (the controller) of the mailbox owner {owner.key}")
-    controller = facts.person(owner.manager_key)
+    controller_key = facts.roles.get("controller") or owner.manager_key  # roles name it; else the owner's manager
+    if controller_key is None:
+        raise MissingFact(f"a controller (roles['controller'], or the mailbox owner {owner.key}'s manager)")
+    controller = facts.person(controller_key)
     bank = next((a for a in facts.accounts if a.type == "Bank"), None)
     if bank is None:
         raise MissingFact("a Bank account in the chart of accounts")
@@ -27,7 +28,7 @@ def company(facts: Facts) -> dict[str, Any]:
         "controller_email": controller.email, "controller_dm": dm_name(owner.key, controller.key),
         "bank": bank.name, "bank_option": f"{bank.number} {bank.name}",
         "ap_workbook": f"AP Reconciliation {month}", "close_workbook": f"Month-End Close Checklist {month}",
-        "sent_domain": f"@mail.{facts.company.domain}",
+        "sent_domain": f"@mail.{facts.company.domain}", "company": facts.company.name,
     }
 
 

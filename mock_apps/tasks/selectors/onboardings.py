@@ -45,3 +45,20 @@ def on_hold_for_w9(facts: Facts) -> list[Instance]:
     return [Instance(slug(o.vendor.name), {
         "vendor": o.vendor.name, "first": o.vendor.contact_name.split()[0], "email": o.vendor.email,
         "word": o.vendor.name.split()[0]}) for o in found]
+
+
+def approved_beside_held(facts: Facts) -> list[Instance]:
+    """The one approved new vendor of a setup request that also holds one back: set up only the approved one."""
+    approved = [o for o in facts.onboardings if o.approved_by]
+    held = [o for o in facts.onboardings if o.approved_by is None]
+    if len(approved) != 1 or not held:
+        raise MissingFact("onboardings: exactly one approved new vendor and one on hold (the setup request)")
+    onboarding, controller = approved[0], facts.person(approved[0].approved_by)
+    alike = _alike(facts, onboarding.vendor.name)
+    return [Instance(slug(onboarding.vendor.name), {
+        "title": f"Set up the new vendor {controller.first_name} approved", "more": "", "difficulty": "medium",
+        "ops": ["books.vendor.create", "chat.mark", "mail.mark_read"], **_vendor_params(facts, onboarding),
+        "word": onboarding.vendor.name.split()[0],
+        "requester": facts.person(onboarding.requested_by).first_name, "held": held[0].vendor.name,
+        "held_word": held[0].vendor.name.split()[0],
+        "alike_hint": f"{alike[0]} is a different company" if alike else "no existing vendor is part of the setup"})]
