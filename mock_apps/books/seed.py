@@ -52,7 +52,7 @@ def seed(db: WorldSession, scenario) -> None:
                     type="Service" if p.unit_cost_cents == 0 else "NonInventory",  # nothing bought: a service
                     unit_price_cents=p.unit_price_cents, unit_cost_cents=p.unit_cost_cents,
                     income_account_id=accounts[p.income_account].id,
-                    expense_account_id=accounts[p.expense_account].id, vendor_id=vendors[p.vendor_key].id,
+                    expense_account_id=accounts[p.expense_account].id, vendor_id=vendors[p.vendor_key].id if p.vendor_key else None,
                     created_at=now, updated_at=now)
         db.add(item)
         items[p.sku] = item

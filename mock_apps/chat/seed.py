@@ -24,6 +24,7 @@ from mock_apps.chat.ids import slack_id
 from mock_apps.chat.models import Conversation, FileShare, Membership, Message, Pin, Reaction, User
 from mock_apps.chat.mrkdwn import escape_text
 from mock_apps.core.shell import money
+from mock_apps.scenarios.history import business_days
 
 _COLORS = ["4a154b", "2eb67d", "e01e5a", "36c5f0", "ecb22e", "1264a3", "9d5b1d", "3f0e40", "0b4c8c", "d35400",
            "16a085", "8e44ad"]
@@ -133,15 +134,6 @@ def _dm(ws: _Workspace, keys: list[str], created: int) -> None:
     ws.convs["dm:" + "+".join(sorted(k for k in keys if k != ws.facts.mailbox_owner))] = conv
     for uid in ids:
         ws.db.add(Membership(conversation_id=conv.id, user_id=uid, joined=created))
-
-
-def _business_days(first: date, last: date) -> list[date]:
-    days, day = [], first
-    while day <= last:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
 
 
 def _maybe_thread(ws: _Workspace, conv: str, parent: Message, members: list[str], when: datetime) -> None:
@@ -257,7 +249,7 @@ def _filler(ws: _Workspace) -> None:
         msg = ws.post("finance", roles["owner"], ws.t(text), ws.at(close_day, 16, 5),
                       reactions={"tada": [roles["controller"], roles["ap"]]})
         ws.post("finance", roles["controller"], ws.t("Nice work, thank you!"), ws.at(close_day, 16, 12), thread=msg)
-    days = _business_days(date(2026, 1, 5), now.astimezone(ws.tz).date() - timedelta(days=1))
+    days = business_days(date(2026, 1, 5), now.astimezone(ws.tz).date() - timedelta(days=1))
     general_members = _members(ws, "general")
     general_order = list(backdrop.announcements)
     rnd.shuffle(general_order)  # each announcement once, in a seeded order

@@ -536,7 +536,8 @@ def _later_narrative(b: _Builder, label_ids: dict[str, str]) -> None:
         when = b.at(pmt.date, rnd.randint(8, 14), rnd.randint(0, 59))
         b.add(_Mail(when, (customer.contact_name, customer.email), [b.me],
                     f"Remittance advice - {', '.join(n for n, _ in pmt.applications)}",
-                    _remittance_body(facts, pmt, " The check is in the mail to your remit-to address."),
+                    _remittance_body(facts, pmt, " The check is in the mail to your remit-to address." if pmt.method == "Check"
+                                     else " The funds should reach your account within two business days."),
                     {"INBOX", "UNREAD", label_ids["Customers"]}, f"remit-{pmt.key}"))
     for ev in facts.events:
         if ev.kind == "vendor_payment_query":

@@ -10,31 +10,32 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from mock_apps.scenarios.history import bank_history, bill_payments as _bill_payments, business_days as _business_days
+from mock_apps.scenarios.history import last_business_day as _last_business_day
+from mock_apps.scenarios.history import regular_pay_runs, slips as _slips
+from mock_apps.scenarios.history import slug_domain as _slug_domain
+from mock_apps.scenarios.expense_history import paid_and_card_reports
 from mock_apps.scenarios.meridian_backdrop import BACKDROP
+from mock_apps.scenarios.policy import EXPENSE_ITEMS, MEAL_LIMIT_CENTS
 from mock_apps.scenarios.facts import (
     Account,
-    BankLine,
     Bill,
-    BillPayment,
     Company,
     Customer,
     CustomerPayment,
     Event,
     Expense,
-    ExpenseItemType,
     ExpenseLineFact,
     ExpenseReportFact,
     Facts,
     HRFacts,
     OnboardingFact,
     PayRunFact,
-    PaySlipFact,
     Invoice,
     Line,
     PayrollRun,
     Person,
     Product,
-    Statement,
     TimeOffFact,
     TimesheetFact,
     Vendor,
@@ -215,7 +216,8 @@ def build() -> Facts:
     bill_payments = _bill_payments(bills)
     expenses = _expenses(rnd)
     payroll = _payroll()
-    bank_lines, statements = _bank(payments, bill_payments, expenses, payroll)
+    opening = next(a for a in ACCOUNTS if a.name == "Operating Checking").opening_balance_cents
+    bank_lines, statements = bank_history(opening, payments, bill_payments, expenses, payroll, NOW)
     onboardings = _onboardings()
     expense_reports = _expense_reports()
     pending = _pending_remittances(invoices, payments)
@@ -230,12 +232,6 @@ def build() -> Facts:
         expense_reports=expense_reports, pending_remittances=pending, expense_meal_limit_cents=MEAL_LIMIT_CENTS,
         hr=_hr(people, payroll, expense_reports), roles=dict(ROLES), backdrop=BACKDROP,
     )
-
-
-def _slug_domain(name: str) -> str:
-    words = [w for w in "".join(c if c.isalnum() or c == " " else " " for c in name.lower()).split()
-             if w not in {"co", "inc", "llc", "the", "and", "llp"}]
-    return "".join(words[:2]) + ".com"
 
 
 def _vendor(rnd: random.Random, i: int, key, name, contact, terms, account, category) -> Vendor:
@@ -260,15 +256,6 @@ def _customer(rnd: random.Random, i: int, key, name, contact, terms) -> Customer
         address=f"{rnd.randint(10, 990) * 10} {rnd.choice(['Oak', 'High', 'Broad', 'Main', 'Park'])} St, Columbus, OH",
         terms_days=terms,
     )
-
-
-def _business_days(start: date, end: date) -> list[date]:
-    days, d = [], start
-    while d <= end:
-        if d.weekday() < 5:
-            days.append(d)
-        d += timedelta(days=1)
-    return days
 
 
 def _invoices(rnd: random.Random, customers, products) -> tuple[Invoice, ...]:
@@ -389,31 +376,6 @@ def _bills(rnd: random.Random, vendors, products) -> tuple[Bill, ...]:
     return tuple(bills)
 
 
-def _bill_payments(bills) -> tuple[BillPayment, ...]:
-    payments = []
-    check = 5101
-    for bill in bills:
-        if not bill.in_books:
-            continue
-        due = bill.due_date
-        # bills due before March 20 were paid on their due date (or the next weekday)
-        if due >= date(2026, 3, 20):
-            continue
-        pay_day = due
-        while pay_day.weekday() >= 5:
-            pay_day += timedelta(days=1)
-        method = "Check" if len(payments) % 3 == 0 else "ACH"
-        ref = f"{check}" if method == "Check" else f"ACH-{700000 + len(payments) * 13}"
-        if method == "Check":
-            check += 1
-        payments.append(BillPayment(
-            key=f"bp-{len(payments) + 1:03d}", vendor_key=bill.vendor_key, date=pay_day,
-            amount_cents=bill.total_cents, method=method, reference=ref,
-            applications=((bill.key, bill.total_cents),),
-        ))
-    return tuple(sorted(payments, key=lambda p: (p.date, p.key)))
-
-
 def _expenses(rnd: random.Random) -> tuple[Expense, ...]:
     merchants = [
         ("Delta Air Lines", "Travel", (24_000, 61_000)), ("Marriott Columbus", "Travel", (15_000, 42_000)),
@@ -445,56 +407,6 @@ def _payroll() -> tuple[PayrollRun, ...]:
             runs.append(PayrollRun(key=f"payroll-2026{month:02d}{day:02d}", date=date(2026, month, day),
                                    gross_cents=3_206_250, employer_taxes_cents=245_278, withholding_cents=769_000))
     return tuple(r for r in runs if r.date <= NOW.date())
-
-
-def _last_business_day(year: int, month: int) -> int:
-    d = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-    while d.weekday() >= 5:
-        d -= timedelta(days=1)
-    return d.day
-
-
-def _bank(payments, bill_payments, expenses, payroll):
-    """The operating account's statement lines: what the bank saw, whether the books know it or not."""
-    opening = next(a for a in ACCOUNTS if a.name == "Operating Checking").opening_balance_cents
-    lines = []
-    for p in payments:
-        lines.append((p.date + timedelta(days=1 if p.method == "Check" else 0), f"DEPOSIT {p.reference}", p.amount_cents, p.key))
-    for bp in bill_payments:
-        label = f"CHECK {bp.reference}" if bp.method == "Check" else f"ACH DEBIT {bp.reference}"
-        lines.append((bp.date + timedelta(days=2 if bp.method == "Check" else 0), label, -bp.amount_cents, bp.key))
-    for e in expenses:
-        if e.paid_from == "Operating Checking":
-            lines.append((e.date, "SERVICE FEE", -e.amount_cents, e.key))
-    for r in payroll:
-        lines.append((r.date, "PAYROLL DIRECT DEP", -r.net_cents, r.key))
-        lines.append((r.date, "EFTPS TAX PAYMENT", -(r.withholding_cents + r.employer_taxes_cents), r.key + "-tax"))
-    for month in (1, 2, 3):  # card payments and interest: not in the books until categorized
-        lines.append((date(2026, month, 25), "COMPANY VISA AUTOPAY", -(180_000 + month * 23_417), None))
-        lines.append((_month_end(2026, month), "INTEREST PAID", 1_210 + month * 37, None))
-    lines.append((date(2026, 3, 27), "MOBILE DEPOSIT UNKNOWN", 45_000, None))
-
-    lines = [row for row in lines if row[0] <= NOW.date()]
-    lines.sort(key=lambda row: (row[0], row[1]))
-    bank_lines, statements = [], []
-    balance = opening
-    for month in (1, 2, 3):
-        start, end = date(2026, month, 1), _month_end(2026, month)
-        begin = balance
-        for d, desc, amount, source in lines:
-            if start <= d <= end:
-                bank_lines.append(BankLine(
-                    key=f"bank-{len(bank_lines) + 1:04d}", account="Operating Checking", date=d,
-                    description=desc, amount_cents=amount, source=source,
-                    reconciled=month < 3, in_feed=month == 3,
-                ))
-                balance += amount
-        statements.append(Statement("Operating Checking", start, min(end, NOW.date()), begin, balance, reconciled=month < 3))
-    return tuple(bank_lines), tuple(statements)
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _at(d: date, hour: int, minute: int = 0) -> datetime:
@@ -545,7 +457,6 @@ def _events(bills, invoices, payments, vendors) -> tuple[Event, ...]:
 # These facts sit beside the seeded ones (never inside their random streams), so adding them changes
 # nothing that was generated before.
 
-MEAL_LIMIT_CENTS = 7_500  # the expense policy: meals up to $75.00 per person
 
 
 def _onboardings() -> tuple[VendorOnboarding, ...]:
@@ -686,20 +597,6 @@ _PTO_CARRYOVER = {"helen.park": 8000, "marcus.reyes": 6400, "tom.becker": 4800, 
                   "sophie.lindqvist": 800, "raj.patel": 2400, "emily.chen": 3600, "victor.okafor": 1200,
                   "luis.romero": 1000, "kayla.brooks": 0}
 
-EXPENSE_ITEMS = (
-    ExpenseItemType("airfare", "Airfare", "Travel", 60_000),
-    ExpenseItemType("hotel", "Hotel", "Travel", 25_000),
-    ExpenseItemType("meals", "Meals", "Meals", MEAL_LIMIT_CENTS, per_person=True),
-    ExpenseItemType("mileage", "Mileage", "Travel"),
-    ExpenseItemType("fuel", "Fuel", "Travel"),
-    ExpenseItemType("parking", "Parking and Tolls", "Travel"),
-    ExpenseItemType("rideshare", "Taxi and Rideshare", "Travel"),
-    ExpenseItemType("supplies", "Office Supplies", "Office Supplies"),
-    ExpenseItemType("equipment", "Equipment", "Office Supplies", 50_000),
-    ExpenseItemType("software", "Software", "Software Subscriptions"),
-    ExpenseItemType("alcohol", "Alcohol", "Meals", alcohol=True),
-)
-_ACCOUNT_ITEM = {"Travel": "airfare", "Meals": "meals", "Office Supplies": "supplies"}
 
 
 def _hr(people, payroll, mailed) -> HRFacts:
@@ -749,20 +646,8 @@ def _hr(people, payroll, mailed) -> HRFacts:
     )
 
 
-def _submitted_history(worker_key, manager_key, submitted, approved=None, audited=None, paid=None):
-    history = [(submitted, worker_key, "Submitted", "")]
-    if approved:
-        history.append((approved, manager_key, "Approved", ""))
-    if audited:
-        history.append((audited, "dana.whitfield", "Approved", "Audited: within policy"))
-    if paid:
-        history.append((paid, "dana.whitfield", "Paid", "Reimbursed by ACH"))
-    return tuple(history)
-
-
 def _hr_expense_reports(rnd: random.Random, workers, mailed) -> tuple[ExpenseReportFact, ...]:
     managers = {w.key: w.manager_key for w in workers}
-    reports = []
     number = iter(range(1001, 2000))
     # reimbursed reports of January and February (seeded filler)
     travellers = ["lena.ortiz", "jamal.carter", "sophie.lindqvist", "tom.becker", "emily.chen", "marcus.reyes",
@@ -770,34 +655,8 @@ def _hr_expense_reports(rnd: random.Random, workers, mailed) -> tuple[ExpenseRep
     pool = [("Marriott Columbus", "hotel", (12_000, 21_000)), ("Panera Bread", "meals", (1_200, 6_000)),
             ("Uber", "rideshare", (900, 4_200)), ("Staples", "supplies", (1_500, 9_000)),
             ("Speedway", "fuel", (3_000, 6_500)), ("SP+ Parking", "parking", (800, 2_400))]
-    for i, day in enumerate(_business_days(date(2026, 1, 9), date(2026, 2, 27))[::4]):
-        who = travellers[i % len(travellers)]
-        lines = []
-        for j in range(rnd.randint(1, 3)):
-            merchant, item, (lo, hi) = pool[(i + j * 2 + rnd.randint(0, 1)) % len(pool)]
-            lines.append(ExpenseLineFact(day - timedelta(days=j), merchant, item, rnd.randint(lo, hi),
-                                         rnd.choice(["Client visit", "Supplier visit", "Trade show", ""]),
-                                         attendees=1 if item == "meals" else 0))
-        submitted = _at(day + timedelta(days=1), 10, 5)
-        approved = submitted + timedelta(hours=20)
-        audited = approved + timedelta(hours=4)
-        paid = _at(_next_business(audited.date() + timedelta(days=3)), 9, 0)
-        reports.append(ExpenseReportFact(
-            f"ER-{next(number)}", who, f"{day:%B} expenses", submitted - timedelta(hours=2), tuple(lines), "Paid",
-            submitted=submitted, history=_submitted_history(who, managers[who], submitted, approved, audited, paid)))
-    # the card charges whose receipts were mailed today: approved by the managers, awaiting finance's audit
-    by_worker: dict[str, list] = {}
-    for exp in mailed:
-        by_worker.setdefault(exp.submitted_by, []).append(exp)
-    for who, charges in by_worker.items():
-        submitted = _at(date(2026, 3, 30), 8, 40 + len(reports) % 15)
-        approved = submitted + timedelta(hours=3)
-        lines = tuple(ExpenseLineFact(e.date, e.payee, _ACCOUNT_ITEM[e.account], e.amount_cents, e.memo,
-                                      attendees=e.attendees) for e in charges)
-        reports.append(ExpenseReportFact(
-            f"ER-{next(number)}", who, "March company card charges", submitted - timedelta(hours=1), lines,
-            "In Progress", awaiting="audit", submitted=submitted, card=True, mailed=tuple(e.key for e in charges),
-            history=_submitted_history(who, managers[who], submitted, approved)))
+    reports = paid_and_card_reports(rnd, number, travellers, pool, ["Client visit", "Supplier visit", "Trade show", ""],
+                                    managers, "dana.whitfield", mailed, TZ)
     # out-of-pocket reports of late March, awaiting the manager (the audit batch of the tasks)
     pending = [
         ("priya.nair", "Hale & Associates year-end meeting", date(2026, 3, 26), [
@@ -836,12 +695,6 @@ def _hr_expense_reports(rnd: random.Random, workers, mailed) -> tuple[ExpenseRep
     return tuple(reports)
 
 
-def _next_business(d: date) -> date:
-    while d.weekday() >= 5:
-        d += timedelta(days=1)
-    return d
-
-
 def _hr_time_off() -> tuple[TimeOffFact, ...]:
     rows = [  # worker, plan, start, end, hours x100, status, requested (day), comment
         ("marcus.reyes", "pto", date(2026, 1, 2), date(2026, 1, 2), 800, "Approved", date(2025, 12, 15), ""),
@@ -876,43 +729,9 @@ def _hr_timesheets() -> tuple[TimesheetFact, ...]:
                  for i, (who, week, hours, status) in enumerate(rows))
 
 
-def _largest_remainder(total: int, weights: list[int]) -> list[int]:
-    """`total` split in proportion to `weights`, in whole cents that add up to it exactly."""
-    whole = sum(weights)
-    shares = [total * w // whole for w in weights]
-    order = sorted(range(len(weights)), key=lambda i: -((total * weights[i]) % whole))
-    for i in order[: total - sum(shares)]:
-        shares[i] += 1
-    return shares
-
-
-def _slips(paid: list[tuple[WorkerRecord, int, int]], employer_taxes: int, withholding: int) -> tuple:
-    """Pay slips whose employer taxes and withholding add up exactly to the run's totals."""
-    grosses = [g for _, _, g in paid]
-    employer = _largest_remainder(employer_taxes, grosses)
-    withheld = _largest_remainder(withholding, grosses)
-    slips = []
-    for (worker, hours, gross), er, wh in zip(paid, employer, withheld):
-        ss, medicare = round(gross * 0.062), round(gross * 0.0145)
-        retirement = round(gross * 0.03) if worker.pay_type == "Salaried" else 0
-        income = wh - ss - medicare - retirement
-        state = income * 3 // 10
-        slips.append(PaySlipFact(worker.key, hours, gross, income - state, ss, medicare, state, retirement, er))
-    return tuple(slips)
-
-
 def _hr_pay_runs(workers, payroll) -> tuple[PayRunFact, ...]:
     paid_workers = [w for w in workers if w.status == "Active" and w.worker_type == "Employee"]
-    runs = []
-    for n, run in enumerate(payroll, start=1):
-        start = run.date.replace(day=1) if run.date.day == 15 else run.date.replace(day=16)
-        end = run.date.replace(day=15) if run.date.day == 15 else _month_end(run.date.year, run.date.month)
-        paid = [(w, PAY_HOURS_X100 if w.pay_type == "Hourly" else 0,
-                 w.hourly_rate_cents * PAY_HOURS_X100 // 100 if w.pay_type == "Hourly" else w.semimonthly_cents)
-                for w in paid_workers]
-        slips = _slips(paid, run.employer_taxes_cents, run.withholding_cents)
-        runs.append(PayRunFact(f"PR-2026-{n:02d}", run.date, start, end, "Regular", slips, payroll_key=run.key))
-        assert runs[-1].gross_cents == run.gross_cents, "a pay run must agree with the books' payroll"
+    runs = regular_pay_runs(paid_workers, payroll, PAY_HOURS_X100)
     # Q1 sales commissions: an off-cycle run paid today that the books do not have yet
     commission = {"lena.ortiz": 450_000, "jamal.carter": 312_500, "sophie.lindqvist": 287_500}
     paid = [(w, 0, commission[w.key]) for w in paid_workers if w.key in commission]
