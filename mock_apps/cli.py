@@ -73,6 +73,8 @@ def cmd_world(args) -> int:
             print(f"{world['id']}\t{world['scenario']}")
         return 0
     world_id = check_world_id(args.world)
+    if args.world_command != "delete":
+        args.scenario = _scenario_arg(args)
     if args.world_command == "create":
         if registry.exists(world_id):
             raise MockAppsError(f"world {world_id!r} already exists; use `mockapps world reset {world_id}`")
@@ -86,6 +88,17 @@ def cmd_world(args) -> int:
         registry.delete(world_id)
         print(f"deleted world {world_id}")
     return 0
+
+
+def _scenario_arg(args) -> str | None:
+    """The scenario --scenario names, or with --seed the generated company of the industry --scenario names."""
+    if args.seed is None:
+        return args.scenario
+    if not args.scenario:
+        raise MockAppsError("--seed goes with an industry: --scenario law --seed 7")
+    from mock_apps.scenarios import scenario_name
+
+    return scenario_name(args.scenario, args.seed)
 
 
 def cmd_browser(args) -> int:
@@ -128,7 +141,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         p = world_sub.add_parser(action, help=text)
         p.add_argument("world", help="world id: lowercase letters, digits, '-' or '_'")
         if action != "delete":
-            p.add_argument("--scenario", help="scenario name (default: the world's own, else meridian)")
+            p.add_argument("--scenario", help="scenario name: meridian, or a generated company <industry>-<seed> "
+                           "such as law-7 (default: the world's own, else meridian)")
+            p.add_argument("--seed", help="with --scenario INDUSTRY: which generated company of it (--scenario law "
+                           "--seed 7 is law-7)")
     world.set_defaults(func=cmd_world)
 
     browser = sub.add_parser("browser", help="install or locate Chromium")
