@@ -124,10 +124,11 @@ def read_templates(folder: Path = LIBRARY) -> list[Template]:
 
 def load_library(folder: Path = LIBRARY, scenario: str = DEFAULT_SCENARIO) -> dict[str, Task]:
     """Every task of a folder on a scenario (templates lacking a fact skipped); duplicate ids are an error."""
-    return _collect(read_templates(folder), scenario)[0]
+    return collect(read_templates(folder), scenario)[0]
 
 
-def _collect(templates: list[Template], scenario: str) -> tuple[dict[str, Task], list[Skip]]:
+def collect(templates: list[Template], scenario: str) -> tuple[dict[str, Task], list[Skip]]:
+    """The templates' tasks on a scenario by id, and the templates skipped with the fact they lack."""
     found: dict[str, Task] = {}
     origin: dict[str, Path] = {}
     skipped: list[Skip] = []
@@ -153,7 +154,7 @@ def templates() -> list[Template]:
 
 @lru_cache(maxsize=16)
 def _scenario_library(scenario: str) -> tuple[dict[str, Task], tuple[Skip, ...]]:
-    found, skipped = _collect(templates(), scenario)
+    found, skipped = collect(templates(), scenario)
     return found, tuple(skipped)
 
 

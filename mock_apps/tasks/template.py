@@ -46,14 +46,13 @@ class Template:
     @classmethod
     def from_data(cls, path: Path, data: dict[str, Any]) -> "Template":
         """The template a parsed library file defines (ValueError when its shape is wrong)."""
-        if "template" not in data:
-            return cls(path.stem, path, data, written=[{"id": data.get("id"), "params": {}}], single=True)
+        if not isinstance(data.get("template"), dict):  # a single task (`template:` may name its origin)
+            return cls(path.stem, path, data, written=[{"id": data.get("id"), "params": data.get("params", {})}],
+                       single=True)
         unknown = set(data) - {"template", "select", "meridian", "instances"}
         if unknown:
             raise ValueError(f"unknown key(s) {', '.join(sorted(unknown))}; a template file has template, "
                              "select, meridian and instances")
-        if not isinstance(data["template"], dict):
-            raise ValueError("template: expected a mapping (the task body with ${params})")
         if "select" in data:
             selector(data["select"])  # a typo in the selector's name fails when the library loads
             if data.get("instances"):
@@ -69,7 +68,10 @@ class Template:
             if scenario != DEFAULT_SCENARIO:
                 raise MissingFact(f"a selector: the instances of {self.name} are written for meridian only")
             return [self._task(inst["id"], inst.get("params", {}), shared, scenario) for inst in self.written]
-        chosen = selector(self.select)(facts)
+        try:
+            chosen = selector(self.select)(facts)
+        except (KeyError, IndexError, StopIteration) as error:  # a fact refers to one the scenario does not have
+            raise MissingFact(f"{error.args[0] if error.args else 'a fact'} (which {self.select} reads)") from None
         if scenario == DEFAULT_SCENARIO:
             keys = [inst.key for inst in chosen]
             if sorted(keys) != sorted(self.meridian):

@@ -32,3 +32,115 @@ def test_meridian_instances_are_exactly_the_recorded_ones():
             assert task.template == recorded["template"], task_id
             assert {k: task.params.get(k) for k in recorded["params"]} == recorded["params"], task_id
         assert _digest(task) == recorded["sha256"], f"{task_id} renders differently from the recorded task"
+
+
+def _lean(monkeypatch, **missing):
+    """A scenario 'lean-1': meridian's facts without some of them (as a generated company may be)."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from mock_apps.scenarios import get_scenario
+    from mock_apps.tasks import registry, template
+
+    real = get_scenario
+    lean = SimpleNamespace(name="lean-1", facts=replace(real().facts, **missing))
+    fake = lambda name=None: lean if name == "lean-1" else real(name)  # noqa: E731
+    monkeypatch.setattr(template, "get_scenario", fake)
+    monkeypatch.setattr(registry, "get_scenario", fake)
+
+
+def test_a_template_lacking_a_fact_is_skipped_with_the_fact_named(monkeypatch):
+    from mock_apps.tasks.registry import collect, templates
+
+    _lean(monkeypatch, pending_remittances=(), onboardings=())
+    found, skipped = collect(templates(), "lean-1")
+    reasons = {s.template: s.missing for s in skipped}
+    assert "pending_remittances" in reasons["record-remittance"]
+    assert "onboardings" in reasons["reply-vendor-on-hold"]
+    assert "meridian only" in reasons["warmups"]  # hand-written instances exist on meridian alone
+    assert {t.template for t in found.values()} >= {"enter-mailed-bill", "chase-overdue-invoice", "pay-approved-bill"}
+    assert all(t.scenario == "lean-1" for t in found.values())
+
+
+def test_generated_ids_name_template_scenario_and_fact_and_are_safe_in_urls_and_files(monkeypatch):
+    from mock_apps.tasks.registry import collect, templates
+
+    _lean(monkeypatch)
+    found, _ = collect(templates(), "lean-1")
+    assert "record-remittance.lean-1.chk-40417" in found
+    task = found["record-remittance.lean-1.chk-40417"]
+    assert task.params["check"] == "CHK 40417" and task.template == "record-remittance"
+    assert all(re.fullmatch(r"[a-z0-9-]+\.lean-1\.[a-z0-9-]+", task_id) for task_id in found)
+    # on the scenario's own facts the instances are the same work as meridian's, under the generated ids
+    meridian = {t.template: t for t in all_tasks() if t.id == "record-remittance-pinecrest-chk-40417"}
+    assert task.checks == meridian["record-remittance"].checks
+
+
+LIBRARY_FILE = """
+template:
+  title: "Record ${customer}'s check ${check}"
+  instruction: Record it.
+  difficulty: easy
+  apps: [mail, books]
+  checks:
+    - name: recorded
+      exists: {app: books, table: txn, where: {type: Payment, doc_number: "${check}"}}
+select: %s
+meridian:
+%s
+"""
+
+
+@pytest.mark.parametrize("select, meridian, message", [
+    ("remittances.pendng", "  chk-2291: r1", "no selector 'remittances.pendng'"),
+    ("remittances", "  chk-2291: r1", "is not <module>.<function>"),
+    ("remittances.pending", "  chk-2291: r1", "chooses ['chk-118734', 'chk-2291', 'chk-40417', 'chk-77012'] on meridian"),
+])
+def test_a_broken_template_file_fails_to_load_naming_what_is_wrong(tmp_path, select, meridian, message):
+    (tmp_path / "remit.yaml").write_text(LIBRARY_FILE % (select, meridian))
+    with pytest.raises(TaskError) as error:
+        load_library(tmp_path)
+    assert "remit.yaml" in error.value.message and message in error.value.message
+
+
+def test_selectors_report_the_fact_they_lack():
+    from dataclasses import replace
+
+    from mock_apps.scenarios import get_scenario
+    from mock_apps.tasks.selectors import bills, collections, remittances
+
+    facts = get_scenario().facts
+    for select, missing, fact in ((remittances.pending, {"pending_remittances": ()}, "pending_remittances"),
+                                  (bills.resent, {"bills": ()}, "resent_duplicate"),
+                                  (collections.reminders, {"events": ()}, "collections_reminder")):
+        with pytest.raises(MissingFact, match=fact):
+            select(replace(facts, **missing))
+
+
+def test_instantiate_writes_yaml_that_loads_back_as_the_same_task(tmp_path, capsys):
+    from mock_apps.cli import main
+
+    assert main(["tasks", "instantiate", "--template", "record-remittance", "--out", str(tmp_path)]) == 0
+    written = sorted(p.name for p in tmp_path.glob("*.yaml"))
+    assert written == sorted(f"{t.id}.yaml" for t in all_tasks() if t.template == "record-remittance")
+    assert "4 tasks of 1 templates" in capsys.readouterr().out
+    loaded = load_library(tmp_path)
+    for task_id, task in loaded.items():
+        assert task == get_task(task_id)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["tasks", "list", "--scenario", "nosuch", "--seed", "1"], "nosuch"),
+    (["tasks", "list", "--scenario", "law"], "--seed"),
+    (["tasks", "list", "--scenario", "meridian", "--seed", "3"], "meridian is one fixed company"),
+    (["tasks", "instantiate", "--seed", "x7"], "--seed 'x7'"),
+    (["tasks", "list", "--template", "record-remitance"], "did you mean 'record-remittance'"),
+    (["tasks", "prove", "--sample", "0"], "--sample 0"),
+    (["tasks", "prove", "--workers", "0"], "--workers 0"),
+])
+def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
+    from mock_apps.cli import main
+
+    assert main(argv) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.count("\n") == 1 and message in out.err, out.err

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mock_apps.scenarios.facts import Facts, VendorOnboarding
-from mock_apps.tasks.selectors import Instance, require, slug
+from mock_apps.tasks.selectors import Instance, MissingFact, require, slug
 from mock_apps.tasks.selectors.money import dollars
 
 

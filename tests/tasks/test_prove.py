@@ -1,0 +1,41 @@
+"""`tasks prove`: each instance's reference demonstration, run on a fresh world, passes its checks with score 1.0
+and the untouched world fails them; a demonstration that misses a check, or checks an untouched world passes,
+fail the proof with the reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from mock_apps.core.settings import APP_NAMES
+from mock_apps.tasks import get_task
+from mock_apps.tasks.proof import prove_one, sample
+
+
+@pytest.mark.slow
+def test_prove_a_deterministic_sample_of_meridian_passes(capsys):
+    from mock_apps.cli import main
+
+    assert main(["tasks", "prove", "--sample", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "proving 2 of" in out and "2 proved, 0 failed" in out, out
+
+
+def test_the_sample_is_deterministic_and_spread_over_the_library():
+    from mock_apps.tasks import all_tasks
+
+    tasks = all_tasks()
+    assert [t.id for t in sample(tasks, 5)] == [t.id for t in sample(list(reversed(tasks)), 5)]
+    assert len({t.id for t in sample(tasks, 5)}) == 5 and sample(tasks, 500) == sorted(tasks, key=lambda t: t.id)
+
+
+@pytest.mark.slow
+def test_a_proof_fails_on_a_missed_check_and_on_checks_an_untouched_world_passes(browser, sandbox):
+    urls = {app: sandbox.url(app) for app in APP_NAMES}
+    task = get_task("record-remittance-union-station-chk-2291")
+    wrong = task.model_copy(update={"checks": [task.checks[0].model_copy(update={"expect": {"total_cents": 1}}),
+                                               *task.checks[1:]]})
+    proof = prove_one(wrong, browser, urls, "prove-wrong")
+    assert not proof.proved and proof.reason.startswith("check failed: payment of $1,881.00 recorded"), proof.reason
+    lax = task.model_copy(update={"checks": [c for c in task.checks if c.only_ops]})  # nothing done passes it too
+    proof = prove_one(lax, browser, urls, "prove-lax")
+    assert not proof.proved and "untouched world passes" in proof.reason
