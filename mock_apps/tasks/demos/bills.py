@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mock_apps.tasks.demos import demo
+from mock_apps.tasks.demos import company_of, demo
 from mock_apps.tasks.demos.pages import (
     download_attachment,
     enter_bill,
@@ -16,22 +16,12 @@ from mock_apps.tasks.demos.pages import (
 )
 from mock_apps.tasks.model import Task
 
-BILL_TASKS = {  # the single tasks' bills: task id -> (invoice, vendor, date, account, amount as typed)
-    "enter-bill-track-and-report": ("BL-20931", "Brightline Logistics", "2026-03-18", "Freight In", "4249.00"),
-}
-
-
-def _bill_params(task: Task) -> tuple:
-    if task.template:
-        p = task.params
-        return p["invoice"], p["vendor"], p["date"], p["account"], f"{p['total_cents'] / 100:.2f}"
-    return BILL_TASKS[task.id]
-
-
 @demo("enter-mailed-bill", "enter-corrected-bill", "enter-resent-invoice-once")
 def enter_bill_from_mail(page, task: Task) -> None:
     """Find the invoice mail, download its PDF, (read the approvals in Chat,) enter the bill with the PDF."""
-    invoice, vendor, date, account, amount = _bill_params(task)
+    p = task.params
+    invoice, vendor, date, account, amount = (p["invoice"], p["vendor"], p["date"], p["account"],
+                                              f"{p['total_cents'] / 100:.2f}")
     visit_chat = task.template == "enter-corrected-bill"  # the correction is in the approval thread
     open_mail(page, invoice, invoice)
     pdf = download_attachment(page)
@@ -42,13 +32,14 @@ def enter_bill_from_mail(page, task: Task) -> None:
     enter_bill(page, vendor=vendor, date=date, invoice=invoice, account=account, amount=amount, pdf=pdf)
 
 
-@demo("enter-bill-track-and-report")
+@demo("enter-bill-and-report")
 def enter_track_and_report(page, task: Task) -> None:
     """The bill from the mail into Books, a new row on the Open Bills sheet, a word in #finance."""
+    p = task.params
     enter_bill_from_mail(page, task)
     switch_to(page, "sheets")
-    open_sheet(page, "AP Reconciliation March 2026")
-    type_row(page, first_empty_row(page), {"A": "Brightline Logistics", "B": "BL-20931", "E": "4249"})
+    open_sheet(page, company_of(task)["ap_workbook"])
+    type_row(page, first_empty_row(page), {"A": p["vendor"], "B": p["invoice"], "E": str(p["amount_num"])})
     switch_to(page, "chat")
     post_in_channel(page, "finance",
-                    "BL-20931 from Brightline Logistics ($4,249.00) is entered in Books and on the Open Bills sheet.")
+                    f"{p['invoice']} from {p['vendor']} ({p['amount']}) is entered in Books and on the Open Bills sheet.")

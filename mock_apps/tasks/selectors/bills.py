@@ -7,7 +7,7 @@ from datetime import timedelta
 from mock_apps.scenarios.facts import Bill, Event, Facts
 from mock_apps.tasks.selectors import Instance, require, slug
 from mock_apps.tasks.selectors.money import dollars, number
-from mock_apps.tasks.selectors.names import short_name
+from mock_apps.tasks.selectors.names import possessive, short_name
 
 
 def _unentered(facts: Facts) -> list[Bill]:
@@ -17,6 +17,12 @@ def _unentered(facts: Facts) -> list[Bill]:
 def _bill_params(facts: Facts, bill: Bill) -> dict:
     return {"vendor": facts.vendor(bill.vendor_key).name, "invoice": bill.vendor_invoice_number,
             "account": bill.lines[0].account, "total_cents": bill.total_cents, "date": bill.date.isoformat()}
+
+
+def _short(facts: Facts, bill: Bill) -> dict:
+    """The vendor's short name (without generic words) and its possessive, for titles."""
+    short = short_name(facts.vendor(bill.vendor_key).name)
+    return {"short": short, "short_s": possessive(short)}
 
 
 def mailed(facts: Facts) -> list[Instance]:
@@ -31,8 +37,7 @@ def corrected(facts: Facts) -> list[Instance]:
     bills = require([b for b in _unentered(facts) if b.mailed_total_cents not in (None, b.total_cents)],
                     "bills with mailed_total_cents (an invoice whose amount was corrected in chat)")
     return [Instance(slug(b.vendor_invoice_number), {
-        **_bill_params(facts, b), "short": short_name(facts.vendor(b.vendor_key).name),
-        "mailed": dollars(b.mailed_total_cents), "amount": dollars(b.total_cents)}) for b in bills]
+        **_bill_params(facts, b), **_short(facts, b), "mailed": dollars(b.mailed_total_cents), "amount": dollars(b.total_cents)}) for b in bills]
 
 
 def _not_alike(facts: Facts, bill: Bill) -> str:
@@ -47,8 +52,7 @@ def resent(facts: Facts) -> list[Instance]:
     bills = require([b for b in _unentered(facts) if b.resent_duplicate],
                     "bills with resent_duplicate (an invoice the vendor mailed twice)")
     return [Instance(slug(b.vendor_invoice_number), {
-        **_bill_params(facts, b), "short": short_name(facts.vendor(b.vendor_key).name),
-        "not_alike": _not_alike(facts, b)}) for b in bills]
+        **_bill_params(facts, b), **_short(facts, b), "not_alike": _not_alike(facts, b)}) for b in bills]
 
 
 # How long before the approval Chat's seeder posts a bill's approval request (mock_apps/chat/seed.py,
@@ -88,7 +92,19 @@ def approved(facts: Facts) -> list[Instance]:
             kind, f"{bill.vendor_invoice_number} is {amount} for {vendor.name} dated {date}, paid in full")
         requested = approval.at - timedelta(minutes=_REQUEST_BEFORE[kind])
         instances.append(Instance(slug(bill.vendor_invoice_number), {
-            "vendor": vendor.name, "invoice": bill.vendor_invoice_number, "account": bill.lines[0].account,
-            "total_cents": bill.total_cents, "amount": number(bill.total_cents), "date": date,
+            "vendor": vendor.name, "vendor_s": possessive(vendor.name), "invoice": bill.vendor_invoice_number,
+            "account": bill.lines[0].account, "total_cents": bill.total_cents, "amount": number(bill.total_cents), "date": date,
             "thread_ts": f"{int(requested.timestamp())}.000001", "twist": twist, "hint": hint}))
     return instances
+
+
+def oldest_mailed(facts: Facts) -> list[Instance]:
+    """The oldest plain invoice waiting in the mailbox: enter it, track it on the A/P workbook, tell #finance."""
+    bills = require([b for b in _unentered(facts) if not b.resent_duplicate and b.mailed_total_cents is None],
+                    "bills (a mailed vendor invoice not in Books, with no correction and no re-send)")
+    bill = min(bills, key=lambda b: (b.date, b.key))
+    return [Instance(slug(bill.vendor_invoice_number), {
+        **_bill_params(facts, bill), "short": facts.vendor(bill.vendor_key).name.split()[0],
+        "short_s": possessive(facts.vendor(bill.vendor_key).name.split()[0]),
+        "vendor_s": possessive(facts.vendor(bill.vendor_key).name),
+        "amount_num": number(bill.total_cents), "amount": dollars(bill.total_cents)})]

@@ -7,6 +7,7 @@ from datetime import timedelta
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, require, slug
 from mock_apps.tasks.selectors.money import dollars, number
+from mock_apps.tasks.selectors.names import possessive
 
 FLAG_AFTER = timedelta(minutes=42)  # Chat's seeder posts the warning this long after the mail (chat/seed.py)
 
@@ -24,7 +25,8 @@ def bank_change(facts: Facts) -> list[Instance]:
         flagger = facts.person(event.data["flagged_by"])
         contact = vendor.contact_name
         instances.append(Instance(slug(bill.vendor_invoice_number), {
-            "vendor": vendor.name, "short": vendor.name.split()[0], "invoice": bill.vendor_invoice_number,
+            "vendor": vendor.name, "vendor_s": possessive(vendor.name), "short": vendor.name.split()[0],
+            "short_s": possessive(vendor.name.split()[0]), "invoice": bill.vendor_invoice_number,
             "account": bill.lines[0].account, "total_cents": bill.total_cents, "amount_num": number(bill.total_cents),
             "amount": dollars(bill.total_cents), "date": bill.date.isoformat(), "due": bill.due_date.isoformat(),
             "contact": contact, "contact_first": contact.split()[0], "flagger_name": flagger.name,

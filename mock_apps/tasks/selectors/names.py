@@ -18,3 +18,8 @@ def short_name(name: str) -> str:
 def listing(items: list[str]) -> str:
     """"A", "A and B", "A, B and C"."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def possessive(name: str) -> str:
+    """"Brightline Logistics'" or "Summit's"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

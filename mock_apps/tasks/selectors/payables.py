@@ -5,6 +5,7 @@ from __future__ import annotations
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, require, slug
 from mock_apps.tasks.selectors.money import number, plain
+from mock_apps.tasks.selectors.names import possessive
 
 SMALL_CENTS = 100_000  # a past-due bill under $1,000 is paid in a run of its own without a new approval
 
@@ -26,7 +27,7 @@ def past_due_small(facts: Facts) -> list[Instance]:
     for bill in bills:
         vendor = facts.vendor(bill.vendor_key)
         instances.append(Instance(slug(bill.vendor_invoice_number), {
-            "vendor": vendor.name, "invoice": bill.vendor_invoice_number, "total_cents": bill.total_cents,
+            "vendor": vendor.name, "vendor_s": possessive(vendor.name), "invoice": bill.vendor_invoice_number, "total_cents": bill.total_cents,
             "amount": number(bill.total_cents), "amount_text": plain(bill.total_cents), "email": vendor.email,
             "row": open_bills_row(facts, bill.key)}))
     return instances

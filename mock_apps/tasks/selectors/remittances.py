@@ -7,7 +7,7 @@ from calendar import month_name
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, require, slug
 from mock_apps.tasks.selectors.money import dollars
-from mock_apps.tasks.selectors.names import listing, short_name
+from mock_apps.tasks.selectors.names import listing, possessive, short_name
 
 NEAR = 0.01  # an open invoice within 1% of the check is the trap that makes a remittance hard
 
@@ -42,7 +42,7 @@ def pending(facts: Facts) -> list[Instance]:
             difficulty = "easy"
             distractor = f"only {listing(paid)} {'is' if len(paid) == 1 else 'are'} on this advice"
         instances.append(Instance(slug(remittance.reference), {
-            "customer": customer.name, "check": remittance.reference, "amount": dollars(remittance.amount_cents),
+            "customer": customer.name, "customer_s": possessive(customer.name), "check": remittance.reference, "amount": dollars(remittance.amount_cents),
             "total_cents": remittance.amount_cents, "date": remittance.date.isoformat(), "paid": paid,
             "paid_count": len(paid), "paid_text": listing(paid), "difficulty": difficulty,
             "distractor": distractor}))
