@@ -17,7 +17,7 @@ from mock_apps.scenarios.generator.parties import vendor as make_vendor
 from mock_apps.scenarios.history import at
 from mock_apps.scenarios.policy import MEAL_LIMIT_CENTS
 
-SPOOF_BANKS = ("Coastline Federal", "Meridian Trust Online", "Pacific Crest Credit Union", "NorthStar Digital Bank")
+SPOOF_BANKS = ("Coastline Federal", "Bayfront Trust Online", "Pacific Crest Credit Union", "NorthStar Digital Bank")
 
 
 def money(cents: int) -> str:
