@@ -88,22 +88,24 @@ def chase_all_past_due(page, task: Task) -> None:
                                      "INV-1021 left open: Hilltop pays the rest in April.")
 
 
-@demo("collections-confirm-hilltop-remaining-balance")
+@demo("collections-confirm-remaining-balance")
 def confirm_remaining_balance(page, task: Task) -> None:
-    """Jamal's note read, the open balance read on the aging, a confirmation mailed, logged, Jamal told."""
-    search_mail(page, "INV-1021")
+    """The seller's note read, the open balance read on the aging, a confirmation mailed, logged, the seller told."""
+    p, c = task.params, company_of(task)
+    search_mail(page, p["invoice"])
     switch_to(page, "books")
     read_ar_aging(page)
     switch_to(page, "mail")
-    send_mail(page, to="frank@hilltopschool.com", cc="jamal.carter@meridiansupply.com",
-              subject="INV-1021: remaining balance $8,301.40 due in April",
-              body="Hi Frank,\n\nINV-1021 has a remaining open balance of $8,301.40 after your $8,300.00 payment. "
-                   "Thank you for letting Jamal know; we expect the rest in April.\n\nDana Whitfield")
+    send_mail(page, to=p["email"], cc=p["seller_email"],
+              subject=f"{p['invoice']}: remaining balance {p['balance_dollars']} due in {p['month']}",
+              body=f"Hi {p['contact'].split()[0]},\n\n{p['invoice']} has a remaining open balance of "
+                   f"{p['balance_dollars']} after your {p['paid']} payment. Thank you for letting {p['seller']} know; "
+                   f"we expect the rest in {p['month']}.\n\n{c['owner_name']}")
     switch_to(page, "sheets")
-    open_collections_log(page)
-    type_row(page, 2, {"A": "2026-03-31", "B": "Hilltop School District", "C": "INV-1021", "D": "8301.40",
-                       "E": "Frank Morales", "F": "Promised April"})
+    open_collections_log(page, c["close_workbook"])
+    type_row(page, 2, {"A": c["today"], "B": p["customer"], "C": p["invoice"], "D": f"{p['balance']:.2f}",
+                       "E": p["contact"], "F": f"Promised {p['month']}"})
     switch_to(page, "chat")
-    post_in_channel(page, "dm-jamal.carter",
-                    "I confirmed INV-1021's remaining $8,301.40 with Frank (you in Cc); it is on the Collections "
-                    "Log as promised for April.")
+    post_in_channel(page, f"dm-{p['seller_key']}",
+                    f"I confirmed {p['invoice']}'s remaining {p['balance_dollars']} with {p['contact'].split()[0]} "
+                    f"(you in Cc); it is on the Collections Log as promised for {p['month']}.")

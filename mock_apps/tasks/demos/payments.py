@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mock_apps.tasks.demos import company_of, demo
+from mock_apps.tasks.demos import company_of, demo, facts_of
 from mock_apps.tasks.demos.pages import open_channel, open_mail, post_in_channel, send_mail, switch_to
 from mock_apps.tasks.model import Task
 
@@ -36,23 +36,32 @@ def record_remittance(page, task: Task) -> None:
                     bank=company_of(task)["bank_option"])
 
 
-@demo("send-hilltop-statement-after-their-check")
-def hilltop_statement(page, task: Task) -> None:
-    """Jamal's request in Chat, Hilltop's advice in Mail, the check into Books, the statement out, Jamal told."""
-    open_channel(page, "dm-jamal.carter")
+@demo("statement-after-check")
+def statement_after_check(page, task: Task) -> None:
+    """The seller's request in Chat, the advice in Mail, the check into Books, the statement out, the seller told."""
+    from datetime import date
+
+    from mock_apps.tasks.selectors.money import dollars
+    from mock_apps.tasks.selectors.remittances import open_cents
+
+    p, c, facts = task.params, company_of(task), facts_of(task)
+    open_channel(page, f"dm-{p['seller_key']}")
     switch_to(page, "mail")
-    open_mail(page, "CHK 118734", "Remittance advice")
+    open_mail(page, p["check"], "Remittance advice")
     switch_to(page, "books")
-    receive_payment(page, customer="Hilltop School District", date="2026-03-31", check="CHK 118734",
-                    invoices=["INV-1038", "INV-1041"])
-    page.get_by_role("searchbox", name="Search books").fill("Hilltop School District")
+    receive_payment(page, customer=p["customer"], date=p["date"], check=p["check"], invoices=p["paid"],
+                    bank=c["bank_option"])
+    page.get_by_role("searchbox", name="Search books").fill(p["customer"])
     page.get_by_role("searchbox", name="Search books").press("Enter")
     page.wait_for_load_state()
+    still_open = [i for i in facts.invoices if facts.customer(i.customer_key).name == p["customer"]
+                  and i.number not in p["paid"] and open_cents(facts, i.number) > 0]
+    lines = " ".join(f"{i.number} ({i.date:%B %-d}), {dollars(open_cents(facts, i.number))}." for i in still_open)
     switch_to(page, "mail")
-    send_mail(page, to="frank@hilltopschool.com", subject="Statement of account - Hilltop School District",
-              body="Statement as of March 31, 2026. Open: INV-1021 (February 10), $8,301.40. Total still open: "
-                   "$8,301.40.\n\nHi Frank, thank you for check CHK 118734, which paid INV-1038 and INV-1041 in "
-                   "full.\n\nBest regards,\nDana Whitfield")
+    send_mail(page, to=p["email"], subject=f"Statement of account - {p['customer']}",
+              body=f"Statement as of {date.fromisoformat(c['today']):%B %-d, %Y}. Open: {lines} Total still open: "
+                   f"{p['open_total']}.\n\nHi {p['contact_first']}, thank you for check {p['check']}, which paid "
+                   f"{p['paid_text']} in full.\n\nBest regards,\n{c['owner_name']}")
     switch_to(page, "chat")
-    post_in_channel(page, "dm-jamal.carter",
-                    "Hilltop's statement is sent to Frank Morales: only INV-1021's $8,301.40 is still open.")
+    post_in_channel(page, f"dm-{p['seller_key']}",
+                    f"{p['short']}'s statement is sent to {p['contact']}: only {p['open_total']} is still open.")
