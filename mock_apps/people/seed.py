@@ -232,7 +232,7 @@ def _onboardings(db, hr, ids, numbers, by_key) -> None:
             status = "Completed" if done else ("Awaiting" if waiting and title == waiting[0] else "Not Started")
             document = None
             if done and "W-9" in title:
-                data = w9(worker.name, onb.company_name, onb.tax_id, "77 Cleveland Ave, Columbus, OH 43215")
+                data = w9(worker.name, onb.company_name, onb.tax_id, onb.address)
                 receipt = Receipt(filename=f"W-9 {onb.company_name}.pdf", content_type="application/pdf",
                                   size=len(data), data=data, uploaded_by=worker.employee_id, uploaded_at=done)
                 db.add(receipt)

@@ -558,6 +558,7 @@ class OnboardingFact:
     steps: tuple[tuple[str, str, datetime | None], ...]
     tax_id: str = ""  # a contractor's EIN (from the W-9 uploaded to the onboarding)
     company_name: str = ""  # a contractor's business name
+    address: str = ""  # a contractor's business address (on the W-9)
 
 
 @dataclass(frozen=True)

@@ -756,5 +756,5 @@ def _hr_onboardings() -> tuple[OnboardingFact, ...]:
             ("Upload Form W-9", "owen.marsh", _at(date(2026, 3, 30), 8, 45)),
             ("Set up as a supplier for payment", "dana.whitfield", None),
             ("Grant network access", "victor.okafor", None),
-        ), tax_id="87-3305162", company_name="Marsh Data Consulting LLC"),
+        ), tax_id="87-3305162", company_name="Marsh Data Consulting LLC", address="77 Cleveland Ave, Columbus, OH 43215"),
     )

@@ -226,5 +226,6 @@ def _onboardings(workers, roles: dict, fake: Faker, tz, company_name: str) -> tu
             ("Upload Form W-9", contractor.key, at(date(2026, 3, 30), 8, 45, tz)),
             ("Set up as a supplier for payment", r["owner"], None),
             ("Grant network access", r["it"], None),
-        ), tax_id=fake.ein(), company_name=f"{contractor.last_name} Consulting LLC"),
+        ), tax_id=fake.ein(), company_name=f"{contractor.last_name} Consulting LLC",
+            address=f"{fake.street_address()}, {fake.city()}, {fake.state_abbr()} {fake.zipcode()}"),
     )
