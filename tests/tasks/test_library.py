@@ -102,7 +102,7 @@ def test_unknown_task_suggests_the_closest():
 def test_task_docs_page_is_current():
     from pathlib import Path
 
-    from mock_apps.tasks.cli import docs
+    from mock_apps.tasks.docs import docs
 
     page = Path(__file__).resolve().parents[2] / "docs" / "TASKS.md"
     assert page.read_text() == docs() + "\n", "regenerate with: mockapps tasks docs > docs/TASKS.md"

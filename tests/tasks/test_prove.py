@@ -39,3 +39,21 @@ def test_a_proof_fails_on_a_missed_check_and_on_checks_an_untouched_world_passes
     lax = task.model_copy(update={"checks": [c for c in task.checks if c.only_ops]})  # nothing done passes it too
     proof = prove_one(lax, browser, urls, "prove-lax")
     assert not proof.proved and "untouched world passes" in proof.reason
+
+
+INDUSTRIES = ("wholesale", "law", "medical", "agency")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_a_sampled_instance_proves_on_a_generated_company_of_each_industry(browser, sandbox, industry):
+    from mock_apps.scenarios import scenario_name
+    from mock_apps.tasks.registry import scenario_tasks
+
+    scenario = scenario_name(industry, 1)
+    tasks, skipped = scenario_tasks(scenario)
+    assert len(tasks) >= 20 and all(t.scenario == scenario and f".{scenario}." in t.id for t in tasks)
+    urls = {app: sandbox.url(app) for app in APP_NAMES}
+    (task,) = sample(tasks, 1, seed=INDUSTRIES.index(industry))  # a different template in each industry
+    proof = prove_one(task, browser, urls, f"prove-{scenario}")
+    assert proof.proved, proof.line()
