@@ -5,7 +5,7 @@ as a trainer would type it in the task panel."""
 
 from __future__ import annotations
 
-from mock_apps.tasks.demos import company_of, demo
+from mock_apps.tasks.demos import company_of, demo, facts_of
 from mock_apps.tasks.demos.pages import open_channel, open_mail, switch_to
 from mock_apps.tasks.model import Task
 
@@ -48,60 +48,49 @@ def reply_to_payment_query(page, task: Task) -> None:
     page.wait_for_load_state()
 
 
-@demo("answer-inv-1021-open-balance")
-def inv_1021_open_balance(page, task: Task) -> str:
-    """Jamal's note in #finance, then INV-1021's open balance in Books."""
-    open_channel(page, "finance")
-    switch_to(page, "books")
-    search_books(page, "INV-1021")
-    open_first_result(page, "INV-1021")
-    return "$8,301.40"
-
-
-@demo("answer-pioneer-payment-reference")
-def pioneer_payment_reference(page, task: Task) -> str:
-    """Pioneer's mail, then the February bill and its payment in Books."""
-    vendor_query_then_bill(page, "PI-38798")
-    return "ACH-700494"
-
-
-@demo("answer-hale-payment-date")
-def hale_payment_date(page, task: Task) -> str:
-    """Hale's mail, then the February bill and its payment in Books."""
-    vendor_query_then_bill(page, "HA-85511")
-    return "March 17, 2026"
-
-
-@demo("answer-out-of-policy-employees")
-def out_of_policy_employees(page, task: Task) -> str:
-    """The expense reports in the mailbox against the pinned policy in #finance."""
-    open_mail(page, "Expense report - March 2026", "Sophie Lindqvist")
-    switch_to(page, "chat")
-    open_channel(page, "finance")
-    return "Sophie Lindqvist"
-
-
-@demo("answer-unrecorded-remittances-total")
-def unrecorded_remittances_total(page, task: Task) -> str:
-    """The remittance advices in the inbox, each check looked up in Books (four are not there)."""
-    for check in ("CHK 40417", "CHK 2291", "CHK 118734", "CHK 77012"):
-        switch_to(page, "mail")
-        open_mail(page, check, "Remittance advice")
+def _read_for(page, task: Task) -> None:
+    """The lookup a trainer does for each kind of question (the pages read, nothing changed)."""
+    p, facts = task.params, facts_of(task)
+    kind, about = p["kind"], p["about"]
+    if kind == "open-balance":  # the note in #finance, then the invoice in Books
+        open_channel(page, "finance")
         switch_to(page, "books")
-        search_books(page, check)
-    return "$68,244.10"
+        search_books(page, about)
+        open_first_result(page, about)
+    elif kind in ("payment-reference", "payment-date"):  # the vendor's mail, then the bill and its payment
+        vendor_query_then_bill(page, about)
+    elif kind == "meal-policy":  # the expense reports in the mailbox against the policy pinned in #finance
+        open_mail(page, f"Expense report - {facts.now:%B %Y}", p["value"][0])
+        switch_to(page, "chat")
+        open_channel(page, "finance")
+    elif kind == "unrecorded-remittances":  # each advice in the inbox, each check looked up in Books
+        for remittance in facts.pending_remittances:
+            switch_to(page, "mail")
+            open_mail(page, remittance.reference, "Remittance advice")
+            switch_to(page, "books")
+            search_books(page, remittance.reference)
+    elif kind == "new-vendor-ein":  # the vendor's setup mail (and its W-9)
+        open_mail(page, about, "New vendor setup")
+    elif kind == "open-invoice-count":  # the customer's page in Books lists its open invoices
+        search_books(page, about)
+        open_first_result(page, about)
+    else:
+        raise ValueError(f"no demonstration for questions of kind {kind!r}")
 
 
-@demo("answer-crestview-ein")
-def crestview_ein(page, task: Task) -> str:
-    """Crestview's setup mail (and its W-9)."""
-    open_mail(page, "Crestview Packaging Solutions", "New vendor setup")
-    return "31-4827719"
+@demo("answer-question")
+def answer_question(page, task: Task) -> str:
+    """Look the answer up where a trainer would, then give it as a trainer would type it."""
+    from datetime import date
 
+    from mock_apps.tasks.selectors.money import dollars
 
-@demo("answer-pinecrest-open-invoice-count")
-def pinecrest_open_invoices(page, task: Task) -> str:
-    """Pinecrest's customer page in Books lists its open invoices."""
-    search_books(page, "Pinecrest Family Clinic")
-    open_first_result(page, "Pinecrest Family Clinic")
-    return "3"
+    _read_for(page, task)
+    p = task.params
+    if p["type"] == "money":
+        return dollars(p["value"])
+    if p["type"] == "date":
+        return f"{date.fromisoformat(p['value']):%B %-d, %Y}"  # as people write it; the check reads the date
+    if p["type"] == "set":
+        return ", ".join(p["value"])
+    return str(p["value"])
