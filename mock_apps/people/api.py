@@ -91,6 +91,12 @@ def _body() -> dict:
     return data
 
 
+def _optional_body() -> dict:
+    """The JSON object an action may send ({} without one); JSON that is not an object is refused."""
+    data = request.get_json(silent=True)
+    return {} if data is None else _body()
+
+
 def _worker_param(worker_id: str) -> Worker:
     return _actor() if worker_id == "me" else workers.get(db(), worker_id)
 
@@ -317,7 +323,7 @@ def attach_receipt(tenant: str, report_id: str, line: int):
 @bp.route(f"{BASE}/expense/v1/<tenant>/reports/<report_id>/submit", methods=["POST"])
 def submit_report(tenant: str, report_id: str):
     """Submit a draft report for approval."""
-    body = request.get_json(silent=True) or {}
+    body = _optional_body()
     session = db()
     report = expenses.submit(session, _actor(), report_id, version=body.get("version"), comment=body.get("comment", ""))
     return jsonify(_shapes().report(report, None, None, processes.for_subject(session, "expense_report", report.id)))
@@ -382,7 +388,7 @@ def enter_time(tenant: str, timesheet_id: str):
 @bp.route(f"{BASE}/timeTracking/v1/<tenant>/timesheets/<timesheet_id>/submit", methods=["POST"])
 def submit_timesheet(tenant: str, timesheet_id: str):
     """Submit a week to the manager."""
-    body = request.get_json(silent=True) or {}
+    body = _optional_body()
     session = db()
     sheet = timesheets.submit(session, _actor(), timesheet_id, version=body.get("version"))
     return jsonify(_shapes().timesheet(session, sheet))
@@ -458,7 +464,7 @@ def inbox_task(tenant: str, task_id: str):
 def act_on_task(tenant: str, task_id: str):
     """Act on a task: `type` approval | denial | sendBack (query or body), with {"comment"} (required to deny
     or send back)."""
-    body = request.get_json(silent=True) or {}
+    body = _optional_body()
     kind = request.args.get("type") or body.get("type") or ""
     if kind not in _TYPES:
         raise PeopleError(f"type must be approval, denial or sendBack; not {str(kind)[:30]!r}.", field="type")
