@@ -56,7 +56,7 @@ def _json() -> dict:
         return {}
     try:
         data = json.loads(request.data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to parse
         raise BadRequest("Invalid JSON payload received.") from None
     if not isinstance(data, dict):
         raise BadRequest("Invalid JSON payload received: expected an object.")
@@ -144,11 +144,21 @@ def _label_resource(label: Label, counts: bool = False) -> dict:
 
 def _raw_from_request() -> tuple[bytes, dict]:
     """The RFC 822 bytes and JSON metadata of a send/create request (JSON `raw` or a media upload)."""
+    raw, meta = _raw_and_metadata()
+    if mime.longest_header_field(raw) > mime.HEADER_FIELD_LIMIT:
+        raise BadRequest(f"Invalid raw message: a header field is longer than {mime.HEADER_FIELD_LIMIT:,} characters "
+                         "(is the blank line between the headers and the body missing?)")
+    return raw, meta
+
+
+def _raw_and_metadata() -> tuple[bytes, dict]:
     ctype = request.content_type or ""
     if request.path.startswith("/upload/"):
         upload = request.args.get("uploadType", "media")
-        if upload == "media" or ctype.startswith("message/"):
+        if ctype.startswith("message/"):
             return request.get_data(), {}
+        if upload == "media":  # Gmail's discovery document accepts message/* media only
+            raise BadRequest(f"Media type '{ctype or 'none'}' is not supported. Valid media types: [message/*]")
         if upload == "multipart" or ctype.startswith("multipart/"):
             parsed = BytesParser(policy=policy.default).parsebytes(
                 f"Content-Type: {ctype}\r\n\r\n".encode() + request.get_data())
@@ -157,7 +167,7 @@ def _raw_from_request() -> tuple[bytes, dict]:
                 raise BadRequest("A multipart upload needs a JSON metadata part and a message/rfc822 media part")
             try:
                 meta = json.loads(mime.decoded_bytes(parts[0]) or b"{}")
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise BadRequest("Invalid JSON payload in the upload's metadata part") from None
             return mime.decoded_bytes(parts[1]), meta if isinstance(meta, dict) else {}
         raise BadRequest(f"uploadType={upload!r} is not supported here; use media or multipart")
