@@ -87,7 +87,7 @@ def _entity(name: str) -> str:
 def _body() -> dict:
     try:
         body = json.loads(request.get_data(as_text=True) or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to parse
         raise BadRequest("the request body is not valid JSON", code="invalid_line") from None
     if not isinstance(body, dict):
         raise BadRequest("the request body must be a JSON object", code="invalid_line")
@@ -239,7 +239,7 @@ def upload(realm: str):
     for n in names:
         try:
             meta = json.loads(request.form.get(f"file_metadata_{n}") or "{}")
-        except ValueError:
+        except (ValueError, RecursionError):
             raise BadRequest(f"file_metadata_{n} is not valid JSON", code="invalid_line") from None
         refs = meta.get("AttachableRef") or []
         entity_ref = (refs[0].get("EntityRef") or {}) if refs and isinstance(refs[0], dict) else {}

@@ -23,15 +23,29 @@ WORLD_IDS = ["../../etc", "..", "a/../../b", "%2e%2e", "x" * 300, "UPPER", "a b"
 
 
 def write_operations(base: str, openapi_path: str) -> list[str]:
-    """Every POST/PUT/PATCH path of an app's document, path parameters filled with a plausible id."""
+    """Every POST/PUT/PATCH path of an app's document, path parameters filled with the value the document gives
+    (an enum's, a default, an example: books' realmId, Gmail's userId), else a plausible id."""
     document = requests.get(f"{base}{openapi_path}", timeout=30).json()
     prefix = next(iter(document.get("servers") or [{}]), {}).get("url", "")
-    prefix = re.sub(r"^https?://[^/]+", "", prefix)
+    prefix = re.sub(r"^https?://[^/]+", "", prefix).rstrip("/")
     paths = []
     for path, item in document["paths"].items():
-        if any(method in item for method in ("post", "put", "patch")):
-            paths.append(prefix + re.sub(r"\{[^}]+\}", "1", path))
+        for method in ("post", "put", "patch"):
+            if method in item:
+                known = _known_values([*item.get("parameters", []), *item[method].get("parameters", [])])
+                paths.append(prefix + re.sub(r"\{([^}]+)\}", lambda m: known.get(m.group(1), "1"), path))
+                break
     return paths
+
+
+def _known_values(parameters: list[dict]) -> dict[str, str]:
+    known = {}
+    for param in parameters:
+        schema = param.get("schema") or {}
+        value = (schema.get("enum") or [None])[0] or schema.get("default") or schema.get("example")
+        if param.get("in") == "path" and value is not None:
+            known[param["name"]] = str(value)
+    return known
 
 
 def send(base_with_world: str, path: str, body: bytes, content_type: str) -> int:
