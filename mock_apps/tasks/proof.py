@@ -99,6 +99,12 @@ def _proving(task_ids: Iterator[str], tag: str) -> Iterator[Proof]:
 
 
 def _worker(queue, results, tag: str) -> None:
+    import signal
+    import sys
+
+    # a terminated worker unwinds (closing its browser and removing its data directory) instead of vanishing
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
     def ids():
         while (task_id := queue.get()) is not None:
             yield task_id
@@ -128,11 +134,15 @@ def prove(tasks: list[Task], workers: int = 1) -> Iterator[Proof]:
     for proc in procs:
         proc.start()
     running = workers
-    while running:
-        proof = results.get()
-        if proof is None:
-            running -= 1
-        else:
-            yield proof
-    for proc in procs:
-        proc.join()
+    try:
+        while running:
+            proof = results.get()
+            if proof is None:
+                running -= 1
+            else:
+                yield proof
+    finally:
+        for proc in procs:
+            if proc.is_alive() and running:
+                proc.terminate()
+            proc.join()
