@@ -15,6 +15,7 @@ from typing import Iterator
 from mock_apps.tasks.model import Task
 
 DEMO_TIMEOUT_MS = 20_000  # one Playwright action; a demonstration that waits longer has lost its way
+BUILD_TIMEOUT_S = 900  # the first reset to a company builds its templates: minutes on a loaded machine
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,11 @@ def prove_one(task: Task, browser, urls: dict[str, str], world_id: str) -> Proof
     perform = demo_for(task)
     if perform is None:
         return done("no reference demonstration")
-    control = ControlClient(urls, world_id)
-    control.reset(task.scenario)
+    control = ControlClient(urls, world_id, timeout=BUILD_TIMEOUT_S)
+    try:
+        control.reset(task.scenario)
+    except Exception as error:  # one company that cannot be built fails its instances, not the worker
+        return done(f"the world did not reset to {task.scenario}: {_first_line(error)}")
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     context.set_default_timeout(DEMO_TIMEOUT_MS)
     try:
@@ -65,7 +69,7 @@ def prove_one(task: Task, browser, urls: dict[str, str], world_id: str) -> Proof
         page.goto(AppUrls(urls).absolute(task.start_pages[0]))
         answer = perform(page, task)
     except Exception as error:  # a demonstration that breaks is a failed proof, reported, not a crash
-        return done(f"the demonstration stopped: {(str(error).strip().splitlines() or [type(error).__name__])[0]}")
+        return done(f"the demonstration stopped: {_first_line(error)}")
     finally:
         context.close()
     try:
@@ -80,8 +84,12 @@ def prove_one(task: Task, browser, urls: dict[str, str], world_id: str) -> Proof
     return done()
 
 
-def _proving(task_ids: Iterator[str], tag: str) -> Iterator[Proof]:
-    """Start a private sandbox and Chromium, and prove each task id in turn."""
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _proving(task_ids: Iterator[str], tag: str, data_dir: str) -> Iterator[Proof]:
+    """Start a sandbox over a data directory (its worlds named by the tag) and Chromium; prove each task id."""
     from playwright.sync_api import sync_playwright
 
     from mock_apps.core import browser
@@ -89,8 +97,8 @@ def _proving(task_ids: Iterator[str], tag: str) -> Iterator[Proof]:
     from mock_apps.core.settings import APP_NAMES, Settings
     from mock_apps.tasks.registry import get_task
 
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright, \
-            Sandbox(replace(Settings(), data_dir=Path(tmp)), ephemeral=True) as sandbox:
+    with sync_playwright() as playwright, \
+            Sandbox(replace(Settings(), data_dir=Path(data_dir)), ephemeral=True) as sandbox:
         chromium = browser.launch(playwright, headless=True)
         urls = {app: sandbox.url(app) for app in APP_NAMES}
         for i, task_id in enumerate(task_ids):
@@ -98,7 +106,7 @@ def _proving(task_ids: Iterator[str], tag: str) -> Iterator[Proof]:
         chromium.close()
 
 
-def _worker(queue, results, tag: str) -> None:
+def _worker(queue, results, tag: str, data_dir: str) -> None:
     import signal
     import sys
 
@@ -110,7 +118,7 @@ def _worker(queue, results, tag: str) -> None:
             yield task_id
 
     try:
-        for proof in _proving(ids(), tag):
+        for proof in _proving(ids(), tag, data_dir):
             results.put(proof)
     except Exception as error:  # the worker's sandbox or browser failed: say so instead of losing its tasks quietly
         results.put(Proof(f"(worker {tag})", False, f"the worker stopped: {error}"))
@@ -119,18 +127,28 @@ def _worker(queue, results, tag: str) -> None:
 
 
 def prove(tasks: list[Task], workers: int = 1) -> Iterator[Proof]:
-    """Prove tasks, yielding each Proof as it finishes (in one process, or across worker processes)."""
-    if workers <= 1 or len(tasks) <= 1:
-        yield from _proving(iter([t.id for t in tasks]), "0")
-        return
+    """Prove tasks, yielding each Proof as it finishes (in one process, or across worker processes).
+
+    The workers share one data directory, so each company's templates are built once, and take the tasks
+    company by company, so a build is followed by that company's instances."""
+    ordered = [t.id for t in sorted(tasks, key=lambda t: (t.scenario, t.id))]
+    with tempfile.TemporaryDirectory(prefix="mockapps-prove-") as data_dir:
+        if workers <= 1 or len(tasks) <= 1:
+            yield from _proving(iter(ordered), "0", data_dir)
+        else:
+            yield from _in_workers(ordered, workers, data_dir)
+
+
+def _in_workers(task_ids: list[str], workers: int, data_dir: str) -> Iterator[Proof]:
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked Playwright or server threads
     queue, results = context.Queue(), context.Queue()
-    for task in tasks:
-        queue.put(task.id)
-    workers = min(workers, len(tasks))
+    for task_id in task_ids:
+        queue.put(task_id)
+    workers = min(workers, len(task_ids))
     for _ in range(workers):
         queue.put(None)
-    procs = [context.Process(target=_worker, args=(queue, results, str(n)), daemon=True) for n in range(workers)]
+    procs = [context.Process(target=_worker, args=(queue, results, str(n), data_dir), daemon=True)
+             for n in range(workers)]
     for proc in procs:
         proc.start()
     running = workers
