@@ -75,16 +75,18 @@ def add_feed_line(page, description: str, category: str) -> None:
 
 @demo("close-bank-feed-unmatched-lines")
 def bank_feed_unmatched_lines(page, task: Task) -> None:
-    """Interest and the Visa autopay added from the feed, the unknown deposit asked about, the checklist updated."""
+    """Interest and the card autopay added from the feed, the unknown deposit asked about, the checklist updated."""
+    p, c = task.params, company_of(task)
     page.get_by_test_id("nav-banking").click()
     page.wait_for_load_state()
-    add_feed_line(page, "INTEREST PAID", "7000 Interest Income")
-    add_feed_line(page, "COMPANY VISA AUTOPAY", "2100 Company Visa")
+    add_feed_line(page, "INTEREST PAID", p["income_option"])
+    add_feed_line(page, "COMPANY VISA AUTOPAY", p["card_option"])
     pages.switch_to(page, "chat")
-    pages.post_in_channel(page, "finance", "Does anyone know whose deposit the $450.00 MOBILE DEPOSIT on 03/27 is? "
-                                           "It is in the March bank feed and matches nothing in Books.")
+    pages.post_in_channel(page, "finance", f"Does anyone know whose deposit the {p['deposit']} MOBILE DEPOSIT on "
+                                           f"{p['deposit_date']} is? It is in the {p['month']} bank feed and matches "
+                                           "nothing in Books.")
     pages.switch_to(page, "sheets")
-    pages.open_sheet(page, "Month-End Close Checklist March 2026")
+    pages.open_sheet(page, c["close_workbook"])
     pages.type_cell(page, "D4", "Waiting on info")
 
 
