@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from mock_apps.tasks.demos import demo
+from mock_apps.tasks.demos import company_of, demo
 from mock_apps.tasks.demos.onboarding import add_vendor
 from mock_apps.tasks.demos.pages import post_in_channel, switch_to
 from mock_apps.tasks.model import Task
@@ -79,13 +79,14 @@ def approve_and_audit(page, task: Task) -> None:
 
 @demo("people-approve-time-off-and-announce")
 def approve_time_off(page, task: Task) -> None:
-    """Lena approves Sophie's request; #sales hears the dates."""
-    act_as(page, "lena.ortiz")
-    open_task(page, "Time Off Request: Sophie Lindqvist")
+    """The manager approves the request; #sales hears the dates."""
+    p = task.params
+    act_as(page, p["approver_key"])
+    open_task(page, f"Time Off Request: {p['worker']}")
     decide(page, "approve")
-    act_as(page, "dana.whitfield")
+    act_as(page, company_of(task)["owner"])
     switch_to(page, "chat")
-    post_in_channel(page, "sales", "Heads up: Sophie is out from April 6 to April 10 (approved in People).")
+    post_in_channel(page, "sales", f"Heads up: {p['first']} is out from {p['dates']} (approved in People).")
 
 
 @demo("people-approve-warehouse-timesheets")
