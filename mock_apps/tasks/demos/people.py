@@ -44,14 +44,16 @@ def open_report(page, report_id: str) -> None:
 
 @demo("people-deny-leaver-late-report")
 def deny_leaver_late_report(page, task: Task) -> None:
-    """Lena denies the late report; Dana tells #sales."""
-    act_as(page, "lena.ortiz")
-    open_task(page, "ER-1019")
-    decide(page, "deny", "Denied: these January expenses are older than the 60-day limit of the expense policy.")
-    act_as(page, "dana.whitfield")
+    """The manager denies the late report; the accountant tells #sales."""
+    p = task.params
+    act_as(page, p["manager_key"])
+    open_task(page, p["report"])
+    decide(page, "deny", f"Denied: these {p['period']} expenses are older than the {p['days']}-day limit of the "
+                         "expense policy.")
+    act_as(page, company_of(task)["owner"])
     switch_to(page, "chat")
-    post_in_channel(page, "sales", "FYI: Jamal's expense report ER-1019 (January lunches) was denied in People: "
-                                   "it is past the 60-day limit of the expense policy.")
+    post_in_channel(page, "sales", f"FYI: {p['leaver_first']}'s expense report {p['report']} ({p['period']} expenses) "
+                                   f"was denied in People: it is past the {p['days']}-day limit of the expense policy.")
 
 
 @demo("people-send-back-flagged-reports")

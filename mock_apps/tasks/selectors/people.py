@@ -21,3 +21,23 @@ def time_off_for_sales_lead(facts: Facts) -> list[Instance]:
         "start": request.start.isoformat(), "end_day": str(request.end.day),
         "dates": f"{request.start:%B %-d} to {request.end:%B %-d}",
         "others": [hr.worker(t.worker_key).employee_id for t in pending if t is not request]})]
+
+
+def leaver_late_report(facts: Facts) -> list[Instance]:
+    """The leaver's report past the policy's age limit, awaiting their manager: deny it, tell #sales."""
+    hr = facts.hr
+    if hr is None or not hr.leaver:
+        raise MissingFact("hr.leaver (a worker leaving today)")
+    pending = [r for r in hr.expense_reports if r.status == "In Progress"]
+    late = [r for r in pending if r.worker_key == hr.leaver and r.awaiting == "manager"
+            and (facts.now.date() - min(line.date for line in r.lines)).days > hr.late_after_days]
+    if not late:
+        raise MissingFact("hr.expense_reports: a report of the leaver past late_after_days, awaiting the manager")
+    report, leaver = late[0], hr.worker(hr.leaver)
+    manager = hr.worker(leaver.manager_key)
+    others = sorted((r for r in pending if r is not report), key=lambda r: (r.awaiting != "manager", r.number))
+    return [Instance(slug(report.number), {
+        "leaver": leaver.name, "leaver_first": leaver.first_name, "report": report.number,
+        "manager": manager.name, "manager_first": manager.first_name, "manager_key": manager.key,
+        "manager_id": manager.employee_id, "days": str(hr.late_after_days),
+        "period": f"{min(line.date for line in report.lines):%B}", "others": [r.number for r in others]})]
