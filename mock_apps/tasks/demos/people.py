@@ -70,13 +70,14 @@ def send_back_flagged_reports(page, task: Task) -> None:
 
 @demo("people-approve-and-audit-clean-report")
 def approve_and_audit(page, task: Task) -> None:
-    """Marcus approves ER-1014, then finance audits it."""
-    act_as(page, "marcus.reyes")
-    open_task(page, "ER-1014")
+    """The controller approves the report, then finance audits it."""
+    p = task.params
+    act_as(page, company_of(task)["controller_key"])
+    open_task(page, p["report"])
     decide(page, "approve")
-    act_as(page, "dana.whitfield")
-    open_task(page, "Audit Expense Report: ER-1014")
-    decide(page, "approve", "No policy flags; mileage at the IRS rate.")
+    act_as(page, p["auditor_key"])
+    open_task(page, f"Audit Expense Report: {p['report']}")
+    decide(page, "approve", "No policy flags; mileage at the IRS rate." if p["kind"] == "mileage" else "No policy flags.")
 
 
 @demo("people-approve-time-off-and-announce")

@@ -41,3 +41,18 @@ def leaver_late_report(facts: Facts) -> list[Instance]:
         "manager": manager.name, "manager_first": manager.first_name, "manager_key": manager.key,
         "manager_id": manager.employee_id, "days": str(hr.late_after_days),
         "period": f"{min(line.date for line in report.lines):%B}", "others": [r.number for r in others]})]
+
+
+def awaiting_controller(facts: Facts) -> list[Instance]:
+    """Each report waiting for the controller's approval: approve it as the controller, then audit it as finance."""
+    hr, controller = facts.hr, facts.roles.get("controller")
+    waiting = [r for r in (hr.expense_reports if hr else ()) if r.status == "In Progress" and r.awaiting == "manager"
+               and hr.worker(r.worker_key).manager_key == controller]
+    if not waiting:
+        raise MissingFact("hr.expense_reports: a report awaiting the controller's (roles['controller']) approval")
+    return [Instance(slug(r.number), {
+        "worker": hr.worker(r.worker_key).name, "first": hr.worker(r.worker_key).first_name, "report": r.number,
+        "memo": r.memo,
+        "kind": r.lines[0].item, "manager_id": hr.worker(controller).employee_id,
+        "auditor_id": hr.worker(hr.expense_auditor).employee_id, "auditor_key": hr.expense_auditor})
+        for r in waiting]
