@@ -5,8 +5,10 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from functools import lru_cache
@@ -61,28 +63,78 @@ def template_dir(templates_root: Path, scenario_name: str) -> Path:
 
 
 def ensure_templates(templates_root: Path, scenario_name: str) -> Path:
-    """Build the scenario's templates unless they are already built; return their folder."""
+    """Build the scenario's templates unless they are already built; return their folder, held in use by this
+    process (another source version's build leaves it alone while this process lives)."""
     target = template_dir(templates_root, scenario_name)
-    if (target / "READY").exists():
-        return target
-    with file_lock(templates_root / f".{scenario_name}.lock"):
-        if (target / "READY").exists():
+    while True:
+        if not (target / "READY").exists():
+            with file_lock(templates_root / f".{scenario_name}.lock"):
+                if not (target / "READY").exists():
+                    _build(templates_root, scenario_name, target)
+        if _hold(target):
             return target
-        staging = templates_root / f".build-{scenario_name}-{os.getpid()}-{time.monotonic_ns()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        build_world(staging, scenario_name)
-        (staging / "READY").write_text(scenario_name)
-        shutil.rmtree(target, ignore_errors=True)
-        staging.rename(target)
-        _remove_stale(templates_root, scenario_name, keep=target)
-    return target
+        # removed between the check and the hold by a process of another source version: built again
+
+
+def _build(templates_root: Path, scenario_name: str, target: Path) -> None:
+    """Seed the templates aside and rename them into place (under the scenario's lock)."""
+    staging = templates_root / f".build-{scenario_name}-{os.getpid()}-{time.monotonic_ns()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    build_world(staging, scenario_name)
+    (staging / "READY").write_text(scenario_name)
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    _hold(target)  # before the scenario's lock is let go: a build of another version must not remove it first
+    _remove_stale(templates_root, scenario_name, keep=target)
+
+
+_held: dict[Path, int] = {}  # template folder -> a descriptor on its READY, share-locked for the process's life
+_held_lock = threading.Lock()
+
+
+def _hold(target: Path) -> bool:
+    """Share-lock the folder's READY file for the rest of this process (False when the folder went away)."""
+    with _held_lock:
+        if target in _held:
+            return True
+        try:
+            fd = os.open(target / "READY", os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        fcntl.flock(fd, fcntl.LOCK_SH)  # waits out a remover holding it exclusively
+        try:
+            still = os.stat(target / "READY")
+        except FileNotFoundError:
+            still = None
+        if still is None or (still.st_dev, still.st_ino) != (os.fstat(fd).st_dev, os.fstat(fd).st_ino):
+            os.close(fd)  # removed while this process waited for the lock
+            return False
+        _held[target] = fd
+        return True
 
 
 def _remove_stale(templates_root: Path, scenario_name: str, keep: Path) -> None:
-    for other in templates_root.glob(f"{scenario_name}-*"):
-        if other != keep and other.is_dir():
+    """Remove the scenario's templates of other source versions that no live process holds (a server of the
+    older version still copies worlds from its own)."""
+    built = re.compile(re.escape(scenario_name) + r"-[0-9a-f]{16}")
+    for other in templates_root.iterdir():
+        if other == keep or not other.is_dir() or not built.fullmatch(other.name):
+            continue
+        try:
+            fd = os.open(other / "READY", os.O_RDONLY)
+        except FileNotFoundError:
+            shutil.rmtree(other, ignore_errors=True)  # never completed
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)  # in use
+            continue
+        try:
             shutil.rmtree(other, ignore_errors=True)
+        finally:
+            os.close(fd)
 
 
 def build_world(folder: Path, scenario_name: str) -> None:

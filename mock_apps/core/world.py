@@ -288,15 +288,22 @@ class WorldRegistry:
             kept = self._observe(world_id)
             if kept is None:
                 self.require_existing(world_id)
-            target.mkdir(parents=True, exist_ok=True)
-            kept.save(target)
+            # taken aside and renamed into place: a process killed mid-copy leaves no snapshot that is part new,
+            # part old or missing a database (a restore from one would wipe the app whose copy is missing)
+            staging = target.with_name(f".new-{name}-{os.getpid()}-{threading.get_ident()}")
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
+            kept.save(staging)
+            if target.exists():
+                _discard(target)
+            staging.rename(target)
         return {"id": world_id, "snapshot": name}
 
     def restore(self, world_id: str, name: str) -> dict:
         """Bring the world back to a named snapshot."""
         self.require(world_id)
         source = self.folder(world_id) / "snapshots" / _check_snapshot(name)
-        if not (source / "world.db").exists():
+        if not all((source / f"{db}.db").exists() for db in DB_NAMES):  # a copy missing would be an empty app
             raise NotFound(f"world {world_id!r} has no snapshot {name!r}", code="unknown_snapshot")
         with self.locked(world_id):
             kept = self._observe(world_id)
