@@ -45,7 +45,7 @@ def prove_one(task: Task, browser, urls: dict[str, str], world_id: str) -> Proof
     """Run a task's demonstration on a fresh world and score it, then score the world untouched."""
     from mock_apps.core.control_client import ControlClient
     from mock_apps.tasks.checks import score_world
-    from mock_apps.tasks.demos import demo_for
+    from mock_apps.tasks.demos import demo_for, missing_reason
     from trajectories.app_url import AppUrls
 
     started = time.monotonic()
@@ -55,7 +55,7 @@ def prove_one(task: Task, browser, urls: dict[str, str], world_id: str) -> Proof
 
     perform = demo_for(task)
     if perform is None:
-        return done("no reference demonstration")
+        return done("no reference demonstration" + (f" ({missing_reason()})" if missing_reason() else ""))
     control = ControlClient(urls, world_id, timeout=BUILD_TIMEOUT_S)
     try:
         control.reset(task.scenario)

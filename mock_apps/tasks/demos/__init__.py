@@ -44,11 +44,24 @@ def company_of(task: Task) -> dict:
     return company(facts_of(task))
 
 
+_BROKEN: dict[str, str] = {}  # module -> why it did not import
+
+
 def demo_for(task: Task) -> Demo | None:
-    """The reference demonstration of a task, or None."""
+    """The reference demonstration of a task, or None (DemoMissing says why when a module failed to import)."""
     for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+        name = f"{__name__}.{module.name}"
+        if module.name not in _BROKEN:
+            try:
+                importlib.import_module(name)
+            except Exception as error:  # one broken module must not take every other task's demonstration with it
+                _BROKEN[module.name] = f"{type(error).__name__}: {error}"
     return _DEMOS.get(task.id) or (_DEMOS.get(task.template) if task.template else None)
+
+
+def missing_reason() -> str:
+    """Why a demonstration may be missing: the demonstration modules that failed to import."""
+    return "; ".join(f"demos/{name}.py failed to import ({why})" for name, why in sorted(_BROKEN.items()))
 
 
 def record_golden(task: Task, browser, app_urls: dict[str, str], world_id: str, out: Path) -> Path:

@@ -106,12 +106,15 @@ def approve_timesheets(page, task: Task) -> None:
 @demo("people-audit-card-reports")
 def audit_card_reports(page, task: Task) -> None:
     """Finance's audit of the four card reports: one meal over the limit."""
-    for report in ("ER-1010", "ER-1011", "ER-1013"):
+    p = task.params
+    if p["auditor_key"] != company_of(task)["owner"]:  # finance's expense partner audits; act as them
+        act_as(page, p["auditor_key"])
+    for report in (p["ok1"], p["ok2"], p["ok3"]):
         open_task(page, f"Audit Expense Report: {report}")
         decide(page, "approve", "Within policy.")
-    open_task(page, "Audit Expense Report: ER-1012")
-    decide(page, "send-back", "The Columbus Chophouse dinner is $412.80 for 3 people, $137.60 per person, over the "
-                              "$75.00 meal limit. Please explain or reimburse the difference.")
+    open_task(page, f"Audit Expense Report: {p['bad']}")
+    decide(page, "send-back", f"The {p['merchant']} {p['meal']} is {p['bad_hint']}, over the {p['limit']} meal limit. "
+                              "Please explain or reimburse the difference.")
 
 
 @demo("people-post-commission-run")

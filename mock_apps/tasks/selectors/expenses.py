@@ -7,10 +7,11 @@ from mock_apps.tasks.selectors import Instance, MissingFact, slug
 from mock_apps.tasks.selectors.money import dollars
 
 
-def _meal(memo: str) -> str:
+def meal_word(memo: str, team: bool = True) -> str:
+    """"dinner", "lunch" or "meal" (or "team lunch" when `team`): what a memo says the meal was."""
     words = memo.lower().replace(",", " ").split()
     meal = next((w for w in words if w in ("dinner", "lunch", "breakfast")), "meal")
-    return f"team {meal}" if "team" in words else meal
+    return f"team {meal}" if team and "team" in words else meal
 
 
 def one_out_of_policy(facts: Facts) -> list[Instance]:
@@ -22,11 +23,12 @@ def one_out_of_policy(facts: Facts) -> list[Instance]:
     bad, limit = breaking[0], facts.expense_meal_limit_cents
     near = [e for e in facts.expense_reports if e.attendees and not e.policy_issue and e.amount_cents > limit]
     ok_hint = "; ".join(
-        f"{facts.person(e.submitted_by).first_name}'s {dollars(e.amount_cents)} {_meal(e.memo)} was for {e.attendees} "
-        f"people ({dollars(e.amount_cents // e.attendees)} each): within the limit" for e in near) \
+        f"{facts.person(e.submitted_by).first_name}'s {dollars(e.amount_cents)} {meal_word(e.memo)} was for "
+        f"{e.attendees} people ({dollars(e.amount_cents // e.attendees)} each): within the limit" for e in near) \
         or "every other expense is within the policy"
     return [Instance(slug(bad.payee), {
-        "merchant": bad.payee, "meal": _meal(bad.memo), "row": rows[bad.key], "others": sorted(r for k, r in rows.items() if k != bad.key),
+        "merchant": bad.payee, "meal": meal_word(bad.memo), "row": rows[bad.key],
+        "others": sorted(r for k, r in rows.items() if k != bad.key),
         "flag_hint": f"{dollars(bad.amount_cents)} for {bad.attendees} people is "
                      f"{dollars(bad.amount_cents // max(bad.attendees, 1))} per person, over the {dollars(limit)} meal limit",
         "ok_hint": ok_hint, "month": f"{facts.now:%B}", "workbook": f"Expense Review {facts.now:%B %Y}"})]

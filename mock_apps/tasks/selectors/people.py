@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, MissingFact, slug
+from mock_apps.tasks.selectors.expenses import meal_word
 
 
 def time_off_for_sales_lead(facts: Facts) -> list[Instance]:
@@ -54,5 +55,30 @@ def awaiting_controller(facts: Facts) -> list[Instance]:
         "worker": hr.worker(r.worker_key).name, "first": hr.worker(r.worker_key).first_name, "report": r.number,
         "memo": r.memo,
         "kind": r.lines[0].item, "manager_id": hr.worker(controller).employee_id,
-        "auditor_id": hr.worker(hr.expense_auditor).employee_id, "auditor_key": hr.expense_auditor})
+        "auditor_id": hr.worker(hr.expense_auditor).employee_id, "auditor_key": hr.expense_auditor, "auditor_key": hr.expense_auditor})
         for r in waiting]
+
+
+def card_audit(facts: Facts) -> list[Instance]:
+    """The four company-card reports awaiting finance's audit, one with a meal over the per-person limit."""
+    from mock_apps.tasks.selectors.money import dollars, plain
+
+    hr, limit = facts.hr, facts.expense_meal_limit_cents
+    card = [r for r in (hr.expense_reports if hr else ())
+            if r.card and r.status == "In Progress" and r.awaiting == "audit"]
+    over = [(r, line) for r in card for line in r.lines if line.attendees and line.amount_cents > limit * line.attendees]
+    if len(card) != 4 or len(over) != 1 or not limit:
+        raise MissingFact("hr.expense_reports: four card reports awaiting audit, exactly one with a meal over the limit")
+    (bad, meal), clean = over[0], [r for r in card if r is not over[0][0]]
+    near = next((line for line in clean[0].lines if line.attendees and line.amount_cents > limit), None)
+    per = meal.amount_cents // meal.attendees
+    return [Instance(slug(bad.number), {
+        "bad": bad.number, "bad_first": hr.worker(bad.worker_key).first_name, "merchant": meal.merchant,
+        "meal": meal_word(meal.memo), "month": f"{facts.now:%B}",
+        "auditor_id": hr.worker(hr.expense_auditor).employee_id,
+        "per_person": plain(per), "limit": dollars(limit),
+        "bad_hint": f"{dollars(meal.amount_cents)} for {meal.attendees} people is {dollars(per)} per person",
+        **{f"ok{i}": r.number for i, r in enumerate(clean, start=1)},
+        **{f"ok{i}_first": hr.worker(r.worker_key).first_name for i, r in enumerate(clean, start=1)},
+        "ok1_hint": (f"the {dollars(near.amount_cents)} team lunch was for {near.attendees} people, "
+                     f"{dollars(near.amount_cents // near.attendees)} each") if near else "within policy"})]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, MissingFact, slug
+from mock_apps.tasks.selectors.expenses import meal_word
 from mock_apps.tasks.selectors.money import dollars
 from mock_apps.tasks.selectors.names import listing, possessive
 from mock_apps.tasks.selectors.remittances import open_cents
@@ -65,8 +66,8 @@ def _meal_policy(facts: Facts) -> list[Instance]:
     names = sorted({facts.person(e.submitted_by).name for e in breaking})
 
     def said(e, verdict: str) -> str:
-        meal = next((w for w in e.memo.lower().replace(",", " ").split() if w in ("dinner", "lunch", "breakfast")), "meal")
-        return f"{facts.person(e.submitted_by).first_name}'s {dollars(e.amount_cents)} {meal} for {e.attendees} {verdict}"
+        return (f"{facts.person(e.submitted_by).first_name}'s {dollars(e.amount_cents)} {meal_word(e.memo, team=False)} "
+                f"for {e.attendees} {verdict}")
 
     within = [e for e in meals if not e.policy_issue and e.amount_cents > facts.expense_meal_limit_cents]
     hint = "; ".join([said(e, f"is over {dollars(facts.expense_meal_limit_cents)} per person") for e in breaking]
