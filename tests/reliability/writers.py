@@ -10,6 +10,8 @@ import requests
 CHAT_TOKEN = {"Authorization": "Bearer xoxp-dana.whitfield"}
 BOOKS_TOKEN = {"Authorization": "Bearer reliability"}
 REALM = "9341452298761234"  # the scenario company's realm id
+PEOPLE_TOKEN = {"Authorization": "Bearer wd-dana.whitfield"}  # Workday-style: acts as that worker
+TENANT = "meridian"
 
 
 def _mail(base: str, marker: str, http: requests.Session) -> requests.Response:
@@ -44,7 +46,12 @@ def _books(base: str, marker: str, http: requests.Session) -> requests.Response:
                      json={"DisplayName": marker})
 
 
-# app -> write(base URL with /w/<world>, marker, session): an app without one here is still reset, deleted and
-# integrity-checked by the stress test, only not written to
+def _people(base: str, marker: str, http: requests.Session) -> requests.Response:
+    # a draft expense report through Workday's expense API: its memo lands in the operation's arguments
+    return http.post(f"{base}/ccx/api/expense/v1/{TENANT}/reports", headers=PEOPLE_TOKEN, timeout=30,
+                     json={"memo": marker, "lines": []})
+
+
+# app -> write(base URL with /w/<world>, marker, session): every app is written to through its public API
 WRITERS: dict[str, Callable[[str, str, requests.Session], requests.Response]] = {
-    "mail": _mail, "chat": _chat, "sheets": _sheets, "books": _books}
+    "mail": _mail, "chat": _chat, "sheets": _sheets, "books": _books, "people": _people}
