@@ -126,7 +126,7 @@ def get_scenario(name: str | None = None) -> Scenario:
     candidates = [*_MODULES, *INDUSTRIES]
     close = difflib.get_close_matches(generated.group(1) if generated else name, candidates, n=1)
     hint = f"; did you mean {close[0] + ('-<seed>' if close[0] in INDUSTRIES else '')!r}?" if close else ""
-    raise NotFound(f"unknown scenario {name[:60]!r}{hint}; known: {', '.join(scenario_names())} or "
+    raise NotFound(f"unknown scenario {name[:60]!r}{hint}; known scenarios: {', '.join(scenario_names())}, or "
                    f"<industry>-<seed> with industry one of {', '.join(INDUSTRIES)}", code="unknown_scenario")
 
 
