@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from mock_apps.scenarios.backdrop import Backdrop
+from mock_apps.scenarios.work import Work
 
 # The roles every company's cast fills (role -> one person key in `Facts.roles`): the seeders address people
 # by role, never by a particular company's names.
@@ -330,6 +331,7 @@ class Facts:
     hr: "HRFacts | None" = None  # People's facts (workers, expense reports, time off, payroll)
     roles: dict = field(default_factory=dict)  # role (one of ROLES) -> person key
     backdrop: Backdrop | None = None  # the company's chatter and context (chat channels, announcements, mail)
+    work: Work | None = None  # the industry's own work: trust ledger, remittances, project time (scenarios/work.py)
 
     def role(self, name: str) -> Person:
         """The person who holds a role (one of ROLES)."""

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from faker import Faker
 
 from mock_apps.scenarios.facts import Facts
-from mock_apps.scenarios.generator import cast, chatter, events, hr, ledger, loose_ends, parties
+from mock_apps.scenarios.generator import cast, chatter, events, hr, ledger, loose_ends, parties, work
 from mock_apps.scenarios.generator.industry import Industry
 from mock_apps.scenarios.history import bank_history, bill_payments
 
@@ -60,7 +60,7 @@ def build(industry_name: str, seed: int) -> Facts:
     payers = {key for key, kind in kinds.items() if kind == "payer"}
     invoices = ledger.invoices(rnd, profile, customers, products, persons, rnd.randint(42, 54))
     paid = ledger.paid_on(rnd, invoices)
-    collections, partial, groups = loose_ends.receivables(rnd, invoices, paid, frozen, payers)
+    collections, partial, groups, asks_statement = loose_ends.receivables(rnd, invoices, paid, frozen, payers)
     payments = ledger.customer_payments(rnd, invoices, paid, frozen, {i.number for i in collections}, partial.number)
     bills = ledger.bills(rnd, profile, by_kind, products, frozen)
     # the loose ends' vendors: distinct vendors of the industry's kinds, and a near-duplicate of the duplicate's
@@ -99,13 +99,13 @@ def build(industry_name: str, seed: int) -> Facts:
                            "payments": payments, "collections": collections, "bill_payments": paid_bills},
                           roles, by_key, tz, spoof)
     tenant = f"{industry_name}{seed}"
-    return Facts(
+    return work.extend(industry_name, Facts(
         company=firm, now=frozen, opening_date=OPENING, people=people, mailbox_owner=roles["owner"], accounts=accounts,
         products=products, vendors=vendors, customers=customers, invoices=invoices, bills=bills,
         customer_payments=payments, bill_payments=paid_bills, expenses=expenses, payroll_runs=payroll,
         bank_lines=bank_lines, statements=statements, events=story, onboardings=onboardings,
         expense_reports=mailed, pending_remittances=pending, expense_meal_limit_cents=loose_ends.MEAL_LIMIT_CENTS,
         hr=hr.hr_facts(fake, rnd, workers, locations, roles, payroll, mailed, tz, firm.name, tenant),
-        roles=roles, backdrop=chatter.backdrop(rnd, profile, people, roles, customers),
-    )
+        roles=roles, backdrop=chatter.backdrop(profile, people, roles, asks_statement),
+    ), base, kinds)
 
