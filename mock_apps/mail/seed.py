@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from email.utils import formataddr
 from zoneinfo import ZoneInfo
 
-from mock_apps.mail import mime
+from mock_apps.mail import mime, work_mail
 from mock_apps.mail.invoice_document import InvoiceDocument, InvoiceLine, dollars
 from mock_apps.mail.models import SYSTEM_LABELS, Contact, Draft, Label, Mailbox
 from mock_apps.mail.service import LABEL_COLORS, store_message
@@ -97,6 +97,7 @@ def seed(db, scenario) -> None:
     _spam(b)
     _draft(b)
     _later_narrative(b, label_ids)
+    work_mail.render(b, label_ids, _Mail)  # the industry's own work, drawn last
     _store(db, b)
 
 
