@@ -3,8 +3,6 @@ the announcements, chatter, direct messages, internal mail and newsletters in it
 
 from __future__ import annotations
 
-import random
-
 from mock_apps.scenarios.backdrop import Backdrop, Channel, Incident
 from mock_apps.scenarios.generator.industry import Industry
 
@@ -22,8 +20,9 @@ _INTERNAL = (  # role, subject, body ({day}: a later weekday)
 )
 
 
-def backdrop(rnd: random.Random, industry: Industry, people, roles: dict, customers) -> Backdrop:
-    """The company's backdrop, every text in its own people's names."""
+def backdrop(industry: Industry, people, roles: dict, statement_request: str) -> Backdrop:
+    """The company's backdrop, every text in its own people's names; `statement_request` is the customer who
+    asks (through a seller) for a statement of account."""
     first = {role: next(p.first_name for p in people if p.key == key) for role, key in roles.items()}
     r = roles
 
@@ -69,7 +68,7 @@ def backdrop(rnd: random.Random, industry: Industry, people, roles: dict, custom
         direct_messages=direct, receiving_place=industry.receiving_place,
         receivers=(r["field_lead"], r["field_lead"], r["purchasing"]),
         incident=Incident(r["field_lead"], text, file_name, file_title, resolution),
-        statement_request=customers[rnd.randrange(len(customers))].key,
+        statement_request=statement_request,
         internal_mail=tuple((r[role], subject, body) for role, subject, body in _INTERNAL),
         newsletters=industry.newsletters,
     )

@@ -28,7 +28,8 @@ def money(cents: int) -> str:
 def receivables(rnd: random.Random, invoices, paid: dict[str, date], now: datetime, payers: set[str]):
     """Which invoices stay past due (3, for collections), which one is paid half, and which open ones the
     pending remittances pay (4 remittances; a customer with several open invoices pays them together, an
-    insurance payer first: its remittance pays several claims)."""
+    insurance payer first: its remittance pays several claims), and the customer among them who asks for a
+    statement (one still owing an invoice after its remittance)."""
     today = now.date()
     would_pay = [inv for inv in invoices if paid[inv.number] < today - timedelta(days=1)]
     overdue = [inv for inv in would_pay if inv.due_date < today - timedelta(days=10) and inv.date.month >= 2]
@@ -45,8 +46,16 @@ def receivables(rnd: random.Random, invoices, paid: dict[str, date], now: dateti
     for inv in still_open:
         by_customer.setdefault(inv.customer_key, []).append(inv)
     ranked = sorted(by_customer, key=lambda k: (k not in payers, -min(len(by_customer[k]), 3), rnd.random()))
-    pending = [tuple(by_customer[k][:3]) for k in ranked[:4]]
-    return tuple(collections), partial, pending
+    pending = [list(by_customer[k][:3]) for k in ranked[:4]]
+    # the customer who asks for a statement has a check on its way and still owes another invoice after it
+    owing = [*still_open, *collections, partial]
+    leaves_open = [g for g in pending if any(i.customer_key == g[0].customer_key and i not in g for i in owing)]
+    if not leaves_open:
+        several = next((g for g in pending if len(g) > 1), pending[0])
+        if len(several) > 1:
+            several.pop()  # its last invoice stays open: the statement shows it
+        leaves_open = [several]
+    return tuple(collections), partial, [tuple(g) for g in pending], leaves_open[0][0].customer_key
 
 
 def pending_remittances(rnd: random.Random, groups, payers: set[str]) -> tuple[CustomerPayment, ...]:
