@@ -93,6 +93,32 @@ class Crew:
         page.get_by_test_id("signed-in").wait_for()
 
 
+def browser_context(browser):
+    """A new context of the browser at the portal's desktop size, patient with a loaded machine (the portal under
+    test shares its process with the proof replays it runs)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(30_000)
+    return context
+
+
+def record_assignment(trainer_page, start_button, task) -> None:
+    """Start (or record again) from the trainer's page, do the task in the tab that opens by its demo (clicks and
+    typing in the real UI), close that tab and submit from the task panel."""
+    from mock_apps.tasks.demos import demo_for
+
+    with trainer_page.context.expect_page() as opened:
+        start_button.click()
+    work = opened.value
+    trainer_page.get_by_test_id("task-panel").wait_for()
+    work.wait_for_url(re.compile(r"/$|/archives/"))
+    assert work.get_by_test_id("world-id").inner_text() == trainer_page.get_by_test_id("world").inner_text()
+    demo_for(task)(work, task)
+    work.wait_for_load_state("networkidle")  # the capture script's last report is in
+    work.close()
+    trainer_page.get_by_role("button", name="Submit").click()
+    trainer_page.get_by_test_id("result").wait_for()
+
+
 def make_person(settings, role: str, name: str | None = None) -> Person:
     """A new account of the role with a unique username and the test password."""
     username = f"{role[:2]}{next(_people)}-{secrets.token_hex(3)}"

@@ -15,8 +15,12 @@ from campaign_crew import AccountsPortal, Crew, make_person
 @pytest.fixture(scope="session")
 def accounts_portal(sandbox, tmp_path_factory) -> AccountsPortal:
     """The portal with MOCKAPPS_ACCOUNTS on, over the session sandbox (its data directory and apps)."""
+    from mock_apps.core.template import ensure_templates
     from mock_apps.portal import create_app
 
+    # the campaign tasks' scenario built once up front: a fresh data folder's first Start builds it (tens of
+    # seconds on a loaded 2-core machine), longer than a click waits for its page
+    ensure_templates(sandbox.settings.templates_dir, "meridian")
     folder = tmp_path_factory.mktemp("campaign-recordings")
     settings = replace(sandbox.settings, trajectory_dirs=(folder,))
     app = create_app({"settings": settings, "MOCKAPPS_ACCOUNTS": True})

@@ -14,35 +14,14 @@ import time
 import pytest
 import requests
 
+from campaign_crew import browser_context as _context, record_assignment as _record
 from mock_apps.export import export_trajectories
 from mock_apps.portal.accounts import AccountStore
 from mock_apps.portal.replays import ReplayStore
 from mock_apps.tasks import get_task
-from mock_apps.tasks.demos import demo_for
 from trajectories.store import load
 
 TASK = "announce-lunch-in-general"
-
-
-def _context(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(20_000)
-    return context
-
-
-def _record(trainer_page, start_button, task) -> None:
-    """Start (or record again) from the trainer's page, do the task in the tab that opens, and submit."""
-    with trainer_page.context.expect_page() as opened:
-        start_button.click()
-    work = opened.value
-    trainer_page.get_by_test_id("task-panel").wait_for()
-    work.wait_for_url(re.compile(r"/$|/archives/"))
-    assert work.get_by_test_id("world-id").inner_text() == trainer_page.get_by_test_id("world").inner_text()
-    demo_for(task)(work, task)
-    work.wait_for_load_state("networkidle")  # the capture script's last report is in
-    work.close()
-    trainer_page.get_by_role("button", name="Submit").click()
-    trainer_page.get_by_test_id("result").wait_for()
 
 
 @pytest.mark.slow
