@@ -7,6 +7,8 @@
   if (window.__mockappsCapture) return;
   window.__mockappsCapture = true;
   const served = document.currentScript && document.currentScript.dataset.endpoint;
+  // a served page whose own request changed the world: the token under which the server holds those changes
+  const load = (document.currentScript && document.currentScript.dataset.load) || null;
   const endpoint = served || "http://mockapps-recorder.invalid/event";
   // A served page names its tab: window.name outlives navigations within the tab (across the apps' ports too,
   // they are one site), so the server tells tabs apart and knows which one acted.
@@ -156,8 +158,8 @@
   // the recorder decides which, knowing when the tab's last action was.
   if (window.top === window && location.href !== "about:blank") {
     const nav = performance.getEntriesByType("navigation")[0];
-    report({ type: "navigate", args: { url: location.href, via: nav ? nav.type : "navigate" }, target: null,
-             url: location.href });
+    report({ type: "navigate", args: { url: location.href, via: nav ? nav.type : "navigate", ...(load ? { load } : {}) },
+             target: null, url: location.href });
   }
 
   const send = (type, el, args) => report({ type, args: args || {}, target: el ? describe(el) : null, url: location.href });

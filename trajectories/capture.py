@@ -6,6 +6,11 @@ script's reports sent over HTTP by any browser with an active recording. An acti
 change-log entries since the last collection are that step's, exactly, because the script reports an action
 before the page acts on it. Typing into one field coalesces into one fill and a double click replaces its single
 click. The builder's whole state is plain data (`to_dict`), so a server can keep it on disk between requests.
+
+A served page whose own request changed the world (opening a chat channel marks it read) has those entries
+reserved for its tab (`reserve`, from the app before the page reaches the browser) until the page reports itself
+(its navigate event names the reservation): another tab's action in between does not take them. Two tabs loading
+at once (the portal opens a task's start pages together) so keep each page's changes on its own step.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from trajectories.model import Action, ChangeEntry, Step, Target
 CAPTURE_JS = Path(__file__).with_name("capture.js").read_text()
 # a new document this soon (seconds) after an action in its tab is that action's doing, not a step of its own
 NAVIGATION_GRACE_SECONDS = 3.0
+# a page that has not reported itself this long after its request reserved changes never will (closed at once,
+# script blocked): its changes go to the step pending then, as if there had been no reservation
+RESERVATION_SECONDS = 10.0
 
 
 class StepBuilder:
@@ -47,6 +55,9 @@ class StepBuilder:
         self.last_page: str | None = state.get("last_page")
         self.last_action_at: dict[str, float] = dict(state.get("last_action_at", {}))
         self.known_urls: dict[str, str] = dict(state.get("known_urls", {}))  # each tab's URL as last seen
+        # page loads' own changes, held for the page to claim: token -> {"seqs": [...], "at": seconds}
+        self.reserved: dict[str, dict] = {k: dict(v) for k, v in state.get("reserved", {}).items()}
+        self.taken: list[int] = list(state.get("taken", []))  # seqs past last_seq already on a step (claimed early)
         self.closed: list[Step] = []  # closed steps the owner has not written yet
 
     def to_dict(self) -> dict:
@@ -55,12 +66,15 @@ class StepBuilder:
                 "pending": self.pending.model_dump(mode="json") if self.pending else None,
                 "pending_page": self.pending_page, "pending_since": self.pending_since, "observed": self.observed,
                 "at_rest": self.at_rest,
-                "last_page": self.last_page, "last_action_at": self.last_action_at, "known_urls": self.known_urls}
+                "last_page": self.last_page, "last_action_at": self.last_action_at, "known_urls": self.known_urls,
+                "reserved": self.reserved, "taken": self.taken}
 
     # -- reports ------------------------------------------------------------------------------
 
     def record(self, page: str, event: dict, now: float) -> None:
         """One report of the capture script from a tab (`now`: seconds on the owner's clock)."""
+        if self.reserved:
+            self.expire(now)
         kind = event["type"]
         if kind == "navigate":
             self.navigation(page, event, now)
@@ -84,12 +98,14 @@ class StepBuilder:
     def navigation(self, page: str, event: dict, now: float) -> None:
         """A new document in a tab: a step of its own unless an action in this tab led to it a moment ago."""
         url = event["args"]["url"]
+        load = event["args"].get("load") or ""  # names what this document's own request changed, if anything
         since = now - self.last_action_at.get(page, float("-inf"))
         if since < NAVIGATION_GRACE_SECONDS:
             # the action's own page load: its request has been answered, so its changes are in the log now
             if self.pending is not None and self.pending.page == page:
                 self.collect()
                 self.at_rest = True
+            self.claim(load)
             self.known_urls[page] = url
             return
         self.last_action_at[page] = now
@@ -102,6 +118,7 @@ class StepBuilder:
         self.open(page, Action(type="navigate", args={"url": self.urls.relative(url),
                                                       "via": event["args"].get("via")}),
                   None, before, now, collect=False)
+        self.claim(load)
         self.known_urls[page] = url
 
     def switch_to(self, page: str, url: str, now: float, collect: bool = True) -> None:
@@ -143,13 +160,49 @@ class StepBuilder:
         return self.pending
 
     def collect(self) -> None:
-        """Add the change-log entries written since the last collection to the pending step."""
+        """Add the change-log entries written since the last collection to the pending step, less those reserved
+        for a page that has not reported itself yet."""
         if self.pending is None:
             return
         entries = self.changes(self.last_seq)
         if entries:
             self.last_seq = entries[-1]["seq"]
-            self.pending.changes.extend(ChangeEntry.model_validate(e) for e in entries)
+            held = {seq for r in self.reserved.values() for seq in r["seqs"]} | set(self.taken)
+            self.pending.changes.extend(ChangeEntry.model_validate(e) for e in entries if e["seq"] not in held)
+        self.taken = [seq for seq in self.taken if seq > self.last_seq]
+
+    def reserve(self, token: str, seqs: list[int], now: float) -> None:
+        """Hold change-log entries a page's own request wrote for that page's navigate report (naming `token`)."""
+        held = self.reserved.setdefault(token, {"seqs": [], "at": now})
+        held["seqs"] = sorted(set(held["seqs"]) | {int(s) for s in seqs})
+
+    def claim(self, token: str) -> None:
+        """A page reported itself: what its request changed (held since) goes to the pending step."""
+        held = self.reserved.pop(token, None) if token else None
+        if held is not None:
+            self.take(held["seqs"])
+
+    def expire(self, now: float) -> None:
+        """Reservations whose page did not report itself in time go to the pending step."""
+        for token, held in list(self.reserved.items()):
+            if now - held["at"] > RESERVATION_SECONDS and self.pending is not None:
+                del self.reserved[token]
+                self.take(held["seqs"])
+
+    def release_all(self) -> None:
+        """Let every reservation go to the pending step (the recording ends: no page will claim them now)."""
+        for token in list(self.reserved):
+            self.take(self.reserved.pop(token)["seqs"])
+
+    def take(self, seqs: list[int]) -> None:
+        """Put these change-log entries on the pending step now, whatever their place in the log."""
+        if self.pending is None or not seqs:
+            return
+        wanted = set(seqs)
+        entries = [e for e in self.changes(min(wanted) - 1) if e["seq"] in wanted]
+        self.pending.changes.extend(ChangeEntry.model_validate(e) for e in entries)
+        self.pending.changes.sort(key=lambda entry: entry.seq)
+        self.taken = sorted(set(self.taken) | {e["seq"] for e in entries if e["seq"] > self.last_seq})
 
     def close_pending(self, next_url: str | None = None, next_page: str | None = None, collect: bool = True) -> None:
         """Close the pending step: collect its changes, note the URL it left its tab at, queue it for writing."""

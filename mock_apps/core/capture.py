@@ -9,10 +9,13 @@ import binascii
 import hashlib
 import json
 import re
+import secrets
 from pathlib import Path
 from urllib.parse import unquote
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, g, has_request_context, request
+from sqlalchemy import event as sql_event
+from sqlalchemy.engine import Engine
 
 from mock_apps.core.errors import BadRequest, Forbidden, MockAppsError, NotFound
 from mock_apps.core.recordings import RECORDING_COOKIE, Recording, RecordingError, RecordingStore
@@ -20,6 +23,8 @@ from mock_apps.core.settings import APP_NAMES
 from trajectories.capture import CAPTURE_JS
 
 TAB_ID = re.compile(r"^mockrec-tab-[a-z0-9]{1,16}$")
+LOAD_TOKEN = re.compile(r"^[a-f0-9]{16}$")
+CHANGE_INSERT = "INSERT INTO world.change "
 MAX_EVENT_BYTES = 512 * 1024  # an action's report: a target description and a value typed
 MAX_UPLOAD_BYTES = 48 * 1024 * 1024  # an upload's report carries the files (base64)
 EVENT_TYPES = {"click", "fill", "press", "select", "check", "uncheck", "submit", "copy", "paste", "drag", "upload",
@@ -91,6 +96,9 @@ def _parse_report(body: bytes) -> dict:
     event.setdefault("args", {})
     if event["type"] == "navigate" and not isinstance(event["args"].get("url"), str):
         raise BadRequest("a navigate event names its 'url'", code="malformed_event")
+    if event["type"] == "navigate" and event["args"].get("load") is not None \
+            and not LOAD_TOKEN.match(str(event["args"]["load"])):
+        raise BadRequest("a navigate event's 'load' is the token its page was served with", code="malformed_event")
     if event.get("target") is not None:
         from pydantic import ValidationError
 
@@ -138,7 +146,9 @@ def inject_capture(response: Response) -> Response:
         html = response.get_data(as_text=True)
         at = html.find("<head>")
         if at >= 0:
-            tag = (f'<script src="/_capture/capture.js?v={SCRIPT_VERSION}" data-endpoint="/_capture/events">'
+            load = g.get("mockapps_page_load")
+            held = f' data-load="{load}"' if load else ""
+            tag = (f'<script src="/_capture/capture.js?v={SCRIPT_VERSION}" data-endpoint="/_capture/events"{held}>'
                    "</script>")
             response.set_data(html[:at + 6] + tag + html[at + 6:])
     disposition = response.headers.get("Content-Disposition", "")
@@ -148,6 +158,25 @@ def inject_capture(response: Response) -> Response:
         except MockAppsError:
             pass  # a finished recording, or another world's: the download itself is not the recording's business
     return response
+
+
+def _hold_page_load_change(_conn, cursor, statement, _parameters, _context, _executemany) -> None:
+    """A change-log entry written while an app answers a recording browser's GET (a page whose visit changes the
+    world): held for that page, before it is even committed, so that another tab reporting an action meanwhile
+    does not take it; the page's navigate report names the token and takes it (StepBuilder.reserve)."""
+    if not statement.startswith(CHANGE_INSERT) or not has_request_context() or request.method != "GET":
+        return
+    if request.path.startswith(("/_capture/", "/_control/")) or "world_id" not in g:
+        return
+    try:
+        recording_id = active_recording()
+        if recording_id is None:
+            return
+        token = g.get("mockapps_page_load") or secrets.token_hex(8)
+        _store().page_load(recording_id, g.world_id, token, [cursor.lastrowid])
+        g.mockapps_page_load = token
+    except MockAppsError:
+        pass  # a finished recording or another world's: the page is not the recording's business
 
 
 def _filename(disposition: str) -> str:
@@ -235,6 +264,8 @@ def install(app) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(control_bp)
     app.after_request(inject_capture)
+    if not sql_event.contains(Engine, "after_cursor_execute", _hold_page_load_change):
+        sql_event.listen(Engine, "after_cursor_execute", _hold_page_load_change)
 
 
 __all__ = ["install", "active_recording"]

@@ -143,6 +143,7 @@ class RecordingStore:
                 raise Conflict(f"recording {recording_id} is already {state['status']}", code="recording_finished")
             folder = TrajectoryDir(state["folder"])
             builder = self._builder(state)
+            builder.release_all()  # a page that never reported itself: its changes are the last step's
             builder.close_pending()
             self._write_closed(state, builder, folder)
             world = state["world"]
@@ -203,6 +204,16 @@ class RecordingStore:
                     event["args"]["files"] = [store_upload(folder, f) for f in event["args"].get("files", [])]
                 builder.record(page, event, now)
             self._write_closed(state, builder, folder)
+            state["builder"] = builder.to_dict()
+            self._save(state)
+
+    def page_load(self, recording_id: str, world_id: str, token: str, seqs: list[int]) -> None:
+        """Change-log entries a page's own request wrote (a channel marked read on opening it), held for that page:
+        its navigate report names `token` and takes them, so another tab's action in between does not."""
+        with self._locked(recording_id):
+            state = self._require_active(recording_id, world_id)
+            builder = self._builder(state)
+            builder.reserve(token, seqs, time.time())
             state["builder"] = builder.to_dict()
             self._save(state)
 
