@@ -162,8 +162,9 @@ def _assignment(assignment_id: int, act: bool = False):
 
 
 def _world_name(trainer: str, task_id: str) -> str:
-    """The trainer's own world for a task: named after both, with a random tail so nobody can guess it."""
-    return f"{trainer}-{task_id}"[:54].rstrip("-_") + "-" + secrets.token_hex(4)
+    """The trainer's own world for a task: named after both, with a random tail of 64 bits so nobody can guess it
+    (the apps serve whichever world a browser's cookie names: the name is what keeps a world its trainer's)."""
+    return f"{trainer}-{task_id}"[:46].rstrip("-_") + "-" + secrets.token_hex(8)
 
 
 def _with_recording_cookies(response, world: str, recording_id: str):

@@ -3,11 +3,13 @@ assignments and trajectories, invite links used once, and cross-site posts refus
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import requests
 
 from campaign_crew import csrf_of
+from mock_apps.core.settings import APP_NAMES
 from mock_apps.portal.accounts import AccountStore
 from mock_apps.portal.campaigns import CampaignStore
 from mock_apps.portal.database import portal_db_path
@@ -76,7 +78,7 @@ def test_non_admins_posting_admin_forms_are_refused_and_nothing_changes(crew, sa
     assert len(campaigns.campaigns()) == before
 
 
-def test_a_trainer_cannot_reach_another_trainers_assignment_or_trajectory(crew):
+def test_a_trainer_cannot_reach_another_trainers_assignment_or_trajectory(crew, sandbox):
     campaign = crew.campaign({TASK: 1})
     theirs = crew.assignment_of(crew.other_trainer, campaign, TASK)
     mine = crew.assignment_of(crew.trainer, campaign, TASK)
@@ -101,6 +103,25 @@ def test_a_trainer_cannot_reach_another_trainers_assignment_or_trajectory(crew):
         answer = me.post(f"{url}/assignments/{theirs.id}/{action}", data={"csrf_token": me.csrf}, timeout=30)
         assert answer.status_code == 404, action
     assert crew.assignment_of(crew.other_trainer, campaign, TASK).attempts == [trajectory]
+
+    # nor their world: the apps serve whichever world a browser's cookie names, so the name is the secret. It ends
+    # in 64 random bits; what anyone could guess (trainer and task) opens nothing in any app, and no page of mine
+    # names it
+    guessable, _, tail = trajectory.world.rpartition("-")
+    assert re.fullmatch(r"[0-9a-f]{16}", tail) and guessable.startswith(crew.other_trainer.username)
+    for app in APP_NAMES:
+        for guess in (guessable, f"{guessable}-{tail[:8]}", f"{guessable}-{'0' * 16}"):
+            answer = requests.get(f"{sandbox.url(app)}/", cookies={"mockworld": guess}, timeout=30)
+            assert answer.status_code == 404 and trajectory.world not in answer.text, (app, guess)
+    for path in ("/", "/assignments", f"/assignments/{mine.id}"):
+        assert trajectory.world not in me.get(url + path, timeout=30).text, path
+    # my own recording's cookie does not let my browser report into their world either
+    assert me.post(f"{url}/assignments/{mine.id}/start", data={"csrf_token": me.csrf}, timeout=30,
+                   allow_redirects=False).status_code == 302
+    report = '{"tab": "mockrec-tab-x", "event": {"type": "click", "args": {}, "target": null, "url": "/"}}'
+    answer = requests.post(f"{sandbox.url('chat')}/_capture/events", data=report, timeout=30,
+                           cookies={"mockrec": me.cookies["mockrec"], "mockworld": trajectory.world})
+    assert answer.status_code == 403 and answer.json()["error"] == "wrong_world"
     # the trainer's own list names only their own assignment; the review pages are not theirs
     listing = me.get(f"{url}/assignments", timeout=30).text
     assert f'data-assignment="{mine.id}"' in listing and f'data-assignment="{theirs.id}"' not in listing
