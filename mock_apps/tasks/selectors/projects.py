@@ -1,0 +1,30 @@
+"""An agency's project time to bill: the hours its people logged on a client's project, invoiced one line per
+service at the service's rate (mock_apps/scenarios/work.py)."""
+
+from __future__ import annotations
+
+from mock_apps.scenarios.facts import Facts
+from mock_apps.tasks.selectors import Instance, require, slug
+from mock_apps.tasks.selectors.money import dollars
+
+
+def unbilled_time(facts: Facts) -> list[Instance]:
+    """One instance per project whose time the producer sent to be invoiced."""
+    found = require(facts.work.projects if facts.work else (),
+                    "work.projects (a project's unbilled time sent to be invoiced)")
+    products = {p.sku: p for p in facts.products}
+    instances = []
+    for project in found:
+        client = facts.customer(project.customer_key)
+        hours = project.hours_by_sku()
+        lines = [{"item": products[sku].name, "hours": f"{x100 / 100:g}", "rate": f"{products[sku].unit_price_cents / 100:.2f}"}
+                 for sku, x100 in hours.items()]
+        total = sum(x100 * products[sku].unit_price_cents // 100 for sku, x100 in hours.items())
+        producer = facts.person(project.requested_by)
+        instances.append(Instance(slug(project.project), {
+            "client": client.name, "email": client.email, "contact": client.contact_name,
+            "contact_first": client.contact_name.split()[0], "project": project.project, "producer": producer.name, "lines": lines,
+            "line_count": len(lines), "quantities": [x100 * 10 for x100 in hours.values()],
+            "rates": [products[sku].unit_price_cents for sku in hours], "total_cents": total, "total": dollars(total),
+            "services": ", ".join(f"{line['item']} {line['hours']} h" for line in lines)}))
+    return instances
