@@ -303,7 +303,7 @@ def channel(conversation_id: str, error: str | None = None, draft: str = "", sta
 @bp.route("/archives/<conversation_id>/p<digits>")
 def permalink(conversation_id: str, digits: str):
     """A Slack-style message permalink: the channel scrolled to the message (and its thread)."""
-    if not digits.isdigit() or len(digits) != 16:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) != 16:
         abort(404)
     ts = f"{digits[:10]}.{digits[10:]}"
     params = {"highlight": ts}

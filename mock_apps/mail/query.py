@@ -278,7 +278,7 @@ def _operator_value(op: str, raw: str) -> object:
 
 def parse_date_value(op: str, value: str) -> date | int:
     """A date for after:/before: (YYYY/MM/DD, YYYY-MM-DD, MM/DD/YYYY) or epoch seconds (int)."""
-    if value.isdigit() and len(value) > 8:
+    if value.isdecimal() and len(value) > 8:
         return int(value)
     for fmt in ("%Y/%m/%d", "%Y-%m-%d", "%m/%d/%Y", "%Y/%m", "%Y-%m"):
         try:

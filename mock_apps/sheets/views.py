@@ -254,7 +254,7 @@ def import_into(spreadsheet_id: str):
     session = db()
     wb = service.get_workbook(session, spreadsheet_id)
     current_raw = request.form.get("sheet_id", "0")
-    current = int(current_raw) if current_raw.isdigit() else 0
+    current = int(current_raw) if current_raw.isdecimal() else 0
     try:
         data, name, ext = _uploaded()
         before = {s.id for s in service.sheets_of(session, wb)}

@@ -39,3 +39,14 @@ def test_traversal_in_the_world_id_is_refused(world, app):
                          requests.post(f"{world.url(app)}/_control/worlds/{world_id}/reset", timeout=30)):
             assert 400 <= response.status_code < 500, (world_id, response.status_code)
     assert world.changes() == before
+
+
+@pytest.mark.parametrize("app, path, params", [
+    ("mail", "/gmail/v1/users/me/messages", {"q": "after:" + "\u00b2" * 9}),  # epoch seconds in superscripts
+    ("chat", "/archives/C1/p" + "\u00b2" * 16, {}),  # a permalink's timestamp digits
+])
+def test_digits_of_other_scripts_are_bad_input_not_crashes(world, app, path, params):
+    # '²'.isdigit() is true but int() refuses it: a check with isdigit() let such text through to int()
+    response = requests.get(f"{world.api_url(app)}{path}", params=params, timeout=30,
+                            headers={"Authorization": "Bearer xoxp-dana.whitfield"})
+    assert 400 <= response.status_code < 500, response.status_code
