@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import itertools
 import json
 from pathlib import Path
 
+from mock_apps.scenarios import scenario_name
 from mock_apps.tasks.model import Task
 from mock_apps.tasks.registry import TaskError, all_tasks, get_task, scenario_tasks, templates
 from mock_apps.tasks.template import Skip
@@ -26,11 +26,6 @@ def scenarios_of(args) -> list[str]:
             continue
         if not seeds:
             raise TaskError(f"--scenario {industry} is an industry: give --seed N for which company of it")
-        try:
-            from mock_apps.scenarios import scenario_name
-        except ImportError:
-            raise TaskError(f"unknown scenario {industry!r}: this build has no generated companies, only "
-                            "meridian") from None
         names += [scenario_name(industry, int(seed)) for seed in seeds]
     if seeds and names == ["meridian"] * len(names):
         raise TaskError("meridian is one fixed company: --seed goes with an industry (--scenario law --seed 7)")
@@ -48,7 +43,7 @@ def selection(args) -> tuple[list[Task], list[Skip]]:
     tasks, skipped = [], []
     for scenario in scenarios_of(args):
         found, missing = scenario_tasks(scenario)
-        tasks += [t for t in found if (t.template or t.id) in keep or _template_of(t) in keep]
+        tasks += [t for t in found if _template_of(t) in keep]
         skipped += [s for s in missing if s.template in keep]
     return tasks, skipped
 
