@@ -113,12 +113,17 @@ def write_instances(tasks: list[Task], out: Path) -> None:
     """Write each task as a YAML file a user can read, edit and load back (`<id>.yaml`, a single task)."""
     import yaml
 
+    class Readable(yaml.SafeDumper):
+        """Multi-line text (an instruction) as a block a person can edit, not a quoted string."""
+
+    Readable.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+        "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
     out.mkdir(parents=True, exist_ok=True)
     for task in tasks:
         data = task.model_dump(exclude_none=True, exclude_defaults=True)
         data["scenario"] = task.scenario
-        (out / f"{task.id}.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110),
-                                             encoding="utf-8")
+        (out / f"{task.id}.yaml").write_text(
+            yaml.dump(data, Dumper=Readable, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
 
 
 def prove_command(args) -> int:

@@ -117,16 +117,19 @@ def test_selectors_report_the_fact_they_lack():
             select(replace(facts, **missing))
 
 
-def test_instantiate_writes_yaml_that_loads_back_as_the_same_task(tmp_path, capsys):
+@pytest.mark.parametrize("company", [[], ["--scenario", "law", "--seed", "1"]], ids=["meridian", "law-1"])
+def test_instantiate_writes_yaml_that_loads_back_as_the_same_task(tmp_path, capsys, company):
     from mock_apps.cli import main
 
-    assert main(["tasks", "instantiate", "--template", "record-remittance", "--out", str(tmp_path)]) == 0
+    assert main(["tasks", "instantiate", *company, "--template", "record-remittance", "--out", str(tmp_path)]) == 0
+    scenario = "law-1" if company else "meridian"
     written = sorted(p.name for p in tmp_path.glob("*.yaml"))
-    assert written == sorted(f"{t.id}.yaml" for t in all_tasks() if t.template == "record-remittance")
-    assert "4 tasks of 1 templates" in capsys.readouterr().out
+    assert written == sorted(f"{t.id}.yaml" for t in scenario_tasks(scenario)[0] if t.template == "record-remittance")
+    assert f"{len(written)} tasks of 1 templates" in capsys.readouterr().out and written
     loaded = load_library(tmp_path)
+    assert sorted(loaded) == [name[:-len(".yaml")] for name in written]
     for task_id, task in loaded.items():
-        assert task == get_task(task_id)
+        assert task == get_task(task_id) and task.scenario == scenario
 
 
 @pytest.mark.parametrize("argv, message", [
