@@ -124,7 +124,7 @@ def onboardings(fake: Faker, rnd: random.Random, industry: Industry, roles: dict
     ending = next(s for s in ("Solutions", "Partners Group", "Services Co.") if s not in lookalike_of.name)
     first_word = lookalike_of.name.split()[0]
     approved = make_vendor(fake, rnd, kind, f"{first_word} {kind.category} {ending}", area)
-    other = rnd.choice([k for k in industry.vendors if k.billing != "monthly"])
+    other = rnd.choice([k for k in industry.vendors if k.billing != "monthly" and k.category != "Utilities"])
     held = make_vendor(fake, rnd, other, f"{fake.unique.last_name()} {other.suffixes[0]}", area)
     quantity, unit = rnd.randint(10, 60), rnd.randint(20, 90) * 100
     first = Bill(key=f"bill-onboard-{approved.key}"[:40], vendor_key=approved.key,
