@@ -5,6 +5,7 @@ from __future__ import annotations
 from mock_apps.tasks.demos import company_of, demo
 from mock_apps.tasks.demos.books_forms import sales_form
 from mock_apps.tasks.demos.pages import open_mail, switch_to
+from mock_apps.tasks.demos.report import log_sheet, report
 from mock_apps.tasks.model import Task
 
 
@@ -16,3 +17,52 @@ def bill_project_time(page, task: Task) -> None:
     switch_to(page, "books")
     sales_form(page, "Invoice", customer=p["client"], date=c["today"], memo=p["project"],
                lines=[{"item": line["item"], "qty": line["hours"], "rate": line["rate"]} for line in p["lines"]])
+
+
+@demo("agency-bill-time-and-send")
+def bill_time_and_send(page, task: Task) -> None:
+    """The time invoiced, the client mailed the total, a Billing Log row, the controller told."""
+    p, c = task.params, company_of(task)
+    bill_project_time(page, task)
+    report(page, c, mails=[(p["email"], f"Invoice for {p['project']}",
+                            f"Hi {p['contact_first']},\n\nOur invoice for the time on {p['project']} is on its way: "
+                            f"${p['total_plain']} ({p['services']}).")],
+           sheet="Billing Log", header=["Date", "Client", "Project", "Total"],
+           rows=[[c["today"], p["client"], p["project"], str(p["total_number"])]],
+           told=f"{p['project']} is billed to {p['client']} ({p['total']}) and logged.")
+
+
+@demo("agency-bill-both-projects")
+def bill_both_projects(page, task: Task) -> None:
+    """Each project's time invoiced from the producer's mail, then each client mailed its total."""
+    from mock_apps.tasks.demos.pages import send_mail
+
+    c = company_of(task)
+    for item in task.params["projects"]:
+        switch_to(page, "mail")
+        bill_project_time(page, task.model_copy(update={"params": item}))
+    switch_to(page, "mail")
+    for item in task.params["projects"]:
+        send_mail(page, to=item["email"], subject=f"Invoice for {item['project']}",
+                  body=f"Hi {item['contact_first']},\n\nOur invoice for the time on {item['project']} is on its "
+                       f"way: ${item['total_plain']}.\n\nBest regards,\n{c['owner_name']}")
+
+
+@demo("agency-project-hours-question")
+def project_hours_question(page, task: Task) -> str:
+    """Read the producer's time log and add up its hours."""
+    p = task.params
+    open_mail(page, p["project"], "Time to bill")
+    return p["hours_total"]
+
+
+@demo("agency-time-summary-to-sheet")
+def time_summary_to_sheet(page, task: Task) -> None:
+    """Read the time log, look the services' rates up in Books, then type the summary on a new sheet."""
+    p, c = task.params, company_of(task)
+    open_mail(page, p["project"], "Time to bill")
+    switch_to(page, "books")
+    page.get_by_test_id("nav-products-and-services").click()
+    page.wait_for_load_state()
+    rows = [[line["item"], line["hours"], line["rate"], str(amount)] for line, amount in zip(p["lines"], p["amounts"])]
+    log_sheet(page, c["close_workbook"], p["project"], ["Service", "Hours", "Rate", "Amount"], rows)

@@ -4,8 +4,8 @@ service at the service's rate (mock_apps/scenarios/work.py)."""
 from __future__ import annotations
 
 from mock_apps.scenarios.facts import Facts
-from mock_apps.tasks.selectors import Instance, require, slug
-from mock_apps.tasks.selectors.money import dollars
+from mock_apps.tasks.selectors import Instance, MissingFact, require, slug
+from mock_apps.tasks.selectors.money import dollars, number, plain
 
 
 def unbilled_time(facts: Facts) -> list[Instance]:
@@ -26,5 +26,21 @@ def unbilled_time(facts: Facts) -> list[Instance]:
             "contact_first": client.contact_name.split()[0], "project": project.project, "producer": producer.name, "lines": lines,
             "line_count": len(lines), "quantities": [x100 * 10 for x100 in hours.values()],
             "rates": [products[sku].unit_price_cents for sku in hours], "total_cents": total, "total": dollars(total),
+            "total_plain": plain(total), "total_number": number(total),
+            "hours_total": f"{sum(hours.values()) / 100:g}",
+            "amounts": [number(x100 * products[sku].unit_price_cents // 100) for sku, x100 in hours.items()],
+            "hours": [float(line["hours"]) for line in lines],
             "services": ", ".join(f"{line['item']} {line['hours']} h" for line in lines)}))
     return instances
+
+
+def all_unbilled(facts: Facts) -> list[Instance]:
+    """One instance of two projects' unbilled time: both invoiced and both clients mailed."""
+    each = [i.params for i in unbilled_time(facts)]
+    if len(each) != 2:
+        raise MissingFact(f"work.projects: two projects with unbilled time (the company has {len(each)})")
+    first, second = each
+    return [Instance("both", {
+        "projects": each, "totals": [p["total_cents"] for p in each],
+        **{f"first_{k}": v for k, v in first.items() if isinstance(v, (str, int, float))},
+        **{f"second_{k}": v for k, v in second.items() if isinstance(v, (str, int, float))}})]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, require, slug
-from mock_apps.tasks.selectors.money import dollars, plain
+from mock_apps.tasks.selectors.money import dollars, number, plain
 from mock_apps.tasks.selectors.names import possessive
 
 TRUST = "Client Trust Account (IOLTA)"
@@ -32,6 +32,7 @@ def retainers(facts: Facts) -> list[Instance]:
         client = facts.customer(retainer.customer_key)
         instances.append(Instance(slug(retainer.key + "-" + client.name), {
             **_accounts(facts), **_contact(client), "check": retainer.reference, "amount": dollars(retainer.amount_cents), "amount_plain": plain(retainer.amount_cents),
+            "amount_number": number(retainer.amount_cents),
             "total_cents": retainer.amount_cents, "date": retainer.date.isoformat(), "matter": retainer.matter}))
     return instances
 
@@ -47,8 +48,28 @@ def earned_fees(facts: Facts) -> list[Instance]:
         partner = facts.person(fee.approved_by)
         instances.append(Instance(slug(invoice.number), {
             **_accounts(facts), **_contact(client), "invoice": invoice.number,
-            "amount": dollars(invoice.total_cents), "total_cents": invoice.total_cents,
+            "amount": dollars(invoice.total_cents), "amount_plain": plain(invoice.total_cents),
+            "amount_number": number(invoice.total_cents), "total_cents": invoice.total_cents,
             "credit_cents": -invoice.total_cents, "held": dollars(facts.work.trust_cents(client.key)),
             "left": dollars(facts.work.trust_cents(client.key) - invoice.total_cents),
+            "left_cents": facts.work.trust_cents(client.key) - invoice.total_cents,
+            "left_plain": plain(facts.work.trust_cents(client.key) - invoice.total_cents),
             "partner": partner.name, "partner_first": partner.first_name}))
     return instances
+
+
+def trust_day(facts: Facts) -> list[Instance]:
+    """One instance of all the day's trust work: every retainer to deposit and every earned fee to transfer."""
+    deposits, fees = retainers(facts), earned_fees(facts)
+    return [Instance("all", {
+        "deposits": [d.params for d in deposits], "fees": [f.params for f in fees],
+        "deposit_count": len(deposits), "fee_count": len(fees),
+        "deposit_totals": [d.params["total_cents"] for d in deposits],
+        "fee_invoices": [f.params["invoice"] for f in fees], "fee_totals": [f.params["total_cents"] for f in fees],
+        "fee_credits": [f.params["credit_cents"] for f in fees],
+        "fee_references": [f"Trust {f.params['invoice']}" for f in fees],
+        "references": [d.params["check"] for d in deposits] + [f.params["invoice"] for f in fees],
+        "entry_count": len(deposits) + len(fees),
+        "deposits_text": "; ".join(f"{d.params['client']}'s {d.params['check']} ({d.params['amount']})" for d in deposits),
+        "fees_text": "; ".join(f"{f.params['invoice']} ({f.params['client']}, {f.params['amount']})" for f in fees),
+        **{k: deposits[0].params[k] for k in ("trust", "trust_option", "liability", "liability_option")}})]
