@@ -13,10 +13,12 @@ from mock_apps.tasks.registry import scenario_tasks, templates
 FAMILIES = {"law": "work.retainers", "medical": "work.eras", "agency": "work.projects"}
 NEEDS = {"law-trust-deposit-retainer": "work.retainers", "law-trust-retainer-receipt": "work.retainers",
          "law-trust-day": "work.retainers", "law-trust-apply-earned-fee": "work.earned_fees",
-         "law-trust-earned-fee-notice": "work.earned_fees", "medical-post-era": "work.eras",
-         "medical-era-bill-patient": "work.eras", "medical-post-all-eras": "work.eras",
+         "law-trust-earned-fee-notice": "work.earned_fees", "law-trust-balance-question": "work.earned_fees",
+         "medical-post-era": "work.eras", "medical-era-bill-patient": "work.eras", "medical-post-all-eras": "work.eras",
+         "medical-era-allowed-question": "work.eras", "medical-era-to-sheet": "work.eras",
          "agency-bill-project-time": "work.projects", "agency-bill-time-and-send": "work.projects",
-         "agency-bill-both-projects": "work.projects"}
+         "agency-bill-both-projects": "work.projects", "agency-project-hours-question": "work.projects",
+         "agency-time-summary-to-sheet": "work.projects"}
 
 
 def test_every_industry_template_is_listed_here():
