@@ -18,7 +18,9 @@ NEEDS = {"law-trust-deposit-retainer": "work.retainers", "law-trust-retainer-rec
          "medical-era-allowed-question": "work.eras", "medical-era-to-sheet": "work.eras",
          "agency-bill-project-time": "work.projects", "agency-bill-time-and-send": "work.projects",
          "agency-bill-both-projects": "work.projects", "agency-project-hours-question": "work.projects",
-         "agency-time-summary-to-sheet": "work.projects"}
+         "agency-time-summary-to-sheet": "work.projects", "agency-bill-time-reply-producer": "work.projects",
+         "agency-project-invoice-total-question": "work.projects", "medical-era-patient-question": "work.eras",
+         "law-trust-deposit-all-retainers": "work.retainers"}
 
 
 def test_every_industry_template_is_listed_here():

@@ -61,8 +61,40 @@ def time_summary_to_sheet(page, task: Task) -> None:
     """Read the time log, look the services' rates up in Books, then type the summary on a new sheet."""
     p, c = task.params, company_of(task)
     open_mail(page, p["project"], "Time to bill")
-    switch_to(page, "books")
-    page.get_by_test_id("nav-products-and-services").click()
-    page.wait_for_load_state()
+    read_rates(page)
     rows = [[line["item"], line["hours"], line["rate"], str(amount)] for line, amount in zip(p["lines"], p["amounts"])]
     log_sheet(page, c["close_workbook"], p["project"], ["Service", "Hours", "Rate", "Amount"], rows)
+
+
+@demo("agency-bill-time-reply-producer")
+def bill_time_reply_producer(page, task: Task) -> None:
+    """The time invoiced, then a reply in the producer's conversation with the invoice's number and total."""
+    p, c = task.params, company_of(task)
+    bill_project_time(page, task)
+    switch_to(page, "mail")
+    open_mail(page, p["project"], "Time to bill")
+    page.get_by_test_id("reply").first.click()
+    page.wait_for_load_state()
+    page.get_by_test_id("compose-body").fill(
+        f"Hi {p['producer_first']},\n\n{p['project']} is invoiced: {p['next_invoice']} to {p['client']}, "
+        f"${p['total_plain']}.\n\nThanks,\n{c['owner_name']}")
+    page.get_by_test_id("send").click()
+    page.wait_for_load_state()
+
+
+@demo("agency-project-invoice-total-question")
+def project_invoice_total_question(page, task: Task) -> str:
+    """Read the time log, look the services' rates up in Books, and total hours times rate."""
+    p = task.params
+    open_mail(page, p["project"], "Time to bill")
+    read_rates(page)
+    return p["total"]
+
+
+def read_rates(page) -> None:
+    """Books' products and services: the standard rate of each service."""
+    switch_to(page, "books")
+    page.get_by_test_id("nav-sales").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("nav-products-and-services").click()
+    page.wait_for_load_state()

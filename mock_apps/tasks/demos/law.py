@@ -81,3 +81,11 @@ def trust_balance_question(page, task: Task) -> str:
     p = task.params
     open_mail(page, p["invoice"], "Apply trust funds")
     return p["left"]
+
+
+@demo("law-trust-deposit-all-retainers")
+def deposit_all_retainers(page, task: Task) -> None:
+    """Each retainer check's mail read and the check deposited to trust."""
+    for item in task.params["deposits"]:
+        switch_to(page, "mail")
+        deposit_retainer(page, task.model_copy(update={"params": item}))

@@ -67,3 +67,11 @@ def era_to_sheet(page, task: Task) -> None:
     open_mail(page, p["trace"], "Electronic remittance advice")
     log_sheet(page, c["close_workbook"], "ERA Log", ["Claim", "Billed", "Paid", "Adjustment", "Patient"],
               [[str(v) for v in row] for row in p["rows"]])
+
+
+@demo("medical-era-patient-question")
+def era_patient_question(page, task: Task) -> str:
+    """Read the ERA and name the patient with a responsibility."""
+    p = task.params
+    open_mail(page, p["trace"], "Electronic remittance advice")
+    return p["patient"]

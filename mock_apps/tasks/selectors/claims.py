@@ -33,7 +33,7 @@ def eras(facts: Facts) -> list[Instance]:
             "patient_number": number(owing[0].patient_cents), "claims": claims, "closed": [*claims, f"CO45-{era.trace}"], "claims_text": listing(claims), "claim_count": len(claims),
             "credit_memo": f"CO45-{era.trace}", "credit_cents": written_off, "credit": dollars(written_off),
             "credit_plain": plain(written_off), "adjustments": dollars(era.adjustment_cents),
-            "patient": patient.name, "patient_email": patient.email, "patient_claim": owing[0].invoice_number,
+            "patient": patient.name, "patients": [patient.name], "patient_email": patient.email, "patient_claim": owing[0].invoice_number,
             "patient_cents": owing[0].patient_cents, "patient_amount": dollars(owing[0].patient_cents),
             "patient_plain": plain(owing[0].patient_cents)}))
     return require(instances, "work.eras with exactly one claim a patient owes coinsurance on")

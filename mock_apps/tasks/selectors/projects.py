@@ -16,13 +16,14 @@ def unbilled_time(facts: Facts) -> list[Instance]:
     instances = []
     for project in found:
         client = facts.customer(project.customer_key)
+        producer = facts.person(project.requested_by)
         hours = project.hours_by_sku()
         lines = [{"item": products[sku].name, "hours": f"{x100 / 100:g}", "rate": f"{products[sku].unit_price_cents / 100:.2f}"}
                  for sku, x100 in hours.items()]
         total = sum(x100 * products[sku].unit_price_cents // 100 for sku, x100 in hours.items())
-        producer = facts.person(project.requested_by)
         instances.append(Instance(slug(project.project), {
-            "client": client.name, "email": client.email, "contact": client.contact_name,
+            "client": client.name, "email": client.email, "producer_email": producer.email,
+            "producer_first": producer.first_name, "next_invoice": f"INV-{1001 + len(facts.invoices)}", "contact": client.contact_name,
             "contact_first": client.contact_name.split()[0], "project": project.project, "producer": producer.name, "lines": lines,
             "line_count": len(lines), "quantities": [x100 * 10 for x100 in hours.values()],
             "rates": [products[sku].unit_price_cents for sku in hours], "total_cents": total, "total": dollars(total),
