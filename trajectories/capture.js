@@ -141,13 +141,27 @@
   // A synchronous request, answered by the recorder inside the browser (Playwright routing): the action is
   // delivered before the page acts on it, so it is never lost to a navigation and the changes the previous
   // action caused are read before this one can cause any.
-  const report = (event) => {
+  // Over HTTP (a served page) a report the network lost (offline a moment, a server restarting: no answer or a 5xx)
+  // waits in this page and goes first with the next one, so typing during a blip is not missing from the steps.
+  const unsent = [];
+  const post = (body) => {
     try {
       const xhr = new XMLHttpRequest();
       xhr.open("POST", endpoint, false);
       xhr.setRequestHeader("Content-Type", "text/plain");
-      xhr.send(envelope(event));
-    } catch (e) { /* not recording (or stopped): never break the page */ }
+      xhr.send(body);
+      return xhr.status;
+    } catch (e) { return 0; }  // not recording (or stopped), or no network: never break the page
+  };
+  const report = (event) => {
+    if (!served) { post(envelope(event)); return; }
+    unsent.push(envelope(event));
+    while (unsent.length) {
+      const status = post(unsent[0]);
+      if (status === 0 || status >= 500) break;  // not taken: kept for the next report
+      unsent.shift();  // taken, or refused for good (a 4xx says so)
+    }
+    if (unsent.length > 200) unsent.splice(0, unsent.length - 200);
   };
   // Leaving a served page (before the next document is requested): the step before is at rest, so what the next
   // document's own request changes is that document's. A beacon: a page being unloaded may not wait.

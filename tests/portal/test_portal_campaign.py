@@ -219,3 +219,49 @@ def test_a_closed_tab_goes_on_with_the_same_recording_and_give_up_keeps_it_aband
         assert trainer.get_by_role("button", name="Start").is_visible()  # it can be started again
     finally:
         context.close()
+
+
+@pytest.mark.slow
+def test_what_the_trainer_does_while_the_connection_drops_is_recorded_once_it_is_back(browser, crew):
+    from mock_apps.tasks.demos.pages import open_channel
+
+    campaign = crew.campaign({TASK: 1}, trainers=[crew.trainer])
+    task = get_task(TASK)
+    text = f"Heads up: {task.params['what']} ({task.params['words']})."
+    context = _context(browser)
+    try:
+        trainer = context.new_page()
+        crew.sign_in(trainer, crew.trainer)
+        row = trainer.get_by_test_id("my-assignments").locator(f"tr[data-task={TASK}]")
+        with context.expect_page() as opened:
+            row.get_by_role("button", name=f"Start {TASK}").click()
+        work = opened.value
+        trainer.get_by_test_id("task-panel").wait_for()
+        work.wait_for_url(re.compile(r"/archives/"))
+        open_channel(work, task.params["channel"])
+        work.wait_for_load_state("networkidle")
+
+        # the connection drops while the trainer types (the report of the typing cannot go out), and is back
+        # before Enter: the typing is reported first, then the Enter
+        context.set_offline(True)
+        work.get_by_test_id("composer-input").fill(text)
+        context.set_offline(False)
+        work.get_by_test_id("composer-input").press("Enter")
+        work.get_by_text(text).wait_for()
+        work.close()
+        trainer.get_by_role("button", name="Submit").click()
+        trainer.get_by_test_id("result").wait_for()
+        assert "score 1.00" in trainer.get_by_test_id("score").inner_text()
+    finally:
+        context.close()
+
+    attempt = crew.assignment_of(crew.trainer, campaign, TASK).latest
+    meta, steps = load(attempt.folder)
+    post = next(s for s in steps if any(c.op == "chat.post" for c in s.changes))
+    typed = steps[post.index - 1]
+    assert (typed.action.type, typed.action.args.get("value"), post.action.type) == ("fill", text, "press")
+    replays = ReplayStore.for_settings(crew.portal.settings)
+    deadline = time.monotonic() + 180
+    while (replays.last(meta.id) is None or replays.last(meta.id).active) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert replays.last(meta.id).succeeded, replays.last(meta.id).to_dict()
