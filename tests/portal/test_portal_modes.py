@@ -102,3 +102,28 @@ def test_single_user_mode_runs_a_campaign_without_signing_in(sandbox, tmp_path):
     attempt = CampaignStore.for_settings(settings).assignment(assignment.id).attempts[0]
     assert attempt.status == "abandoned" and load(attempt.folder)[0].status == "abandoned"
     assert attempt.folder.parent == tmp_path
+
+
+def test_a_new_campaign_builds_its_scenarios_before_anyone_starts(tmp_path, monkeypatch):
+    """On a fresh deployment the first Start would build the scenario while the trainer waits (30 s and more on a
+    busy 2-core machine): creating the campaign starts that build in the background."""
+    import threading
+
+    from mock_apps.core import template
+
+    built, done = [], threading.Event()
+
+    def ensure_templates(root, scenario):
+        built.append((root, scenario))
+        done.set()
+
+    monkeypatch.setattr(template, "ensure_templates", ensure_templates)
+    settings = _settings(tmp_path)
+    client = create_app({"settings": settings, "MOCKAPPS_ACCOUNTS": False}).test_client()
+    assert client.post("/people", data={"username": "ana", "name": "Ana", "role": "trainer"}).status_code == 201
+    trainer = AccountStore.for_settings(settings).by_username("ana")
+    task = "pay-past-due-brightline-br-57130"
+    answer = client.post("/campaigns", data={"name": "bills", "task": task, f"needed-{task}": "1",
+                                             "trainer": str(trainer.id)})
+    assert answer.status_code == 302 and done.wait(30)
+    assert built == [(settings.templates_dir, "meridian")]
