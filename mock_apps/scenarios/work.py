@@ -116,6 +116,7 @@ class Work:
     trust_balances: tuple[TrustBalance, ...] = ()
     retainers: tuple[Retainer, ...] = ()
     earned_fees: tuple[EarnedFee, ...] = ()
+    ledger_error: TrustBalance | None = None  # a client's balance as the trust ledger sheet shows it (mistyped)
     eras: tuple[Era, ...] = ()
     projects: tuple[ProjectTime, ...] = ()
 

@@ -44,4 +44,13 @@ def work(facts: Facts, rnd: random.Random) -> Work:
         Retainer(f"ret-{n + 1}", key, day - timedelta(days=1 + n), rnd.randint(5, 30) * 50_000,
                  f"CHK {rnd.randint(1000, 9999)}", f"Matter {rnd.randint(4000, 9999)}")
         for n, key in enumerate(depositors))
-    return Work(trust_balances=tuple(balances), retainers=retainers, earned_fees=earned)
+    return Work(trust_balances=tuple(balances), retainers=retainers, earned_fees=earned,
+                ledger_error=mistyped(rnd.choice(balances[len(fees):])))
+
+
+def mistyped(balance: TrustBalance) -> TrustBalance:
+    """The balance with two adjacent different digits of its dollars swapped, as a hurried ledger entry has it."""
+    digits = list(str(balance.cents // 100))
+    i = next(i for i in range(len(digits) - 1) if digits[i] != digits[i + 1] and (i or digits[i + 1] != "0"))
+    digits[i], digits[i + 1] = digits[i + 1], digits[i]
+    return TrustBalance(balance.customer_key, int("".join(digits)) * 100 + balance.cents % 100)
