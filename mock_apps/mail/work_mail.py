@@ -42,6 +42,18 @@ def render(b, label_ids: dict[str, str], mail) -> None:
                    f"from the retainer we hold in trust for them ({dollars(work.trust_cents(client.key))} on the "
                    f"trust ledger). Please move the earned fee from the trust account to operating today and mark "
                    f"the invoice paid.\n\nThanks,\n{partner.first_name}", set(inbox), f"work-fee-{invoice.number}"))
+    if work.trust_balances:
+        trust = next(a for a in facts.accounts if a.detail_type == "TrustAccounts")
+        bank = facts.company.bank_name
+        held = trust.opening_balance_cents  # no trust activity has cleared the bank this quarter
+        when = b.at(facts.now.date(), 7, rnd.randint(0, 59))
+        b.add(mail(when, (bank, f"statements@{bank.lower().replace(' ', '')}.com"), [b.me],
+                   f"Your {trust.name} statement for {facts.now:%B %Y}",
+                   f"{facts.company.legal_name}\n{trust.name}\n\n"
+                   f"Statement period: {facts.now:%B} 1 - {facts.now:%B %-d, %Y}\nBeginning balance: {dollars(held)}\n"
+                   f"Deposits: $0.00\nWithdrawals: $0.00\nEnding balance: {dollars(held)}\n\n"
+                   f"Interest on this IOLTA account is remitted to the state bar foundation.\n",
+                   {"INBOX", label_ids["Finance/Statements"]}, "work-trust-statement"))
     for era in work.eras:
         payer = facts.customer(era.payer_key)
         rows = [("Claim", "Patient", "Billed", "Allowed", "Contractual adj. (CO-45)", "Patient resp. (PR)", "Paid")]

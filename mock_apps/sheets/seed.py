@@ -6,7 +6,7 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 
-from mock_apps.sheets import service
+from mock_apps.sheets import service, work_sheets
 from mock_apps.sheets.models import Sheet, Workbook
 
 MONEY = "$#,##0.00"
@@ -24,6 +24,7 @@ def seed(db, scenario) -> None:
     _ap_reconciliation(db, facts, today)
     _close_checklist(db, facts, today)
     _expense_review(db, facts)
+    work_sheets.seed(db, facts, _fill, MONEY)  # the industry's own work, added last
 
 
 def _iso(d: date) -> str:
