@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mock_apps.tasks.demos import company_of, demo
 from mock_apps.tasks.demos.books_forms import deposit, journal, receive
-from mock_apps.tasks.demos.pages import open_mail, switch_to
+from mock_apps.tasks.demos.pages import open_mail, post_in_channel, switch_to
 from mock_apps.tasks.demos.report import report
 from mock_apps.tasks.model import Task
 
@@ -89,3 +89,24 @@ def deposit_all_retainers(page, task: Task) -> None:
     for item in task.params["deposits"]:
         switch_to(page, "mail")
         deposit_retainer(page, task.model_copy(update={"params": item}))
+
+
+@demo("law-trust-three-way-check")
+def three_way_check(page, task: Task) -> None:
+    """The bank's statement, the account in Books' chart, the ledger's total; a Three-Way Check sheet; the controller told."""
+    from mock_apps.tasks.demos.report import log_sheet
+    from mock_apps.tasks.selectors.money import plain
+
+    p, c = task.params, company_of(task)
+    open_mail(page, "IOLTA", "statement")
+    switch_to(page, "books")
+    page.get_by_test_id("nav-accounting").click()
+    page.wait_for_load_state()
+    bank, ledger = p["bank_number"], p["ledger_number"]
+    log_sheet(page, p["ledger_workbook"], "Three-Way Check", ["Source", "Balance"],
+              [["Bank statement", str(bank)], ["Books", str(bank)], ["Client ledger", str(ledger)],
+               ["Difference", str(p["difference_number"])]])
+    switch_to(page, "chat")
+    post_in_channel(page, f"dm-{c['controller_key']}",
+                    f"Three-way check of the trust account: the bank statement and Books agree at ${plain(round(bank * 100))}, "
+                    f"but the client ledger totals ${plain(round(ledger * 100))}, off by ${p['difference_plain']}.")

@@ -4,7 +4,7 @@ client pays from the retainer held in trust (mock_apps/scenarios/work.py)."""
 from __future__ import annotations
 
 from mock_apps.scenarios.facts import Facts
-from mock_apps.tasks.selectors import Instance, require, slug
+from mock_apps.tasks.selectors import Instance, MissingFact, require, slug
 from mock_apps.tasks.selectors.money import dollars, number, plain
 from mock_apps.tasks.selectors.names import possessive
 
@@ -73,3 +73,18 @@ def trust_day(facts: Facts) -> list[Instance]:
         "deposits_text": "; ".join(f"{d.params['client']}'s {d.params['check']} ({d.params['amount']})" for d in deposits),
         "fees_text": "; ".join(f"{f.params['invoice']} ({f.params['client']}, {f.params['amount']})" for f in fees),
         **{k: deposits[0].params[k] for k in ("trust", "trust_option", "liability", "liability_option")}})]
+
+
+def three_way(facts: Facts) -> list[Instance]:
+    """The month's three-way check of the trust account: bank statement, Books and the client ledger's total."""
+    work = facts.work
+    wrong = work.ledger_error if work else None
+    if wrong is None:
+        raise MissingFact("work.ledger_error (a law firm's client trust ledger to check against the bank and Books)")
+    bank = facts.account(TRUST).opening_balance_cents  # no trust activity this quarter: the bank and Books agree
+    ledger = sum(b.cents for b in work.trust_balances) - work.trust_cents(wrong.customer_key) + wrong.cents
+    return [Instance(f"{facts.now:%Y-%m}", {
+        **_accounts(facts), "ledger_workbook": f"Client Trust Ledger {facts.now:%B %Y}",
+        "bank_number": number(bank), "ledger_number": number(ledger), "difference_number": number(ledger - bank),
+        "difference": dollars(ledger - bank), "difference_plain": plain(abs(ledger - bank)),
+        "client": facts.customer(wrong.customer_key).name})]
