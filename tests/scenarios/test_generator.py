@@ -157,3 +157,23 @@ def test_the_cli_says_what_is_wrong_in_one_line_and_exits_2(tmp_path, args, mess
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and message in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "worlds" / "w1").exists()
+
+
+def test_templates_are_told_apart_by_scenario_and_rebuilt_when_the_generator_changes(tmp_path, monkeypatch):
+    import shutil
+
+    from mock_apps.core import template
+
+    assert template.template_dir(tmp_path, "law-3") != template.template_dir(tmp_path, "law-4")
+    copy = tmp_path / "mock_apps"
+    shutil.copytree(template.PACKAGE_ROOT, copy, ignore=shutil.ignore_patterns("__pycache__", "static", "golden"))
+    monkeypatch.setattr(template, "PACKAGE_ROOT", copy)
+    template.source_fingerprint.cache_clear()
+    try:
+        before = template.source_fingerprint()
+        with open(copy / "scenarios" / "generator" / "law.py", "a") as source:
+            source.write("\n# a change to one industry\n")
+        template.source_fingerprint.cache_clear()
+        assert template.source_fingerprint() != before
+    finally:
+        template.source_fingerprint.cache_clear()
