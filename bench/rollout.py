@@ -4,90 +4,51 @@ rollouts.
 Targets (issue 19): tool-env reset p50 < 150 ms; browser-env reset p50 under the browser env's own 220-295 ms
 (with --browser); 8 concurrent rollouts with at least 1.5x the throughput (rollouts/s) of 1, on 2 cores.
 A rollout is the documented GRPO example's (mock_apps/rollout/grpo_group.py): reset, list the channels, post,
-answer; it is scored by the task's checks when it ends. The server and the apps run in this process (as
-`mockapps env-server` runs them), or, with --external, the apps run under gunicorn in their own processes
-(`mockapps serve --production`), which is what a machine serving many rollouts should do.
-Usage: python bench/rollout.py [--rollouts N] [--browser] [--external]
+answer; it is scored by the task's checks when it ends. The server is the `mockapps env-server` command in a
+process of its own, in its default configuration (the apps in gunicorn worker processes it starts), or with
+--in-process (the apps in threads of the server's process); the clients are this process's threads.
+Usage: python bench/rollout.py [--rollouts N] [--browser] [--in-process] [--app-workers N]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
-from pathlib import Path
 
 import requests
-import uvicorn
 
-from mock_apps.core.server import Sandbox
-from mock_apps.core.settings import APP_NAMES, Settings
-from mock_apps.core.world import WorldRegistry
-from mock_apps.rollout.deployment import RunningDeployment
 from mock_apps.rollout.grpo_group import run_rollout
-from mock_apps.rollout.rollouts import Rollouts
-from mock_apps.rollout.server import create_app
 
 TASK = "announce-lunch-in-general"
 
 
-def _free_base_port() -> int:
-    """A base port whose next len(APP_NAMES) ports are free too."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base + len(APP_NAMES) < 65000 and all(_free(base + i) for i in range(len(APP_NAMES) + 1)):
-            return base
-    raise RuntimeError("no free port range")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
-def _start_external(settings: Settings) -> tuple[RunningDeployment, subprocess.Popen]:
-    """`mockapps serve --production` (gunicorn, 2 workers per app) on a free port range, and its deployment."""
-    settings = replace(settings, base_port=_free_base_port())
-    WorldRegistry.for_settings(settings).reset("bench-warm")  # templates built before the workers start
-    proc = subprocess.Popen([sys.executable, "-m", "mock_apps.cli", "--data", str(settings.data_dir), "serve",
-                             "--production", "--workers", "2", "--base-port", str(settings.base_port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deployment = RunningDeployment(settings)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            return deployment.check(), proc
-        except Exception:  # noqa: BLE001 - not up yet
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.terminate()
-                raise
-            time.sleep(0.3)
-
-
-def _serve(rollouts: Rollouts) -> tuple[str, uvicorn.Server, threading.Thread]:
+def _start_server(data: str, options: list[str]) -> tuple[str, subprocess.Popen]:
+    """`mockapps env-server` with the options on a free port; its URL once /health answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(rollouts), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    return f"http://127.0.0.1:{port}", server, thread
+    proc = subprocess.Popen([sys.executable, "-m", "mock_apps.cli", "--data", data, "env-server", "--port",
+                             str(port), "--max-browsers", "2", "--idle-timeout", "600", *options],
+                            stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            requests.get(f"{url}/health", timeout=5).raise_for_status()
+            return url, proc
+        except requests.RequestException:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("the env-server did not start") from None
+            time.sleep(0.3)
 
 
 def _resets(url: str, env: str, runs: int) -> list[float]:
@@ -98,7 +59,8 @@ def _resets(url: str, env: str, runs: int) -> list[float]:
         started = time.perf_counter()
         response = http.post(f"{url}/reset", json={"task": TASK, "env": env}, timeout=300)
         ms.append((time.perf_counter() - started) * 1000)
-        response.raise_for_status()
+        if not response.ok:
+            raise RuntimeError(f"reset: {response.status_code} {response.text}")
         http.post(f"{url}/close", json={"episode_id": response.json()["metadata"]["episode_id"]}, timeout=300)
     return ms
 
@@ -114,18 +76,13 @@ def _throughput(url: str, rollouts: int, concurrency: int) -> float:
     return rollouts / wall
 
 
-def measure(rollouts: int = 48, browser: bool = False, external: bool = False) -> dict:
-    """Reset p50/p95 per environment kind and the 1-vs-8 throughput."""
+def measure(rollouts: int = 48, browser: bool = False, options: list[str] = ()) -> dict:
+    """Reset p50/p95 per environment kind and the 1-vs-8 throughput, back to back on one server."""
     figures: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        settings = replace(Settings(), data_dir=Path(tmp), host="127.0.0.1", control_token=None)
-        proc = None
-        if external:
-            apps, proc = _start_external(settings)
-        else:
-            apps = Sandbox(settings, ephemeral=True).start()
-        pool = Rollouts(apps, max_rollouts=16, max_browsers=2, idle_timeout=600)
-        url, server, thread = _serve(pool)
+        started = time.perf_counter()
+        url, proc = _start_server(tmp, list(options))
+        figures["start_s"] = time.perf_counter() - started
         try:
             _resets(url, "tool", 3)  # templates, the tools' documents, each app's first request
             ms = _resets(url, "tool", 40)
@@ -136,16 +93,17 @@ def measure(rollouts: int = 48, browser: bool = False, external: bool = False) -
                 figures["browser_reset_ms"] = {"p50": statistics.median(ms),
                                                "p95": statistics.quantiles(ms, n=20)[18]}
             _throughput(url, 8, 8)  # eight environments in the pool before timing
+            load = os.getloadavg()[0]
             one = _throughput(url, max(8, rollouts // 3), 1)
             eight = _throughput(url, rollouts, 8)
-            figures["rollouts_per_s"] = {"1": one, "8": eight, "ratio": eight / one}
+            figures["rollouts_per_s"] = {"1": one, "8": eight, "ratio": eight / one,
+                                         "load": (load, os.getloadavg()[0])}
         finally:
-            server.should_exit = True
-            thread.join(60)
-            apps.stop()
-            if proc is not None:
-                proc.terminate()
-                proc.wait(30)
+            proc.send_signal(signal.SIGINT)  # as Ctrl-C stops it: the apps stopped, the worlds deleted
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
     return figures
 
 
@@ -154,9 +112,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rollouts", type=int, default=48, help="rollouts in the 8-at-once series")
     parser.add_argument("--browser", action="store_true", help="time browser-env resets too")
-    parser.add_argument("--external", action="store_true", help="apps under gunicorn in their own processes")
+    parser.add_argument("--in-process", action="store_true", help="the apps in threads of the server's process")
+    parser.add_argument("--app-workers", type=int, default=1, help="gunicorn workers per app (default 1)")
     args = parser.parse_args()
-    figures = measure(args.rollouts, args.browser, args.external)
+    options = ["--in-process"] if args.in_process else ["--app-workers", str(args.app_workers)]
+    figures = measure(args.rollouts, args.browser, options)
     ok = True
     tool = figures["tool_reset_ms"]
     ok &= tool["p50"] < 150
@@ -167,8 +127,9 @@ def main() -> int:
         print(f"browser reset: p50 {b['p50']:.1f} ms, p95 {b['p95']:.1f} ms (target p50 under 220-295 ms)")
     t = figures["rollouts_per_s"]
     ok &= t["ratio"] >= 1.5
-    print(f"rollouts/s: 1 at once {t['1']:.2f}, 8 at once {t['8']:.2f}, ratio {t['ratio']:.2f}x (target >= 1.5x)")
-    print(f"apps {'under gunicorn (--external)' if args.external else 'in process'}; "
+    print(f"rollouts/s: 1 at once {t['1']:.2f}, 8 at once {t['8']:.2f}, ratio {t['ratio']:.2f}x (target >= 1.5x); "
+          f"load average {t['load'][0]:.1f} before, {t['load'][1]:.1f} after")
+    print(f"env-server {' '.join(options)}: started in {figures['start_s']:.1f} s; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0 if ok else 1
 

@@ -7,7 +7,8 @@ kept from one episode to the next (a new tab and context cost more than the rest
 new one holds: the other tabs closed, the page unloaded, cookies and every app origin's storage (local, session,
 IndexedDB, caches) cleared, the tab's history reset, downloads deleted. A recorded episode goes on in it too
 (the recorder's capture script, added once, stays); an unrecorded episode after a recorded one gets a new
-context (that script cannot be taken out, and would report to no recorder). Each `step(text)` parses the
+context (that script cannot be taken out, and would report to no recorder). `end_episode()` does that cleanup
+(and deletes the world) when the episode ends rather than at the next reset. Each `step(text)` parses the
 action (a bad one becomes `last_action_error`, the page untouched), performs it, waits for the page to settle
 (load event, then no request in flight for a moment) and observes. `send_msg_to_user` or `report_infeasible`
 ends the episode (terminated); reaching `max_steps` truncates it. At the end the reward is the task's score and
@@ -145,6 +146,7 @@ class MockAppsEnv(gymnasium.Env):
         self._visited: set = set()  # origins the kept context has requested since its storage was last cleared
         self._history = None  # the CDP session of that tab (storage and history clearing)
         self._captured = False  # a recorder's capture script is in the context
+        self._ended = False  # end_episode() left the context blank and scrubbed, the world deleted
         self._token = secrets.token_hex(3)
         self.observation_space = self._observation_space()
         self.action_space = _text(20_000)
@@ -217,13 +219,15 @@ class MockAppsEnv(gymnasium.Env):
         # the context is kept for the next episode (scrubbed: a new context costs ~300 ms of browser CPU and new
         # renderer processes), unless a recorder was in it and this episode is not recorded: a recorder's
         # capture script cannot be taken out of a context, and without a recorder it would report nowhere
-        self._end_episode(status="abandoned", keep_context=self.trajectory_dir is not None or not self._captured)
+        if not self._ended:
+            self._end_episode(status="abandoned",
+                              keep_context=self.trajectory_dir is not None or not self._captured)
         # one world per environment (unique among live worlds by its token), reset in place each episode: the
         # apps keep their connections to it and the statements compiled for them, where a new world cost each
         # app's first page four times its usual time (SQLAlchemy caches compiled SQL per engine)
         self.world_id = self.world_id or f"ep{os.getpid()}-{self._token}"
         self._registry().reset(self.world_id, self.task.scenario)
-        self.control = ControlClient(self.app_urls, self.world_id)
+        self.control = ControlClient(self.app_urls, self.world_id, token=self._sandbox.settings.control_token)
         self.chat = [{"role": "user", "message": self.task.instruction.strip()}]
         self.steps_taken, self.done, self._final_info = 0, False, {}
         self.server_errors, self.downloads, self.active, self.dialogs = [], [], 0, []
@@ -232,8 +236,9 @@ class MockAppsEnv(gymnasium.Env):
             leftover.unlink()
         if self.context is None:
             self._new_context()
-        else:
+        elif not self._ended:
             self._scrub_context()
+        self._ended = False
         self.observer = PageObserver(self.app_urls)
         if self.trajectory_dir is not None:
             from recorder.session import begin
@@ -242,7 +247,7 @@ class MockAppsEnv(gymnasium.Env):
             self.recorder = begin(self.context, self.trajectory_dir, self.app_urls, self.world_id,
                                   scenario=self.task.scenario, task=self.task.id, trainer=str(trainer),
                                   start_pages=tuple(self.task.start_pages), shots=self.record_screenshots,
-                                  reset=False)
+                                  control_token=self._sandbox.settings.control_token, reset=False)
         else:
             self.context.add_cookies(self._cookies())
             for i, url in enumerate(self.task.start_pages):
@@ -263,6 +268,23 @@ class MockAppsEnv(gymnasium.Env):
         info = {"task_id": self.task.id, "world_id": self.world_id,
                 "trajectory_dir": str(self.trajectory_dir) if self.trajectory_dir else None}
         return self._observe("", None), info
+
+    def end_episode(self) -> None:
+        """End the episode now rather than at the next reset: a recording in progress is kept as abandoned, the
+        pages are unloaded, the context is cleared as a new one is (cookies, storage) and the world is deleted.
+        The next reset then only resets a world and opens the start pages: a rollout server calls this when a
+        rollout ends, so the next rollout's reset does not wait for the last one's cleanup."""
+        if self.context is None or self._ended:
+            return
+        # the context is kept unless a recorder's capture script is in it (the next episode may be unrecorded)
+        self._end_episode(status="abandoned", keep_context=not self._captured, delete_world=True)
+        if self.context is not None:
+            try:
+                self._scrub_context()
+            except Exception:  # the browser refused: the next reset gets a new context
+                self._close_context()
+                return
+            self._ended = True
 
     def _new_context(self) -> None:
         """A new browser context for the episode, guarded and watched (its pages, requests and responses)."""
@@ -302,15 +324,25 @@ class MockAppsEnv(gymnasium.Env):
         return [{"name": "mockworld", "value": self.world_id, "url": url} for url in self.app_urls.values()]
 
     def _guard(self, context) -> None:
-        """Agents reach the four apps only: never the control API, nor the portal (it manages worlds)."""
+        """Agents reach the apps only: never the control API, nor the portal (it manages worlds).
+
+        What the deployment does not refuse itself is refused in the browser: the control API unless it needs a
+        token (which the browser never has), the portal if it is served. A route makes Playwright pause every
+        request of the context (a round trip to its driver each, a fifth of a page load's CPU) and disable the
+        browser's cache; without one, `Cache-Control: no-cache` on every request keeps what the cache changes
+        for an agent (a page gone back to is fetched again, not shown as it was) the same as under a route."""
+        settings = self._sandbox.settings
         portal = self._sandbox.url("portal") if "portal" in self._sandbox.names else None
 
         def refuse(route) -> None:
             route.abort("blockedbyclient")
 
-        context.route(re.compile(r"^https?://[^/]+/_control(/|$)"), refuse)
+        if not settings.control_token:
+            context.route(re.compile(r"^https?://[^/]+/_control(/|$)"), refuse)
         if portal:
             context.route(re.compile("^" + re.escape(portal) + "(/|$)"), refuse)
+        if settings.control_token and not portal:
+            context.set_extra_http_headers({"Cache-Control": "no-cache"})
 
     def _on_page(self, page) -> None:
         # bookkeeping only: Playwright delivers this while a call of ours waits
@@ -355,7 +387,7 @@ class MockAppsEnv(gymnasium.Env):
 
     def step(self, action: str):
         """Perform one action text; return (observation, reward, terminated, truncated, info)."""
-        if self.context is None:
+        if self.context is None or self._ended:
             raise gymnasium.error.ResetNeeded("call reset() before step()")
         if self.done:
             return (self._observe(str(action), "the episode has ended; call reset() to start another"), 0.0,

@@ -176,7 +176,7 @@ class Rollouts:
             raise self._unknown(episode_id)
         slot = rollout.slot
         if slot is not None:
-            await slot.run(_delete_world, slot.env)
+            await slot.run(_end_episode, slot.env)
         self._end(rollout, status)
         return rollout.state()
 
@@ -261,12 +261,22 @@ class Rollouts:
         return slot
 
     def _reset_env(self, slot: Slot, task_id: str, request: ResetRequest):
+        from mock_apps.core.template import ensure_templates
+        from mock_apps.tasks import get_task
+
+        # a scenario's first world builds its templates (a minute on a loaded machine): here, not inside an
+        # environment's control call that gives up after its timeout
+        ensure_templates(self.sandbox.settings.templates_dir, get_task(task_id).scenario)
         slot.env.max_steps = request.max_steps or self.max_steps
         return slot.env.reset(seed=request.seed, options={"task": task_id})
 
 
-def _delete_world(env) -> None:
-    """Delete an environment's world (its next reset creates it again)."""
+def _end_episode(env) -> None:
+    """End an environment's episode: its world deleted (its next reset creates it again) and, for a browser, its
+    pages unloaded and its context cleared now, so that the next rollout's reset does not wait for that."""
+    if hasattr(env, "end_episode"):
+        env.end_episode()
+        return
     control = getattr(env, "control", None)
     if control is not None and getattr(env, "world_id", None):
         try:

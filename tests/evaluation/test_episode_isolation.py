@@ -5,10 +5,17 @@ the same time on one sandbox, each in its own thread and Chromium, change only t
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
+import gymnasium
 import pytest
+import requests
 
 from mock_apps.core import browser as chromium
+from mock_apps.core.server import Sandbox
+from mock_apps.core.settings import APP_NAMES, Settings
+from mock_apps.core.world import WorldRegistry
+from mock_apps.scenarios import get_scenario
 from mock_apps.evaluation.agents.replay import ReplayAgent
 from mock_apps.evaluation.env import MockAppsEnv
 from mock_apps.tasks.demos import GOLDEN
@@ -49,6 +56,51 @@ def test_a_kept_context_carries_nothing_into_the_next_episode(make_env, sandbox)
     observation, *_ = env.step('goto("sheets:/")')
     assert env.page.evaluate(READ_JS) == [None, None, False]
     assert {(c["name"], c["value"]) for c in env.context.cookies()} == {("mockworld", env.world_id)}
+
+
+def test_an_episode_ended_early_is_cleaned_up_then_and_the_next_reset_only_opens_its_pages(make_env, sandbox):
+    env = make_env(CHAT_TASK)
+    first, _ = env.reset(seed=5)
+    context, world = env.context, env.world_id
+    env.page.evaluate(LEAK_JS)
+    env.step('goto("sheets:/")')
+    env.step("new_tab()")
+
+    env.end_episode()  # what the rollout server does when a rollout ends
+    assert not WorldRegistry.for_settings(sandbox.settings).exists(world)
+    assert [page.url for page in env.context.pages] == ["about:blank"] and env.context.cookies() == []
+    with pytest.raises(gymnasium.error.ResetNeeded):
+        env.step("noop()")
+
+    again, _ = env.reset(seed=5)
+    assert env.context is context
+    assert again == first  # the same first observation as before the cleanup moved
+    assert env.page.evaluate(READ_JS) == [None, None, False]
+    assert env.page.evaluate("history.length") == 1
+
+
+def test_apps_that_guard_their_control_api_need_no_route_and_pages_gone_back_to_are_fetched_again(tmp_path, browser):
+    """A deployment whose control API needs a token and that serves no portal (the rollout server's apps) is used
+    without Playwright routes; pages are fetched as under a route, never from the browser's cache."""
+    settings = replace(Settings(), data_dir=tmp_path, host="127.0.0.1", control_token="rollout-secret")
+    with Sandbox(settings, names=APP_NAMES, ephemeral=True) as apps:
+        env = MockAppsEnv(CHAT_TASK, sandbox=apps, browser=browser)
+        try:
+            env.reset()
+            chat = env.page.url
+            assert env.page.evaluate("async () => (await fetch('/_control/health')).status") == 401
+            owner = get_scenario(env.task.scenario).facts.owner.key
+            posted = requests.post(f"{apps.url('chat')}/w/{env.world_id}/api/chat.postMessage", timeout=30,
+                                   headers={"Authorization": f"Bearer xoxp-{owner}"},
+                                   json={"channel": "general", "text": "Fetched again, not cached"})
+            assert posted.json()["ok"] is True
+            env.step('goto("mail:/")')
+            observation, *_ = env.step("go_back()")
+            assert observation["url"] == chat and "Fetched again, not cached" in observation["axtree"]
+            observation, reward, terminated, *_ = env.step('send_msg_to_user("done")')
+            assert terminated and 0.0 <= reward <= 1.0  # scored through the control API, with the token
+        finally:
+            env.close()
 
 
 def test_a_kept_context_gives_the_same_first_observation_as_a_new_one(make_env):
