@@ -40,7 +40,7 @@ def cmd_env_server(args: argparse.Namespace) -> int:
     """Run the rollout server until interrupted."""
     import uvicorn
 
-    from mock_apps.core.server import check_port_free
+    from mock_apps.core.server import PortInUse, check_port_free
     from mock_apps.rollout.rollouts import Rollouts
     from mock_apps.rollout.server import create_app
 
@@ -51,7 +51,10 @@ def cmd_env_server(args: argparse.Namespace) -> int:
         settings = replace(settings, data_dir=Path(args.data).resolve())
     if args.app_workers < 1:
         raise MockAppsError("--app-workers must be at least 1")
-    check_port_free(args.host, args.port)  # before the apps take seconds to start
+    try:
+        check_port_free(args.host, args.port)  # before the apps take seconds to start
+    except PortInUse:
+        raise PortInUse(f"port {args.port} on {args.host} is already in use; pass --port to use another") from None
     # SIGTERM (Docker, CI, a supervisor) stops the server as Ctrl-C does: uvicorn shuts down gracefully (every
     # live rollout's world deleted), then raises the signal again, here an interrupt, so the apps are stopped too
     signal.signal(signal.SIGTERM, _interrupt)

@@ -119,3 +119,18 @@ def test_the_command_serves_rollouts_from_app_processes_and_leaves_none_behind(e
     while _alive(apps) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _alive(apps), "no app process outlives the server"
+
+
+def test_bad_command_lines_are_one_line_and_exit_2_before_any_app_starts(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        cases = {("--port", str(port)): f"port {port} on 127.0.0.1 is already in use; pass --port",
+                 ("--app-workers", "0"): "--app-workers must be at least 1",
+                 ("--external", "--base-port", str(port - 1)): "does not answer at"}
+        for args, message in cases.items():
+            done = subprocess.run([sys.executable, "-m", "mock_apps.cli", "--data", str(tmp_path), "env-server",
+                                   "--port", "0", *args], capture_output=True, text=True, timeout=120)
+            assert done.returncode == 2 and done.stderr.count("\n") == 1 and message in done.stderr, args
+    assert not (tmp_path / "worlds").exists()
