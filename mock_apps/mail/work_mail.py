@@ -9,7 +9,6 @@ import csv
 import io
 import random
 
-
 from mock_apps.mail import mime
 from mock_apps.mail.invoice_document import dollars
 
@@ -21,6 +20,21 @@ def render(b, label_ids: dict[str, str], mail) -> None:
     if work is None:
         return
     rnd = random.Random(f"{facts.company.realm_id}-work-mail")
+    _trust(b, label_ids, mail, rnd)
+    _eras(b, label_ids, mail, rnd)
+    _projects(b, mail)
+
+
+def _table(rows: list[tuple[str, ...]]) -> tuple[str, bytes]:
+    """Rows as a mail body's aligned text and as a CSV attachment's bytes."""
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    return "\n".join("  " + " | ".join(row) for row in rows), buf.getvalue().encode()
+
+
+def _trust(b, label_ids: dict[str, str], mail, rnd: random.Random) -> None:
+    """A law firm's retainer checks, the partners' earned-fee approvals and the trust account's statement."""
+    facts, work = b.facts, b.facts.work
     inbox = {"INBOX", "UNREAD"}
     for retainer in work.retainers:
         client = facts.customer(retainer.customer_key)
@@ -54,15 +68,18 @@ def render(b, label_ids: dict[str, str], mail) -> None:
                    f"Deposits: $0.00\nWithdrawals: $0.00\nEnding balance: {dollars(held)}\n\n"
                    f"Interest on this IOLTA account is remitted to the state bar foundation.\n",
                    {"INBOX", label_ids["Finance/Statements"]}, "work-trust-statement"))
-    for era in work.eras:
+
+
+def _eras(b, label_ids: dict[str, str], mail, rnd: random.Random) -> None:
+    """A medical practice's remittance advices, each with its claims as a table and a CSV."""
+    facts = b.facts
+    for era in facts.work.eras:
         payer = facts.customer(era.payer_key)
         rows = [("Claim", "Patient", "Billed", "Allowed", "Contractual adj. (CO-45)", "Patient resp. (PR)", "Paid")]
         rows += [(c.invoice_number, facts.customer(c.patient_key).name, f"{c.billed_cents / 100:.2f}",
                   f"{c.allowed_cents / 100:.2f}", f"{c.adjustment_cents / 100:.2f}", f"{c.patient_cents / 100:.2f}",
                   f"{c.paid_cents / 100:.2f}") for c in era.claims]
-        table = "\n".join("  " + " | ".join(row) for row in rows)
-        buf = io.StringIO()
-        csv.writer(buf).writerows(rows)
+        table, data = _table(rows)
         when = b.at(era.date, rnd.randint(6, 9))
         b.add(mail(when, (f"{payer.name} Remittance", payer.email), [b.me],
                    f"Electronic remittance advice - EFT {era.trace}",
@@ -71,9 +88,14 @@ def render(b, label_ids: dict[str, str], mail) -> None:
                    f"Payment amount: {dollars(era.paid_cents)}\n\nClaims paid:\n{table}\n\n"
                    f"Total contractual adjustments (CO-45): {dollars(era.adjustment_cents)}\n"
                    f"Patient responsibility (PR) is the patient's to pay; please bill the patient.\n",
-                   inbox | {label_ids["Customers"]}, f"work-{era.key}",
-                   attachments=[mime.OutgoingAttachment(f"ERA_{era.trace}.csv", "text/csv", buf.getvalue().encode())]))
-    for project in work.projects:
+                   {"INBOX", "UNREAD", label_ids["Customers"]}, f"work-{era.key}",
+                   attachments=[mime.OutgoingAttachment(f"ERA_{era.trace}.csv", "text/csv", data)]))
+
+
+def _projects(b, mail) -> None:
+    """An agency's producers' time logs to bill, as a table and a CSV."""
+    facts = b.facts
+    for project in facts.work.projects:
         producer = facts.person(project.requested_by)
         client = facts.customer(project.customer_key)
         names = {e.person_key: facts.person(e.person_key).name for e in project.entries}
@@ -81,13 +103,11 @@ def render(b, label_ids: dict[str, str], mail) -> None:
         rows = [("Date", "Person", "Service", "Hours", "Note")]
         rows += [(e.date.isoformat(), names[e.person_key], services[e.sku], f"{e.hours_x100 / 100:.2f}", e.note)
                  for e in project.entries]
-        table = "\n".join("  " + " | ".join(row) for row in rows)
-        buf = io.StringIO()
-        csv.writer(buf).writerows(rows)
+        table, data = _table(rows)
         b.add(mail(project.requested_at, (producer.name, producer.email), [b.me],
                    f"Time to bill: {project.project} ({client.name})",
                    f"Hi {facts.owner.first_name},\n\nHere is the unbilled time on {project.project} for "
                    f"{client.name}. Please invoice it at our standard rates, one line per service.\n\n{table}\n\n"
-                   f"The log is attached too.\n\nThanks,\n{producer.first_name}", set(inbox),
+                   f"The log is attached too.\n\nThanks,\n{producer.first_name}", {"INBOX", "UNREAD"},
                    f"work-{project.key}",
-                   attachments=[mime.OutgoingAttachment(f"time_{project.key}.csv", "text/csv", buf.getvalue().encode())]))
+                   attachments=[mime.OutgoingAttachment(f"time_{project.key}.csv", "text/csv", data)]))
