@@ -83,7 +83,11 @@ def _build(templates_root: Path, scenario_name: str, target: Path) -> None:
     staging.mkdir(parents=True)
     build_world(staging, scenario_name)
     (staging / "READY").write_text(scenario_name)
-    shutil.rmtree(target, ignore_errors=True)
+    if target.exists():  # an unfinished folder (no READY): renamed away whole, since a removal in place can leave
+        # files a reader's SQLite made meanwhile (-shm, -wal) and the rename below would then fail (ENOTEMPTY)
+        trash = templates_root / f".stale-{target.name}-{os.getpid()}-{time.monotonic_ns()}"
+        target.rename(trash)
+        shutil.rmtree(trash, ignore_errors=True)
     staging.rename(target)
     _hold(target)  # before the scenario's lock is let go: a build of another version must not remove it first
     _remove_stale(templates_root, scenario_name, keep=target)

@@ -129,3 +129,16 @@ def test_a_snapshot_missing_a_database_is_refused_not_restored_as_an_empty_app(w
                              timeout=30)
     assert response.status_code == 404 and response.json()["error"] == "unknown_snapshot"
     assert world.state(APP_NAMES[-1]) == before
+
+
+def test_an_unfinished_template_folder_is_replaced_whole(tmp_path, monkeypatch):
+    from mock_apps.core import template
+
+    # the seeding itself is the slow test's above; here only what happens to the folders around it
+    monkeypatch.setattr(template, "build_world", lambda folder, name: (folder / "world.db").write_bytes(b"seeded"))
+    target = template_dir(tmp_path, "meridian")
+    target.mkdir(parents=True)
+    (target / "books.db-shm").write_bytes(b"")  # no READY: a build cut short, and a file a reader's SQLite made
+    assert template.ensure_templates(tmp_path, "meridian") == target
+    assert sorted(p.name for p in target.iterdir()) == ["READY", "world.db"]
+    assert [p.name for p in tmp_path.iterdir() if p.name != target.name and p.is_dir()] == []  # nothing aside
