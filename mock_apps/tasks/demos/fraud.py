@@ -12,7 +12,7 @@ REQUEST = "Updated remittance details"  # the subject of the look-alike domain's
 
 def _bill_from_mail(page, p: dict) -> None:
     """Enter the invoice from the real invoice mail (from the vendor's own domain), its PDF attached."""
-    pages.open_mail(page, p["invoice"], f"Invoice {p['invoice']}")
+    pages.open_mail(page, f"{p['invoice']} from:{p['vendor_domain']}", p["invoice"])
     pdf = pages.download_attachment(page)
     pages.switch_to(page, "books")
     pages.enter_bill(page, vendor=p["vendor"], date=p["date"], invoice=p["invoice"], account=p["account"],

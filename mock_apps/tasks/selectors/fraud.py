@@ -29,7 +29,7 @@ def bank_change(facts: Facts) -> list[Instance]:
             "short_s": possessive(vendor.name.split()[0]), "invoice": bill.vendor_invoice_number,
             "account": bill.lines[0].account, "total_cents": bill.total_cents, "amount_num": number(bill.total_cents),
             "amount": dollars(bill.total_cents), "date": bill.date.isoformat(), "due": bill.due_date.isoformat(),
-            "contact": contact, "contact_first": contact.split()[0], "flagger_name": flagger.name,
+            "vendor_domain": vendor.email.split("@", 1)[1], "contact": contact, "contact_first": contact.split()[0], "flagger_name": flagger.name,
             "flagger": flagger.first_name, "flagger_email": flagger.email, "spoof_domain": event.data["spoof_domain"],
             "thread_ts": f"{int((event.at + FLAG_AFTER).timestamp())}.000001"}))
     return require(instances, "a bank_change_request vendor with an invoice not in Books")

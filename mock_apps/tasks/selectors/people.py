@@ -55,7 +55,7 @@ def awaiting_controller(facts: Facts) -> list[Instance]:
         "worker": hr.worker(r.worker_key).name, "first": hr.worker(r.worker_key).first_name, "report": r.number,
         "memo": r.memo,
         "kind": r.lines[0].item, "manager_id": hr.worker(controller).employee_id,
-        "auditor_id": hr.worker(hr.expense_auditor).employee_id, "auditor_key": hr.expense_auditor, "auditor_key": hr.expense_auditor})
+        "auditor_id": hr.worker(hr.expense_auditor).employee_id, "auditor_key": hr.expense_auditor})
         for r in waiting]
 
 
@@ -75,7 +75,7 @@ def card_audit(facts: Facts) -> list[Instance]:
     return [Instance(slug(bad.number), {
         "bad": bad.number, "bad_first": hr.worker(bad.worker_key).first_name, "merchant": meal.merchant,
         "meal": meal_word(meal.memo), "month": f"{facts.now:%B}",
-        "auditor_id": hr.worker(hr.expense_auditor).employee_id,
+        "auditor_id": hr.worker(hr.expense_auditor).employee_id, "auditor_key": hr.expense_auditor,
         "per_person": plain(per), "limit": dollars(limit),
         "bad_hint": f"{dollars(meal.amount_cents)} for {meal.attendees} people is {dollars(per)} per person",
         **{f"ok{i}": r.number for i, r in enumerate(clean, start=1)},
