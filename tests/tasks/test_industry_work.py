@@ -20,7 +20,8 @@ NEEDS = {"law-trust-deposit-retainer": "work.retainers", "law-trust-retainer-rec
          "agency-bill-both-projects": "work.projects", "agency-project-hours-question": "work.projects",
          "agency-time-summary-to-sheet": "work.projects", "agency-bill-time-reply-producer": "work.projects",
          "agency-project-invoice-total-question": "work.projects", "medical-era-patient-question": "work.eras",
-         "law-trust-deposit-all-retainers": "work.retainers", "law-trust-three-way-check": "work.ledger_error"}
+         "law-trust-deposit-all-retainers": "work.retainers", "law-trust-three-way-check": "work.ledger_error",
+         "agency-bill-next-retainer": "a monthly retainer"}
 
 
 def test_every_industry_template_is_listed_here():

@@ -3,6 +3,8 @@ service at the service's rate (mock_apps/scenarios/work.py)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, MissingFact, require, slug
 from mock_apps.tasks.selectors.money import dollars, number, plain
@@ -45,3 +47,21 @@ def all_unbilled(facts: Facts) -> list[Instance]:
         "projects": each, "totals": [p["total_cents"] for p in each],
         **{f"first_{k}": v for k, v in first.items() if isinstance(v, (str, int, float))},
         **{f"second_{k}": v for k, v in second.items() if isinstance(v, (str, int, float))}})]
+
+
+def retainers_due(facts: Facts) -> list[Instance]:
+    """One instance per client billed the monthly retainer this month: next month's retainer to invoice."""
+    retainer = next((p for p in facts.products if p.sku == "RET-MON"), None)
+    month = (facts.now.month, facts.now.year)
+    billed = [i for i in facts.invoices if (i.date.month, i.date.year) == month
+              and any(line.sku == "RET-MON" for line in i.lines)]
+    found = require(billed if retainer else [], "a monthly retainer (RET-MON) billed to a client this month")
+    next_month = f"{(facts.now.replace(day=1) + timedelta(days=32)):%B}"
+    instances = {}
+    for invoice in found:
+        client = facts.customer(invoice.customer_key)
+        instances[client.key] = Instance(slug(client.name), {
+            "client": client.name, "item": retainer.name, "rate": f"{retainer.unit_price_cents / 100:.2f}",
+            "total_cents": retainer.unit_price_cents, "amount": dollars(retainer.unit_price_cents),
+            "last_invoice": invoice.number, "month": f"{facts.now:%B}", "next_month": next_month})
+    return list(instances.values())
