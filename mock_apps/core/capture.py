@@ -168,6 +168,7 @@ def _hold_page_load_change(_conn, cursor, statement, _parameters, _context, _exe
         return
     if request.path.startswith(("/_capture/", "/_control/")) or "world_id" not in g:
         return
+    recording_id = None
     try:
         recording_id = active_recording()
         if recording_id is None:
@@ -177,6 +178,8 @@ def _hold_page_load_change(_conn, cursor, statement, _parameters, _context, _exe
         g.mockapps_page_load = token
     except MockAppsError:
         pass  # a finished recording or another world's: the page is not the recording's business
+    except Exception as error:  # noqa: BLE001 - inside the app's own write: recording must never break the page
+        current_app.logger.warning("recording %s: could not hold a page's change: %s", recording_id, error)
 
 
 def _filename(disposition: str) -> str:
