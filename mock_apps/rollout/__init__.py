@@ -9,6 +9,8 @@ messages). This server keeps that shape and adds what many rollouts at once need
 - `models`: the request, response, action, observation and state models.
 - `rollouts`: `Rollouts`, the live rollouts and the pooled environments they run in (idle ones reaped).
 - `server`: the Starlette application (HTTP routes and the `/ws` WebSocket).
+- `deployment`: the apps the environments use: `AppProcesses` (gunicorn workers the server owns, the default),
+  `RunningDeployment` (`--external`).
 - `cli`: `mockapps env-server`.
 - `grpo_group`: the documented example, a GRPO-style group of 8 concurrent rollouts of one task.
 """
