@@ -64,6 +64,12 @@ def sandbox(tmp_path_factory) -> Sandbox:
     """The portal and the apps on ephemeral ports over a session-wide data directory."""
     settings = replace(Settings(), data_dir=tmp_path_factory.mktemp("mockapps-data"), host="127.0.0.1",
                        control_token=None)
+    # The xdist workers share one templates folder (their builds are safe across processes, and a company is
+    # then built once for the run, not once per worker); each keeps its own worlds.
+    run = tmp_path_factory.getbasetemp()
+    shared = (run.parent if os.environ.get("PYTEST_XDIST_WORKER") else run) / "shared-templates"
+    shared.mkdir(exist_ok=True)
+    settings.templates_dir.symlink_to(shared, target_is_directory=True)
     with Sandbox(settings, ephemeral=True) as running:
         yield running
 

@@ -13,7 +13,7 @@ def next_id(db: WorldSession, model, prefix: str, start: int) -> str:
     """The next readable id of a table whose ids are `<prefix>-<number>` (deterministic, never random)."""
     column = model.id
     numbers = [int(i.rsplit("-", 1)[1]) for i in db.exec(select(column).where(column.like(f"{prefix}-%")))
-               if i.rsplit("-", 1)[1].isdigit()]
+               if i.rsplit("-", 1)[1].isdecimal()]
     return f"{prefix}-{max(numbers, default=start - 1) + 1}"
 
 

@@ -358,7 +358,7 @@ def _viewer_page(entry, form_error: str | None = None, form: dict | None = None,
     viewport = entry.meta.browser.viewport if entry.meta else {"width": 1400, "height": 900}
     step_field = (form or {}).get("step", "")
     # a step form's error shows in that step; an error about a step that does not exist, in the main form
-    error_step = int(step_field) if step_field.isdigit() and int(step_field) < len(steps) else None
+    error_step = int(step_field) if step_field.isdecimal() and int(step_field) < len(steps) else None
     return render_template(
         "portal/viewer.html", entry=entry, problem=entry.problem or problem, viewport=viewport,
         steps=[{"step": s, "words": action_words(s), "changes": change_lines(s),
@@ -416,7 +416,7 @@ def review(key: str):
         step = None
         if form["step"]:
             steps, _, problem = _load_steps(entry)
-            if not form["step"].isdigit() or int(form["step"]) >= len(steps):
+            if not form["step"].isdecimal() or int(form["step"]) >= len(steps):
                 raise MockAppsError(f"there is no step {form['step']!r}: this trajectory has steps 0 to "
                                     f"{len(steps) - 1}" if steps else "this trajectory has no steps to comment on")
             step = int(form["step"])

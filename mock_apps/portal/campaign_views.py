@@ -72,11 +72,11 @@ def create_campaign():
     try:
         needed = {}
         for task_id, text in form["needed"].items():
-            if not text.isdigit():
+            if not text.isdecimal():
                 raise MockAppsError(f"demonstrations needed for {task_id} must be a whole number, not {text!r}",
                                     code="bad_needed")
             needed[task_id] = int(text)
-        if not all(t.isdigit() for t in trainers):
+        if not all(t.isdecimal() for t in trainers):
             raise MockAppsError("the trainers must be chosen from the list", code="bad_trainer")
         created = _campaigns().create(form["name"], needed, [int(t) for t in trainers], g.account.username)
     except MockAppsError as error:

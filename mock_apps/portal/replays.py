@@ -132,7 +132,7 @@ def _this_process() -> str:
 def _owner_gone(owner: str | None, host: str) -> bool:
     """Whether the process that started a replay no longer runs (one on another host is taken as alive)."""
     owner_host, _, pid = (owner or "").rpartition(":")
-    if owner_host != host or not pid.isdigit():
+    if owner_host != host or not pid.isdecimal():
         return owner_host == host or not owner
     try:
         os.kill(int(pid), 0)

@@ -17,7 +17,7 @@ def scenarios_of(args) -> list[str]:
     industries = args.scenario or ["meridian"]
     seeds = args.seed or []
     for seed in seeds:
-        if not seed.isdigit():
+        if not seed.isdecimal():
             raise TaskError(f"--seed {seed!r}: expected a whole number such as 7")
     names = []
     for industry in industries:

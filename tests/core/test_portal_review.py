@@ -172,6 +172,7 @@ def test_needs_fix_on_one_step(page, review_portal):
     assert reviews.verdict(ids["to-fix"]) is None and reviews.history(ids["to-fix"])[0].step == 2
     # a step that does not exist, an unknown verdict, an unknown trajectory: errors, nothing stored
     for data, status, message in (({"step": "99", "comment": "x"}, 400, "there is no step '99'"),
+                                  ({"step": "\u00b2", "comment": "x"}, 400, "there is no step '\u00b2'"),
                                   ({"verdict": "approved"}, 400, "unknown verdict 'approved'")):
         answer = requests.post(f"{url}/trajectories/{ids['to-fix']}/reviews", timeout=30,
                                data={"reviewer": "Sam", **data})

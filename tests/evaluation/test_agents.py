@@ -68,7 +68,7 @@ def test_the_replay_agent_passes_goldens_of_every_kind_of_step(make_env, run_epi
 @pytest.mark.parametrize("task_id, seed", [("announce-lunch-in-general", 1), ("enter-bill-brightline-bl-20931", 2),
                                            ("warmup-sheets-update-close-status", 3), ("warmup-books-add-customer", 4)])
 def test_the_random_agent_fails_without_server_errors(make_env, task_id, seed):
-    env = make_env(task_id, max_steps=30)
+    env = make_env(task_id, max_steps=15)
     agent = RandomAgent(seed=seed)
     observation, _ = env.reset()
     agent.reset(env.task)

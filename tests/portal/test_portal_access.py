@@ -193,6 +193,8 @@ def test_campaign_form_refuses_bad_input_and_creates_nothing(crew):
          "unknown task"),
         ({"task": TASK, f"needed-{TASK}": "1", "trainer": str(crew.reviewer.account.id)}, "is not a trainer"),
         ({"task": TASK, f"needed-{TASK}": "many", "trainer": str(crew.trainer.account.id)}, "whole number"),
+        ({"task": TASK, f"needed-{TASK}": "\u00b2", "trainer": str(crew.trainer.account.id)}, "whole number"),
+        ({"task": TASK, f"needed-{TASK}": "1", "trainer": "\u00b2"}, "chosen from the list"),
         ({"trainer": str(crew.trainer.account.id)}, "choose at least one task"),
         ({"task": TASK, f"needed-{TASK}": "1"}, "choose at least one trainer"),
     ]

@@ -9,7 +9,7 @@ from mock_apps.core.world import WorldRegistry
 from mock_apps.scenarios import get_scenario
 
 pytestmark = pytest.mark.slow
-COMPANY = "agency-4"
+COMPANY = "agency-1"
 
 
 def test_every_app_opens_on_a_generated_company(page, sandbox):

@@ -15,10 +15,10 @@ from mock_apps.tasks.proof import prove_one, sample
 
 
 @pytest.mark.slow
-def test_prove_a_deterministic_sample_of_meridian_passes(tmp_path):
+def test_prove_a_deterministic_sample_of_meridian_passes():
     # A process of its own, as a user runs it: the test process may already hold a Playwright (sync API) loop.
-    run = subprocess.run([sys.executable, "-m", "mock_apps.cli", "--data", str(tmp_path), "tasks", "prove",
-                          "--sample", "2"], capture_output=True, text=True, timeout=600)
+    run = subprocess.run([sys.executable, "-m", "mock_apps.cli", "tasks", "prove", "--sample", "2"],
+                         capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "proving 2 of" in run.stdout and "2 proved, 0 failed" in run.stdout, run.stdout
 
@@ -48,7 +48,7 @@ INDUSTRIES = ("wholesale", "law", "medical", "agency")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("industry", INDUSTRIES)
+@pytest.mark.parametrize("industry", ["wholesale"])  # law, medical and agency: tests/tasks/test_industry_work.py
 def test_a_sampled_instance_proves_on_a_generated_company_of_each_industry(browser, sandbox, industry):
     from mock_apps.scenarios import scenario_name
     from mock_apps.tasks.registry import scenario_tasks

@@ -137,6 +137,7 @@ def test_instantiate_writes_yaml_that_loads_back_as_the_same_task(tmp_path, caps
     (["tasks", "list", "--scenario", "law"], "--seed"),
     (["tasks", "list", "--scenario", "meridian", "--seed", "3"], "meridian is one fixed company"),
     (["tasks", "instantiate", "--seed", "x7"], "--seed 'x7'"),
+    (["tasks", "instantiate", "--scenario", "law", "--seed", "\u00b2"], "--seed '\u00b2'"),
     (["tasks", "list", "--template", "record-remitance"], "did you mean 'record-remittance'"),
     (["tasks", "prove", "--sample", "0"], "--sample 0"),
     (["tasks", "prove", "--workers", "0"], "--workers 0"),
