@@ -102,6 +102,7 @@ def test_record_find_view_accept_and_export(page, recorded, tmp_path):
     assert "ana" in listing.inner_text() and "unreviewed" in listing.get_by_test_id("review-state").inner_text()
     _look(page, tmp_path / "trajectories.png", 20_000)
     listing.get_by_role("link", name=out.name).click()
+    page.get_by_test_id("step").first.wait_for()  # count() does not wait: the click's navigation may not be done
 
     # step through the viewer: every step in words, screenshots loaded, the target boxed
     assert page.get_by_test_id("step").count() == len(steps) >= 3
