@@ -5,7 +5,9 @@ Targets: in process p50 < 20 ms and at least 20x faster than re-seeding (issue 2
 Every app's database is written before each reset (the worst case); one more HTTP series writes only one app's
 (an episode that touched one app: the others are not copied again). `GET /_control/health` is timed too: one
 round trip that does nothing, the transport's floor.
-Usage: python bench/reset.py [--runs N] [--seeds N]
+The apps are served in this process's threads (werkzeug, as tests and `make run` serve them) unless `--serve
+processes` serves them as a deployment and the rollout harness do (gunicorn, a process per app).
+Usage: python bench/reset.py [--runs N] [--seeds N] [--serve threads|processes]
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import statistics
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from mock_apps.core.server import Sandbox
 from mock_apps.core.settings import APP_NAMES, Settings
 from mock_apps.core.template import build_world
 from mock_apps.core.world import WorldRegistry
+from mock_apps.rollout.deployment import AppProcesses
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -48,12 +52,26 @@ def summary(ms: list[float]) -> dict:
     return {"p50": percentile(ms, 50), "p95": percentile(ms, 95), "p99": percentile(ms, 99), "max": max(ms)}
 
 
-def measure(runs: int = 300, seeds: int = 3) -> dict:
+@contextmanager
+def served(settings: Settings, serve: str):
+    """The apps' settings (their ports, the control token) as served for the length of the block."""
+    if serve == "threads":
+        with Sandbox(settings, names=APP_NAMES, ephemeral=True) as sandbox:
+            yield sandbox.settings
+        return
+    apps = AppProcesses(settings).start()
+    try:
+        yield apps.settings
+    finally:
+        apps.stop()
+
+
+def measure(runs: int = 300, seeds: int = 3, serve: str = "threads") -> dict:
     """Reset figures in ms: in process, over HTTP, an HTTP no-op, and re-seeding (same world, modes in turns)."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = replace(Settings(), data_dir=Path(tmp), host="127.0.0.1", control_token=None)
-        with Sandbox(settings, names=APP_NAMES, ephemeral=True) as sandbox:
-            registry = WorldRegistry.for_settings(sandbox.settings)
+        with served(settings, serve) as settings:
+            registry = WorldRegistry.for_settings(settings)
             started = time.perf_counter()
             registry.reset("bench")  # builds the templates once
             first_build = time.perf_counter() - started
@@ -67,7 +85,9 @@ def measure(runs: int = 300, seeds: int = 3) -> dict:
                 seed_ms.append((time.perf_counter() - started) * 1000)
 
             http = requests.Session()  # what the control client holds
-            base = sandbox.url(APP_NAMES[0])
+            if settings.control_token:
+                http.headers["Authorization"] = f"Bearer {settings.control_token}"
+            base = f"http://127.0.0.1:{settings.port(APP_NAMES[0])}"
 
             def in_process(apps: tuple[str, ...]) -> float:
                 dirty(registry, "bench", apps)
@@ -103,8 +123,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--serve", choices=("threads", "processes"), default="threads",
+                        help="apps in this process's threads (werkzeug) or one gunicorn process each")
     args = parser.parse_args()
-    found = measure(args.runs, args.seeds)
+    found = measure(args.runs, args.seeds, args.serve)
+    print(f"apps served in {args.serve}")
     print(f"first build of the default scenario (templates + world): {found['first_build_s']:.2f} s")
     labels = {"in_process": "in process (WorldRegistry.reset)",
               "http": f"over HTTP (POST /_control/worlds/<w>/reset on {APP_NAMES[0]})",

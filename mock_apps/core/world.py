@@ -8,6 +8,7 @@ import re
 import shutil
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -55,6 +56,8 @@ class WorldRegistry:
         # world.json as it was when this process's engines on a world were opened: a world deleted and created
         # again (by any process) has another world.json, and engines on the old (unlinked) files are dropped
         self._engine_pins: dict[str, _Pin] = {}
+        # idle connections on each world's world.db (clock, change log): a new one reads the schema again (~0.5 ms)
+        self._world_conns: dict[str, list[sqlite3.Connection]] = {}
         # per world, under its lock only: its world.json, its scenario, and one kept connection per database
         self._kept: dict[str, _Kept] = {}
         self._template_dirs: dict[str, Path] = {}  # scenario -> built templates (this source version)
@@ -130,6 +133,9 @@ class WorldRegistry:
             for key in [k for k in self._engines if k[0] == world_id]:
                 self._engines.pop(key).dispose()
             pin = self._engine_pins.pop(world_id, None)
+            idle = self._world_conns.pop(world_id, [])
+        for conn in idle:
+            conn.close()
         if pin is not None:
             pin.close()
 
@@ -377,24 +383,27 @@ class WorldRegistry:
                 raise
             raise NotFound(f"world {world_id!r} was deleted while this request ran", code="unknown_world") from None
 
-    def _world_db(self, world_id: str) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.folder(world_id) / "world.db", timeout=15)
-        return _closing(conn)
-
-
-class _closing:
-    """Commit-and-close context for a raw sqlite3 connection."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-
-    def __enter__(self) -> sqlite3.Connection:
-        return self.conn
-
-    def __exit__(self, exc_type, *_):
-        if exc_type is None:
-            self.conn.commit()
-        self.conn.close()
+    @contextmanager
+    def _world_db(self, world_id: str) -> Iterator[sqlite3.Connection]:
+        """A connection on the world's world.db (after `require`, which drops those on a deleted world's files):
+        committed and kept for the next use, or rolled back and closed on an error."""
+        with self._lock:
+            pin = self._engine_pins.get(world_id)
+            idle = self._world_conns.get(world_id)
+            conn = idle.pop() if idle else None
+        if conn is None:
+            conn = sqlite3.connect(self.folder(world_id) / "world.db", timeout=15, check_same_thread=False)
+        try:
+            yield conn
+            conn.commit()
+        except BaseException:
+            conn.close()
+            raise
+        with self._lock:
+            if pin is not None and self._engine_pins.get(world_id) is pin:  # the same files: not dropped meanwhile
+                self._world_conns.setdefault(world_id, []).append(conn)
+                return
+        conn.close()
 
 
 def _read_meta(path: Path) -> dict | None:
@@ -545,14 +554,17 @@ class _Kept:
         world = self.conn("world")
         world.execute("BEGIN IMMEDIATE")
         try:
+            stale = []
             for name in DB_NAMES[1:]:
                 conn, source = self.conn(name), sources[name]
                 version = _data_version(conn)  # its own commits (the backup) leave it as it is
                 if unchanging and self._copied.get(name) == (source.path, version):
                     continue
                 self._copied.pop(name, None)
-                source.backup_into(conn)
-                if unchanging:
+                stale.append((name, conn, source, version))
+            _copy_side_by_side([(source, conn) for _, conn, source, _ in stale])
+            if unchanging:
+                for name, _, source, version in stale:
                     self._copied[name] = (source.path, version)
             for table, (columns, rows) in sources["world"].rows().items():
                 world.execute(f'DELETE FROM "{table}"')
@@ -587,6 +599,28 @@ class _Kept:
         self._conns.clear()
         self._copied.clear()
         self.pin.close()
+
+
+_copiers: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _copy_side_by_side(jobs: list[tuple[_Source, sqlite3.Connection]]) -> None:
+    """Copy each source into its target, the copies spread over the cores; every copy has ended on return.
+
+    SQLite's backup runs without the interpreter lock, so a world's databases copy at once rather than in turn.
+    """
+    global _copiers
+    if _copiers is None or _copiers[0] != os.getpid():  # a forked worker does not inherit its parent's threads
+        _copiers = (os.getpid(), ThreadPoolExecutor(max_workers=max(1, (os.cpu_count() or 2) - 1),
+                                                    thread_name_prefix="world-copy"))
+    aside = [_copiers[1].submit(source.backup_into, target) for source, target in jobs[1:]]
+    try:
+        if jobs:
+            jobs[0][0].backup_into(jobs[0][1])
+    finally:
+        wait(aside)  # none may still write once the caller's transaction ends
+    for copy in aside:
+        copy.result()  # raises the first copy's error, if any
 
 
 def _data_version(conn: sqlite3.Connection) -> int:
