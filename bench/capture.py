@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import tempfile
 import threading
@@ -134,8 +135,12 @@ def main() -> None:
             post_messages(page, think=args.think)
             control.finish_recording(recording["id"])
             context.close()
-            report = Replayer(browser, AppUrls(urls), ControlClient(urls, "proof", token=token), out,
-                              observe=True).run()
+            # twice on one world, as the portal proves (one world reset in place before each replay): the first
+            # proof of a deployment opens that world's engines, the next ones find them open
+            # (each on its own copy of the recording: a proof writes its observations into the steps it replays)
+            shutil.copytree(out, Path(tmp) / "traj50-again")
+            cold, report = (Replayer(browser, AppUrls(urls), ControlClient(urls, "proof", token=token), folder,
+                                     observe=True).run() for folder in (out, Path(tmp) / "traj50-again"))
             browser.close()
 
             worlds = []
@@ -154,8 +159,8 @@ def main() -> None:
     print(f"click listeners (the capture's report to the server included): p50 "
           f"{statistics.median(bare_handling):.2f} ms plain, {statistics.median(captured_handling):.2f} ms recording, "
           f"p95 {sorted(captured_handling)[int(len(captured_handling) * 0.95)]:.2f} ms")
-    print(f"proof replay of {len(report.steps)} steps with screenshots: {report.seconds:.1f} s (target < 15 s); "
-          f"reproduced: {report.reproduced}")
+    print(f"proof replay of {len(report.steps)} steps with screenshots: {report.seconds:.1f} s (target < 15 s), "
+          f"the deployment's first {cold.seconds:.1f} s; reproduced: {report.reproduced and cold.reproduced}")
     print(f"{CONCURRENT} recordings at once: {len(loads)} page loads in {args.seconds:.0f} s (each followed by two "
           f"events, {args.think:g} s apart), p50 {p50:.0f} ms, p95 {p95:.0f} ms (target p95 < 300 ms)")
 
