@@ -2,9 +2,10 @@
 
 Target (issue 19): at least 100 read calls/s on one worker. The calls are the apps' read operations in turn
 (a Gmail search, a Slack channel history, a Sheets range, a QuickBooks query), sent one at a time and then
-8 in flight at once; every result is checked not to be an error. The apps run in this process (a Sandbox on
-ephemeral ports), the MCP server in its own, as a client would start it.
-Usage: python bench/mcp.py [--calls N]
+8 in flight at once; every result is checked not to be an error. The apps run as deployed (gunicorn worker
+processes; --serve threads: in this process, where they share its interpreter lock with the client), the MCP server
+in its own process, as a client would start it.
+Usage: python bench/mcp.py [--calls N] [--serve processes|threads]
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,6 +28,7 @@ import anyio  # noqa: E402
 from mcp import Client, StdioServerParameters  # noqa: E402
 
 from mock_apps.core.server import Sandbox  # noqa: E402
+from mock_apps.rollout.deployment import AppProcesses  # noqa: E402
 from mock_apps.core.settings import APP_NAMES, Settings  # noqa: E402
 from mock_apps.core.world import WorldRegistry  # noqa: E402
 
@@ -58,15 +61,31 @@ READS = [
 ]
 
 
-def measure(calls: int = 400) -> dict:
+@contextmanager
+def served_apps(settings: Settings, serve: str):
+    """The apps' base URLs and control token (None: no token), served as asked for the length of the block."""
+    if serve == "threads":
+        with Sandbox(settings, names=APP_NAMES, ephemeral=True) as sandbox:
+            yield {app: sandbox.url(app) for app in APP_NAMES}, None
+        return
+    apps = AppProcesses(settings, workers=2).start()
+    try:
+        yield {app: apps.url(app) for app in APP_NAMES}, apps.settings.control_token
+    finally:
+        apps.stop()
+
+
+def measure(calls: int = 400, serve: str = "processes") -> dict:
     """Calls per second and per-call latency (ms), one at a time and 8 at once."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = replace(Settings(), data_dir=Path(tmp), host="127.0.0.1", control_token=None)
-        with Sandbox(settings, names=APP_NAMES, ephemeral=True) as sandbox:
-            WorldRegistry.for_settings(sandbox.settings).reset("bench-mcp")
+        with served_apps(settings, serve) as (urls, token):
+            WorldRegistry.for_settings(settings).reset("bench-mcp")
             args = ["-m", "mock_apps.cli", "--data", tmp, "mcp", "--world", "bench-mcp",
-                    *(f"--url={app}={sandbox.url(app)}" for app in APP_NAMES)]
-            params = StdioServerParameters(command=sys.executable, args=args,
+                    *(f"--url={app}={url}" for app, url in urls.items())]
+            # the SDK starts the server with a minimal environment: the control token is passed on explicitly
+            env = {**os.environ, **({"MOCKAPPS_CONTROL_TOKEN": token} if token else {})}
+            params = StdioServerParameters(command=sys.executable, args=args, env=env,
                                            cwd=str(Path(__file__).resolve().parents[1]))
 
             async def run() -> dict:
@@ -98,8 +117,11 @@ def main() -> int:
     """Print the figures; exit 1 below the target."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, default=400)
+    parser.add_argument("--serve", choices=("processes", "threads"), default="processes",
+                        help="apps under gunicorn as deployed (default), or in this process's threads")
     args = parser.parse_args()
-    figures = measure(args.calls)
+    figures = measure(args.calls, args.serve)
+    print(f"apps served in {args.serve}")
     print(f"read tools: {', '.join(figures.pop('tools'))}")
     for concurrency, f in figures.items():
         print(f"{concurrency} in flight: {f['calls_per_s']} calls/s, p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms")
