@@ -18,7 +18,6 @@ import statistics
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,9 +27,8 @@ from playwright.sync_api import sync_playwright
 from mock_apps.core import browser as chromium
 from mock_apps.core.control_client import ControlClient
 from mock_apps.core.recordings import RECORDING_COOKIE
-from mock_apps.core.server import Sandbox
 from mock_apps.core.settings import APP_NAMES, Settings
-from mock_apps.rollout.deployment import AppProcesses
+from mock_apps.rollout.deployment import served_apps
 from recorder.replay import Replayer
 from replay import click_handling, click_to_paint, frames, post_messages  # bench/replay.py: the same trainer's actions
 from trajectories.app_url import AppUrls
@@ -93,20 +91,6 @@ def concurrent_page_loads(urls: dict, worlds: list[tuple[str, str]], seconds: fl
     return loads
 
 
-@contextmanager
-def served_apps(settings: Settings, serve: str):
-    """The apps' base URLs and control token, served as asked for the length of the block."""
-    if serve == "threads":
-        with Sandbox(settings, names=APP_NAMES, ephemeral=True) as sandbox:
-            yield {app: sandbox.url(app) for app in APP_NAMES}, None
-        return
-    apps = AppProcesses(settings, workers=2).start()  # the deployment's default: 2 workers of 8 threads per app
-    try:
-        yield {app: apps.url(app) for app in APP_NAMES}, apps.settings.control_token
-    finally:
-        apps.stop()
-
-
 def main() -> None:
     """Print the figures against the targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -118,7 +102,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         settings = replace(Settings(), data_dir=Path(tmp) / "data")
-        with served_apps(settings, args.serve) as (urls, token):
+        with served_apps(settings, args.serve) as apps:
+            urls, token = {app: apps.url(app) for app in APP_NAMES}, apps.settings.control_token
             browser = chromium.launch(playwright, headless=True)
 
             context, page, _, _ = recording_page(browser, urls, "plain", "chat:/", None, token)

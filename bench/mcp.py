@@ -17,7 +17,6 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,8 +26,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import anyio  # noqa: E402
 from mcp import Client, StdioServerParameters  # noqa: E402
 
-from mock_apps.core.server import Sandbox  # noqa: E402
-from mock_apps.rollout.deployment import AppProcesses  # noqa: E402
+from mock_apps.rollout.deployment import served_apps  # noqa: E402
 from mock_apps.core.settings import APP_NAMES, Settings  # noqa: E402
 from mock_apps.core.world import WorldRegistry  # noqa: E402
 
@@ -61,25 +59,12 @@ READS = [
 ]
 
 
-@contextmanager
-def served_apps(settings: Settings, serve: str):
-    """The apps' base URLs and control token (None: no token), served as asked for the length of the block."""
-    if serve == "threads":
-        with Sandbox(settings, names=APP_NAMES, ephemeral=True) as sandbox:
-            yield {app: sandbox.url(app) for app in APP_NAMES}, None
-        return
-    apps = AppProcesses(settings, workers=2).start()
-    try:
-        yield {app: apps.url(app) for app in APP_NAMES}, apps.settings.control_token
-    finally:
-        apps.stop()
-
-
 def measure(calls: int = 400, serve: str = "processes") -> dict:
     """Calls per second and per-call latency (ms), one at a time and 8 at once."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = replace(Settings(), data_dir=Path(tmp), host="127.0.0.1", control_token=None)
-        with served_apps(settings, serve) as (urls, token):
+        with served_apps(settings, serve) as apps:
+            urls, token = {app: apps.url(app) for app in APP_NAMES}, apps.settings.control_token
             WorldRegistry.for_settings(settings).reset("bench-mcp")
             args = ["-m", "mock_apps.cli", "--data", tmp, "mcp", "--world", "bench-mcp",
                     *(f"--url={app}={url}" for app, url in urls.items())]

@@ -16,17 +16,15 @@ import argparse
 import statistics
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import requests
 
-from mock_apps.core.server import Sandbox
 from mock_apps.core.settings import APP_NAMES, Settings
 from mock_apps.core.template import build_world
 from mock_apps.core.world import WorldRegistry
-from mock_apps.rollout.deployment import AppProcesses
+from mock_apps.rollout.deployment import served_apps
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -52,25 +50,12 @@ def summary(ms: list[float]) -> dict:
     return {"p50": percentile(ms, 50), "p95": percentile(ms, 95), "p99": percentile(ms, 99), "max": max(ms)}
 
 
-@contextmanager
-def served(settings: Settings, serve: str):
-    """The apps' settings (their ports, the control token) as served for the length of the block."""
-    if serve == "threads":
-        with Sandbox(settings, names=APP_NAMES, ephemeral=True) as sandbox:
-            yield sandbox.settings
-        return
-    apps = AppProcesses(settings).start()
-    try:
-        yield apps.settings
-    finally:
-        apps.stop()
-
-
 def measure(runs: int = 300, seeds: int = 3, serve: str = "threads") -> dict:
     """Reset figures in ms: in process, over HTTP, an HTTP no-op, and re-seeding (same world, modes in turns)."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = replace(Settings(), data_dir=Path(tmp), host="127.0.0.1", control_token=None)
-        with served(settings, serve) as settings:
+        with served_apps(settings, serve, workers=1) as apps:
+            settings = apps.settings
             registry = WorldRegistry.for_settings(settings)
             started = time.perf_counter()
             registry.reset("bench")  # builds the templates once

@@ -17,7 +17,9 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import Iterator
 
 import requests
 
@@ -164,6 +166,23 @@ def _bind_range(host: str, count: int) -> list[socket.socket]:
             for sock in bound:
                 sock.close()
     raise MockAppsError(f"no {count} consecutive free ports on {host}", code="no_free_ports")
+
+
+@contextmanager
+def served_apps(settings: Settings, serve: str = "processes", workers: int = 2) -> Iterator:
+    """The apps served for the length of the block: under gunicorn as deployed ("processes": `AppProcesses`, with a
+    control token of its own) or in this process's threads ("threads": a `Sandbox`); either has url() and settings."""
+    if serve == "threads":
+        from mock_apps.core.server import Sandbox
+
+        with Sandbox(settings, names=APP_NAMES, ephemeral=True) as sandbox:
+            yield sandbox
+        return
+    apps = AppProcesses(settings, workers=workers).start()
+    try:
+        yield apps
+    finally:
+        apps.stop()
 
 
 def _die_with_parent(parent: int) -> None:
