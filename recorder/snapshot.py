@@ -41,5 +41,9 @@ def screenshot(page, path: Path) -> None:
     session = _devtools.get(page)
     if session is None:
         session = _devtools[page] = page.context.new_cdp_session(page)
-    shot = session.send("Page.captureScreenshot", {"format": "jpeg", "quality": 70})
+    try:
+        shot = session.send("Page.captureScreenshot", {"format": "jpeg", "quality": 70})
+    except Exception:
+        _devtools.pop(page, None)  # a detached session fails every time: the next screenshot opens a new one
+        raise
     path.write_bytes(base64.b64decode(shot["data"]))
