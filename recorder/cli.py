@@ -33,6 +33,7 @@ def cmd_record(args) -> int:
     from mock_apps.core.control_client import ControlClient
     from mock_apps.core.recordings import RECORDING_COOKIE
     from recorder.panel import TaskPanel
+    from trajectories.capture import drain
     from trajectories.app_url import AppUrls
 
     task = None
@@ -78,6 +79,7 @@ def cmd_record(args) -> int:
         if status == "incomplete":
             print(f"incomplete: the browser went away; `mockapps record --resume {out}` goes on", flush=True)
             return 1
+        drain(context.pages)  # the last actions' reports, if still on their way, are the last steps
         meta = Trajectory.model_validate(control.finish_recording(recording["id"], status=status,
                                                                   answer=panel.answer))
         if task is not None and status == "complete":

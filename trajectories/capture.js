@@ -2,10 +2,11 @@
 // description of their target and a ranked list of selectors verified to match exactly that element.
 // Two transports, one script: a browser the Playwright recorder drives (added as an init script, reports to
 // a URL the recorder answers from inside the browser), or any browser with an active recording, whose pages the
-// apps serve with this script (data-endpoint: the app's own /_capture/events, reports over plain HTTP).
+// apps serve with this script (data-endpoint: the app's own /_capture/events, reports over plain HTTP, sent
+// without holding the page up and put in order at the server).
 (() => {
   if (window.__mockappsCapture) return;
-  window.__mockappsCapture = true;
+  window.__mockappsCapture = {};
   const served = document.currentScript && document.currentScript.dataset.endpoint;
   // a served page whose own request changed the world: the token under which the server holds those changes
   const load = (document.currentScript && document.currentScript.dataset.load) || null;
@@ -18,7 +19,7 @@
     if (!window.opener) return null;
     try { return window.opener.name || "?"; } catch (e) { return "?"; }  // another origin's window: unreadable
   };
-  const envelope = (event) => JSON.stringify(served ? { tab: window.name, opener: openerTab(),
+  const envelope = (event, n) => JSON.stringify(served ? { tab: window.name, doc, n, opener: openerTab(),
     referrer: document.referrer, viewport: { width: innerWidth, height: innerHeight }, event } : event);
 
   const TEXTY = new Set(["text", "email", "search", "tel", "url", "number", "password", ""]);
@@ -138,12 +139,8 @@
              box: { x: r.x, y: r.y, width: r.width, height: r.height }, selectors };
   }
 
-  // A synchronous request, answered by the recorder inside the browser (Playwright routing): the action is
-  // delivered before the page acts on it, so it is never lost to a navigation and the changes the previous
-  // action caused are read before this one can cause any.
-  // Over HTTP (a served page) a report the network lost (offline a moment, a server restarting: no answer or a 5xx)
-  // waits in this page and goes first with the next one, so typing during a blip is not missing from the steps.
-  const unsent = [];
+  // A browser the Playwright recorder drives: a synchronous request, answered by the recorder inside the browser
+  // (Playwright routing, no network), so the action is delivered before the page acts on it.
   const post = (body) => {
     try {
       const xhr = new XMLHttpRequest();
@@ -151,23 +148,60 @@
       xhr.setRequestHeader("Content-Type", "text/plain");
       xhr.send(body);
       return xhr.status;
-    } catch (e) { return 0; }  // not recording (or stopped), or no network: never break the page
+    } catch (e) { return 0; }  // not recording (or stopped): never break the page
   };
+  // A served page: reports go over the network without holding the page up (a synchronous request costs the
+  // trainer a frame on most clicks). They are numbered in this document and sent one at a time, in order. While
+  // report n is on its way, the cookie mockrecwait_<doc>=n makes any request this browser sends meanwhile (the
+  // page acting on the click: a form posted, a fetch, the next document) wait at the server until report n is
+  // taken, so a step's changes are still exactly the ones its action caused. A report the network lost (offline a
+  // moment, a server restarting: no answer or a 5xx) is sent again; the server takes each number once.
+  const doc = Math.random().toString(36).slice(2, 12);
+  const waitCookie = "mockrecwait_" + doc;
+  const queue = [];  // reports not yet taken, oldest first: {n, body, sending}
+  const idle = [];  // drained() promises to resolve once the queue is empty
+  let numbered = 0, retry = null;
+  const mark = (n) => { document.cookie = `${waitCookie}=${n}; path=/; max-age=10; samesite=lax`; };
+  const deliver = (item) => {
+    item.sending = true;
+    const keepalive = item.body.length < 60000;  // a keepalive request outlives its page, up to 64 KB in all
+    fetch(endpoint, { method: "POST", body: item.body, keepalive, credentials: "same-origin",
+                      headers: { "Content-Type": "text/plain" } })
+      .then((r) => r.status, () => 0)
+      .then((status) => {
+        item.sending = false;
+        if (status === 0 || status >= 500) {  // not taken: again in a second
+          retry = retry || setTimeout(() => { retry = null; pump(); }, 1000);
+          return;
+        }
+        queue.splice(queue.indexOf(item), 1);  // taken, or refused for good (a 4xx says so)
+        if (!queue.length) {
+          document.cookie = `${waitCookie}=; path=/; max-age=0; samesite=lax`;
+          idle.splice(0).forEach((resolve) => resolve(true));
+        }
+        pump();
+      });
+  };
+  const pump = () => { if (queue.length && !queue[0].sending && !retry) deliver(queue[0]); };
   const report = (event) => {
     if (!served) { post(envelope(event)); return; }
-    unsent.push(envelope(event));
-    while (unsent.length) {
-      const status = post(unsent[0]);
-      if (status === 0 || status >= 500) break;  // not taken: kept for the next report
-      unsent.shift();  // taken, or refused for good (a 4xx says so)
-    }
-    if (unsent.length > 200) unsent.splice(0, unsent.length - 200);
+    numbered += 1;
+    queue.push({ n: numbered, body: envelope(event, numbered), sending: false });
+    if (queue.length > 200) queue.splice(0, queue.length - 200);
+    mark(numbered);
+    pump();
   };
   // Leaving a served page (before the next document is requested): the step before is at rest, so what the next
-  // document's own request changes is that document's. A beacon: a page being unloaded may not wait.
+  // document's own request changes is that document's. Everything still queued goes now, each report on its own
+  // (the server puts them back in order): the page will not be there to send them one by one.
+  const flush = () => queue.filter((item) => !item.sending).forEach(deliver);
   if (served && window.top === window)
-    addEventListener("beforeunload", () => navigator.sendBeacon(endpoint, envelope({ type: "leave", args: {}, target: null,
-      url: location.href })));
+    addEventListener("beforeunload", () => { report({ type: "leave", args: {}, target: null, url: location.href }); flush(); });
+  if (served) addEventListener("pagehide", flush);  // a tab closed without asking its page first
+  // For a program driving this browser (a test, `mockapps record` before it finishes the recording): resolves
+  // once every report of this page has been taken.
+  window.__mockappsCapture = { drained: () => (queue.length ? new Promise((resolve) => idle.push(resolve))
+                                                               : Promise.resolve(true)) };
   // A document the person asked for (address bar, reload, back/forward) rather than one an action led to:
   // the recorder decides which, knowing when the tab's last action was.
   if (window.top === window && location.href !== "about:blank") {

@@ -3,8 +3,9 @@
 One piece of logic for both ways of recording. The Playwright recorder (recorder/session.py) feeds it the
 capture script's reports from inside a browser it drives; the apps (mock_apps/core/recordings.py) feed it the same
 script's reports sent over HTTP by any browser with an active recording. An action closes the step before it: the
-change-log entries since the last collection are that step's, exactly, because the script reports an action
-before the page acts on it. Typing into one field coalesces into one fill and a double click replaces its single
+change-log entries since the last collection are that step's, exactly, because an action's report reaches the
+owner before anything the page does about it (from inside the browser: synchronously; over HTTP: the apps hold
+the page's own requests until the report before them is taken). Typing into one field coalesces into one fill and a double click replaces its single
 click. The builder's whole state is plain data (`to_dict`), so a server can keep it on disk between requests.
 
 A served page whose own request changed the world (opening a chat channel marks it read) has those entries
@@ -27,6 +28,22 @@ NAVIGATION_GRACE_SECONDS = 3.0
 # a page that has not reported itself this long after its request reserved changes never will (closed at once,
 # script blocked): its changes go to the step pending then, as if there had been no reservation
 RESERVATION_SECONDS = 10.0
+
+
+def drain(pages, timeout_ms: float = 5000) -> None:
+    """Wait (at most `timeout_ms` per frame) until the capture script in each frame of these Playwright pages has
+    delivered every report it holds: what a program driving a recording browser does before it finishes the
+    recording. A closed page holds nothing."""
+    for page in pages:
+        for frame in page.frames:
+            try:
+                frame.evaluate(DRAIN_JS, timeout_ms)
+            except Exception:  # noqa: BLE001 - closed or navigating away: its reports went with its unload
+                continue
+
+
+DRAIN_JS = """ms => Promise.race([(window.__mockappsCapture && window.__mockappsCapture.drained)
+    ? window.__mockappsCapture.drained() : true, new Promise(resolve => setTimeout(resolve, ms))])"""
 
 
 class StepBuilder:

@@ -23,10 +23,16 @@ from mock_apps.core.settings import APP_NAMES
 from trajectories.capture import CAPTURE_JS
 
 TAB_ID = re.compile(r"^mockrec-tab-[a-z0-9]{1,16}$")
+DOC_ID = re.compile(r"^[a-z0-9]{1,16}$")
 LOAD_TOKEN = re.compile(r"^[a-f0-9]{16}$")
 CHANGE_INSERT = "INSERT INTO world.change "
 MAX_EVENT_BYTES = 512 * 1024  # an action's report: a target description and a value typed
 MAX_UPLOAD_BYTES = 48 * 1024 * 1024  # an upload's report carries the files (base64)
+WAIT_COOKIE_PREFIX = "mockrecwait_"
+MAX_MARKS = 16  # documents with a report on its way at one moment: a person has not more tabs in flight
+# how long a request waits for the reports before it (a report lost for good must not hold a page up for long)
+AWAIT_SECONDS = 3.0
+ORDER_WAIT_SECONDS = 1.0  # how long a report waits for the one numbered before it
 EVENT_TYPES = {"click", "fill", "press", "select", "check", "uncheck", "submit", "copy", "paste", "drag", "upload",
                "navigate", "leave"}
 
@@ -74,8 +80,36 @@ def events():
     if report["event"]["type"] != "upload" and len(body) > MAX_EVENT_BYTES:
         raise RecordingError(f"an event other than an upload is at most {MAX_EVENT_BYTES // 1024} KB", status=413,
                              code="event_too_large")
-    _store().event(recording_id, g.world_id, report, bases)
+    store = _store()
+    if "doc" in report:
+        # a report overtook the one before it (a page leaving sends what it still had queued all at once): that
+        # one goes first, if it comes at all
+        store.await_reports(recording_id, {report["doc"]: report["n"] - 1}, ORDER_WAIT_SECONDS)
+    store.event(recording_id, g.world_id, report, bases)
     return Response(status=204)
+
+
+def await_reported_actions():
+    """Before an app answers a recording browser: the actions its pages reported just before this request (the
+    `mockrecwait_<doc>` cookies, set while a report is on its way) are taken first, so that what this request
+    changes falls on the step of the action that caused it."""
+    if request.path.startswith(("/_capture/", "/_control/")) or request.endpoint == "static":
+        return
+    marks = reported_marks(request.cookies)
+    if marks:
+        recording_id = active_recording()
+        if recording_id is not None:
+            _store().await_reports(recording_id, marks, AWAIT_SECONDS)
+
+
+def reported_marks(cookies) -> dict[str, int]:
+    """The reports a browser's pages have on their way, by document: {doc: number} from its wait cookies."""
+    marks = {}
+    for name, value in cookies.items():
+        if name.startswith(WAIT_COOKIE_PREFIX) and DOC_ID.match(name[len(WAIT_COOKIE_PREFIX):]) \
+                and value.isdigit() and len(value) <= 9:
+            marks[name[len(WAIT_COOKIE_PREFIX):]] = int(value)
+    return dict(list(marks.items())[:MAX_MARKS])
 
 
 def _parse_report(body: bytes) -> dict:
@@ -89,6 +123,10 @@ def _parse_report(body: bytes) -> dict:
     tab, event = report.get("tab"), report["event"]
     if not isinstance(tab, str) or not TAB_ID.match(tab):
         raise BadRequest("'tab' must name the page's tab (mockrec-tab-...)", code="malformed_event")
+    if "doc" in report or "n" in report:
+        doc, number = report.get("doc"), report.get("n")
+        if not isinstance(doc, str) or not DOC_ID.match(doc) or type(number) is not int or not 1 <= number < 10**9:
+            raise BadRequest("'doc' names the page's document and 'n' numbers its reports from 1", code="malformed_event")
     if event.get("type") not in EVENT_TYPES:
         raise BadRequest(f"unknown event type {str(event.get('type'))[:40]!r}", code="malformed_event")
     if not isinstance(event.get("args", {}), dict) or not isinstance(event.get("url", ""), str):
@@ -266,9 +304,10 @@ def install(app) -> None:
     """Serve the capture endpoints on an app and put the script into a recording browser's pages."""
     app.register_blueprint(bp)
     app.register_blueprint(control_bp)
+    app.before_request(await_reported_actions)
     app.after_request(inject_capture)
     if not sql_event.contains(Engine, "after_cursor_execute", _hold_page_load_change):
         sql_event.listen(Engine, "after_cursor_execute", _hold_page_load_change)
 
 
-__all__ = ["install", "active_recording"]
+__all__ = ["install", "active_recording", "reported_marks"]

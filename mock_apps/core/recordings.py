@@ -2,8 +2,10 @@
 
 The portal starts a recording (`RecordingStore.start`) for a trainer's world and sets the `mockrec` cookie beside
 `mockworld`. Every HTML page an app serves to that browser then carries the capture script (the same script the
-Playwright recorder injects), which reports each action synchronously to the app's own `/_capture/events` before
-the page acts on it. The app closes the step before it against the world's change log, exactly as the Playwright
+Playwright recorder injects), which reports each action to the app's own `/_capture/events` without holding the
+page up: numbered per document, sent in order, taken once (`seen`), while a wait cookie makes any request the page
+makes meanwhile wait for the report first (`await_reports`), so the action still reaches the server before what it
+causes does. The app closes the step before it against the world's change log, exactly as the Playwright
 recorder does (trajectories.capture.StepBuilder is the one logic of both), and appends it to the trajectory's
 steps.jsonl. A recording's state lives in one JSON file under `<data>/recordings/`, replaced atomically under the
 recording's lock after each event: any app process (gunicorn workers, docker-compose services on one volume) can
@@ -35,6 +37,7 @@ from trajectories.store import FILES, TrajectoryDir, mark_downloaded_uploads, st
 RECORDING_COOKIE = "mockrec"
 RECORDING_ID = re.compile(r"^[a-z0-9]{16}$")
 MAX_TABS = 64
+SEEN_DOCUMENTS = 256  # documents whose last report number a recording keeps (to take each report once)
 DOWNLOAD_GRACE_SECONDS = 5.0  # a download this soon after the pending action is that action's doing
 
 
@@ -178,10 +181,20 @@ class RecordingStore:
     # -- what the browser reports --------------------------------------------------------------
 
     def event(self, recording_id: str, world_id: str, report: dict, app_urls: dict[str, str]) -> None:
-        """One report of the capture script from a served page (already checked to be well-formed)."""
+        """One report of the capture script from a served page (already checked to be well-formed); a numbered
+        report taken before (sent again after its answer was lost) is taken once."""
         now = time.time()
         with self._locked(recording_id):
             state = self._require_active(recording_id, world_id)
+            seen = state.setdefault("seen", {})
+            doc = report.get("doc")
+            if doc is not None:
+                if report["n"] <= seen.get(doc, 0):
+                    return
+                seen.pop(doc, None)  # re-inserted last: the oldest documents are forgotten first
+                seen[doc] = report["n"]
+                for old in list(seen)[:-SEEN_DOCUMENTS]:
+                    del seen[old]
             folder = TrajectoryDir(state["folder"])
             state["app_urls"] = app_urls  # finishing (from the portal) converts the last URLs with them
             builder = self._builder(state, app_urls)
@@ -206,6 +219,19 @@ class RecordingStore:
             self._write_closed(state, builder, folder)
             state["builder"] = builder.to_dict()
             self._save(state)
+
+    def await_reports(self, recording_id: str, marks: dict[str, int], timeout: float) -> None:
+        """Wait (at most `timeout` seconds) until the recording has taken report `n` of each document in `marks`
+        ({doc: n}), or has ended. Called outside the recording's lock: the reports come in on other threads."""
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self._load(recording_id)
+            if state is None or state["status"] != "recording":
+                return
+            seen = state.get("seen", {})
+            if all(seen.get(doc, 0) >= n for doc, n in marks.items()) or time.monotonic() >= deadline:
+                return
+            time.sleep(0.004)
 
     def page_load(self, recording_id: str, world_id: str, token: str, seqs: list[int]) -> None:
         """Change-log entries a page's own request wrote (a channel marked read on opening it), held for that page:

@@ -329,6 +329,10 @@ def _finish(assignment_id: int, status: str):
     answer = request.form.get("answer", "").strip() if status == "complete" else ""
     if status == "complete" and get_task(found.task_id).needs_answer and not answer:
         return _panel(found, error="this task asks for an answer: type it before you submit", status=400)
+    from mock_apps.core.capture import AWAIT_SECONDS, reported_marks
+
+    # the trainer's last actions may still be on their way from the app's tab: they are the recording's last steps
+    _recordings().await_reports(latest.recording_id, reported_marks(request.cookies), AWAIT_SECONDS)
     meta = _recordings().finish(latest.recording_id, status, answer or None)
     _campaigns().end_attempt(latest.id, status, meta.outcome, meta.score, meta.start, meta.end)
     _library().refresh()  # the viewer and the queue see the new trajectory at once

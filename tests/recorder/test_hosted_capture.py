@@ -4,6 +4,8 @@ records a cross-app task over plain HTTP, and the trajectory replays step for st
 from __future__ import annotations
 
 import json
+import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +17,7 @@ from mock_apps.core.world import WorldRegistry
 from recorder.replay import Replayer
 from recording_flows import trainer_files_invoice
 from trajectories.app_url import AppUrls
+from trajectories.capture import drain
 from trajectories.store import load
 
 
@@ -45,6 +48,7 @@ def test_an_ordinary_browser_records_a_cross_app_task_over_http_and_it_replays(b
     urls = AppUrls(app_urls)
     page.goto(urls.absolute("mail:/"))
     trainer_files_invoice(SimpleNamespace(urls=urls, settle=lambda: page.wait_for_timeout(300)), page)
+    drain(context.pages)
     meta = store.finish(recording.id)
     context.close()
     assert meta.status == "complete" and store.get(recording.id).status == "complete"
@@ -120,6 +124,71 @@ def test_events_are_refused_without_a_valid_recording_or_after_finish(browser, s
         store.finish(recording.id)
     _, steps = load(tmp_path / "traj")
     assert [s.action.type for s in steps] == ["tab_open", "click"]
+
+
+def test_what_an_action_causes_stays_on_its_step_when_its_report_is_slower_than_the_page(
+        browser, sandbox, app_urls, tmp_path, monkeypatch):
+    """Reports leave the page without holding it up, so the page's own request (the channel opened, the message
+    posted) can overtake its action's report. Slowed here on purpose: the request waits for the report at the
+    server (the page's wait cookie), and the change is still on the step of the action that caused it."""
+    world_id = f"hosted-slow-{tmp_path.name[-12:]}".lower().replace("_", "-")
+    store, recording = start_recording(sandbox, world_id, tmp_path / "traj")
+    real_event = RecordingStore.event
+
+    def slow_event(self, recording_id, world, report, bases):
+        if report["event"]["type"] in ("click", "press"):
+            time.sleep(0.4)
+        return real_event(self, recording_id, world, report, bases)
+
+    monkeypatch.setattr(RecordingStore, "event", slow_event)
+    context = recording_context(browser, app_urls, world_id, store.cookie_value(recording.id))
+    page = context.new_page()
+    page.goto(f"{app_urls['chat']}/")
+    page.get_by_test_id("side-finance").click()
+    page.wait_for_load_state()
+    page.get_by_test_id("composer-input").fill("Posted while its report was slow")
+    page.get_by_test_id("composer-input").press("Enter")
+    page.get_by_text("Posted while its report was slow").wait_for()
+    drain(context.pages)
+    store.finish(recording.id)
+    context.close()
+
+    _, steps = load(tmp_path / "traj")
+    assert [s.action.type for s in steps] == ["tab_open", "navigate", "click", "fill", "press"]
+    assert [c.op for c in steps[1].changes] == ["chat.mark"]  # chat opens on #general: read
+    assert [c.op for c in steps[2].changes] == ["chat.mark"]  # the click opened #finance: read
+    assert steps[3].changes == []
+    assert [c.op for c in steps[4].changes] == ["chat.post"]
+    assert steps[4].changes[0].args["text"] == "Posted while its report was slow"
+
+
+def test_numbered_reports_are_taken_once_and_in_their_order(sandbox, app_urls, tmp_path):
+    """A page leaving sends what it still had queued at once (they may arrive out of order), and a report whose
+    answer was lost is sent again: the server puts a document's reports back in order and takes each once."""
+    world_id = f"hosted-order-{tmp_path.name[-12:]}".lower().replace("_", "-")
+    store, recording = start_recording(sandbox, world_id, tmp_path / "traj")
+    events = f"{app_urls['chat']}/_capture/events"
+    cookies = {"mockworld": world_id, RECORDING_COOKIE: store.cookie_value(recording.id)}
+
+    def report(n: int, text: str):
+        body = {"tab": "mockrec-tab-a", "doc": "d1", "n": n, "event": {
+            "type": "copy", "args": {"text": text}, "target": None, "url": f"{app_urls['chat']}/"}}
+        return requests.post(events, data=json.dumps(body), cookies=cookies, timeout=30)
+
+    second = threading.Thread(target=lambda: report(2, "second"))
+    second.start()  # number 2 first: it waits for number 1
+    time.sleep(0.2)
+    assert report(1, "first").status_code == 204
+    second.join()
+    assert report(1, "first").status_code == 204  # sent again: taken once
+    assert report(3, "third").status_code == 204
+    for bad in ({"doc": "D/1", "n": 4}, {"doc": "d1", "n": 0}, {"doc": "d1", "n": "4"}, {"doc": "d1"}):
+        body = {"tab": "mockrec-tab-a", **bad, "event": {"type": "copy", "args": {"text": "x"}, "target": None}}
+        refused = requests.post(events, data=json.dumps(body), cookies=cookies, timeout=30)
+        assert refused.status_code == 400 and refused.json()["error"] == "malformed_event", bad
+    store.finish(recording.id)
+    _, steps = load(tmp_path / "traj")
+    assert [s.action.args.get("text") for s in steps if s.action.type == "copy"] == ["first", "second", "third"]
 
 
 def test_pages_carry_the_capture_script_only_for_a_recording_browser(sandbox, app_urls, tmp_path):
@@ -216,6 +285,7 @@ def test_eight_trainers_record_at_once_each_into_their_own_world_and_trajectory(
     each(lambda t: t.page.wait_for_load_state())
     store = RecordingStore.for_settings(sandbox.settings)
     for t in trainers:
+        drain(t.context.pages)
         store.finish(t.recording.id)
         t.context.close()
     registry = WorldRegistry.for_settings(sandbox.settings)
@@ -285,6 +355,7 @@ def test_a_killed_server_loses_at_most_the_event_in_flight_and_the_recording_goe
         page.get_by_test_id("composer-input").fill("after the restart")
         page.get_by_test_id("composer-input").press("Enter")
         page.wait_for_load_state()
+        drain(context.pages)
         meta = control.finish_recording(recording["id"])
         context.close()
         assert meta["status"] == "complete"
