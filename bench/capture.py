@@ -141,7 +141,7 @@ def main() -> None:
     added = statistics.mean(captured) - statistics.mean(bare)
     print(f"click-to-paint: {frames(bare)} plain, {frames(captured)} recording through the apps: "
           f"+{added:.1f} ms per action on average (target < 10 ms)")
-    print(f"click listeners (the capture's report to the server included): p50 "
+    print(f"click listeners (the capture's included: the target described, its report sent off): p50 "
           f"{statistics.median(bare_handling):.2f} ms plain, {statistics.median(captured_handling):.2f} ms recording, "
           f"p95 {sorted(captured_handling)[int(len(captured_handling) * 0.95)]:.2f} ms")
     print(f"proof replay of {len(report.steps)} steps with screenshots: {report.seconds:.1f} s (target < 15 s), "

@@ -85,7 +85,12 @@ def events():
         # a report overtook the one before it (a page leaving sends what it still had queued all at once): that
         # one goes first, if it comes at all
         store.await_reports(recording_id, {report["doc"]: report["n"] - 1}, ORDER_WAIT_SECONDS)
-    store.event(recording_id, g.world_id, report, bases)
+    try:
+        store.event(recording_id, g.world_id, report, bases)
+    except MockAppsError:
+        if "doc" in report:  # refused for good: nothing need wait for it any longer
+            store.refused(recording_id, report["doc"], report["n"])
+        raise
     return Response(status=204)
 
 

@@ -186,15 +186,8 @@ class RecordingStore:
         now = time.time()
         with self._locked(recording_id):
             state = self._require_active(recording_id, world_id)
-            seen = state.setdefault("seen", {})
-            doc = report.get("doc")
-            if doc is not None:
-                if report["n"] <= seen.get(doc, 0):
-                    return
-                seen.pop(doc, None)  # re-inserted last: the oldest documents are forgotten first
-                seen[doc] = report["n"]
-                for old in list(seen)[:-SEEN_DOCUMENTS]:
-                    del seen[old]
+            if "doc" in report and not _see(state, report["doc"], report["n"]):
+                return
             folder = TrajectoryDir(state["folder"])
             state["app_urls"] = app_urls  # finishing (from the portal) converts the last URLs with them
             builder = self._builder(state, app_urls)
@@ -219,6 +212,14 @@ class RecordingStore:
             self._write_closed(state, builder, folder)
             state["builder"] = builder.to_dict()
             self._save(state)
+
+    def refused(self, recording_id: str, doc: str, n: int) -> None:
+        """A numbered report the recording refused (another world's, one tab too many): taken as far as waiting
+        for it goes, so the page's next requests do not wait for it in vain."""
+        with self._locked(recording_id):
+            state = self._load(recording_id)
+            if state is not None and state["status"] == "recording" and _see(state, doc, n):
+                self._save(state)
 
     def await_reports(self, recording_id: str, marks: dict[str, int], timeout: float) -> None:
         """Wait (at most `timeout` seconds) until the recording has taken report `n` of each document in `marks`
@@ -351,6 +352,18 @@ def _reconciled(state: dict) -> dict:
         builder["next_index"] = written
         state["steps_written"] = written
     return state
+
+
+def _see(state: dict, doc: str, n: int) -> bool:
+    """Note report `n` of document `doc` as taken; False if it was taken before (sent again)."""
+    seen = state.setdefault("seen", {})
+    if n <= seen.get(doc, 0):
+        return False
+    seen.pop(doc, None)  # re-inserted last: the documents longest quiet are forgotten first
+    seen[doc] = n
+    for old in list(seen)[:-SEEN_DOCUMENTS]:
+        del seen[old]
+    return True
 
 
 def _viewport(reported: dict) -> dict | None:

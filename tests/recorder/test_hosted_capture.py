@@ -186,6 +186,13 @@ def test_numbered_reports_are_taken_once_and_in_their_order(sandbox, app_urls, t
         body = {"tab": "mockrec-tab-a", **bad, "event": {"type": "copy", "args": {"text": "x"}, "target": None}}
         refused = requests.post(events, data=json.dumps(body), cookies=cookies, timeout=30)
         assert refused.status_code == 400 and refused.json()["error"] == "malformed_event", bad
+    other = {"tab": "mockrec-tab-a", "doc": "d2", "n": 1, "event": {"type": "copy", "args": {"text": "x"},
+                                                                  "target": None}}
+    refused = requests.post(events, data=json.dumps(other), cookies={**cookies, "mockworld": "default"}, timeout=30)
+    assert refused.status_code == 403
+    started = time.monotonic()
+    store.await_reports(recording.id, {"d2": 1}, 5.0)  # refused for good: nothing waits for it
+    assert time.monotonic() - started < 1.0
     store.finish(recording.id)
     _, steps = load(tmp_path / "traj")
     assert [s.action.args.get("text") for s in steps if s.action.type == "copy"] == ["first", "second", "third"]
