@@ -132,12 +132,16 @@ OBSERVE_JS = r"""(apps) => {
   const lines = result.lines;
   lines.push("RootWebArea " + quote(document.title) + (active === document.body || !active ? " focused" : ""));
 
-  function walk(el, depth, contentName, inSelect) {
+  // `folded`: the element is inside a closed <details> (not its summary). Not rendered, and known to be so without
+  // asking: the browser lays such an element out anew for each question about its box or style (a chat page's
+  // message menus made that most of an observation's time), so it has no box here.
+  const NO_BOX = {x: 0, y: 0, width: 0, height: 0};
+  function walk(el, depth, contentName, inSelect, folded) {
     const tag = el.tagName.toLowerCase();
     if (SKIP.has(tag)) return;
-    const shownHere = inSelect || rendered(el);
+    const shownHere = !folded && (inSelect || rendered(el));
     const id = el.getAttribute(ATTR);
-    const rect = el.getBoundingClientRect();
+    const rect = shownHere ? el.getBoundingClientRect() : NO_BOX;
     const visible = rect.width > 0 && rect.height > 0 && shownHere;
     let leaf = true;
     for (const child of el.children) if (child.tagName !== "BR") { leaf = false; break; }
@@ -185,11 +189,12 @@ OBSERVE_JS = r"""(apps) => {
     // text already said by an ancestor's name (a link's words) is not repeated under it
     const childName = shown && name && (NAME_FROM_CONTENT.has(role) || role === "heading") ? name : contentName;
     if (tag === "select" || tag === "textarea" || (tag === "input")) {
-      if (tag === "select") for (const child of el.children) walk(child, childDepth, childName, true);
+      if (tag === "select") for (const child of el.children) walk(child, childDepth, childName, true, false);
       return;
     }
+    const summary = tag === "details" && !el.open ? el.querySelector(":scope > summary") : undefined;
     for (const child of el.childNodes) {
-      if (child.nodeType === 1) walk(child, childDepth, childName, inSelect);
+      if (child.nodeType === 1) walk(child, childDepth, childName, inSelect, summary !== undefined && child !== summary);
       else if (child.nodeType === 3) {
         const t = squash(child.textContent);
         if (t && !(childName && squash(childName).toLowerCase().includes(t.toLowerCase())))
@@ -197,7 +202,7 @@ OBSERVE_JS = r"""(apps) => {
       }
     }
   }
-  walk(root, 1, null, false);
+  walk(root, 1, null, false, false);
   return JSON.stringify(result);
 }""" % ID_ATTRIBUTE
 
