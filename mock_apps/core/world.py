@@ -8,6 +8,7 @@ import re
 import shutil
 import sqlite3
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,10 @@ WORLD_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 SNAPSHOT_NAME = WORLD_ID
 DEFAULT_WORLD = "default"
 DB_NAMES = ("world", *APP_NAMES)
+# Folders a process makes aside and renames within milliseconds: world folders being built or thrown away, and
+# templates replaced by a newer build. One that is this old was left by a process killed in between.
+LEFTOVER_PREFIXES = (".new-", ".deleted-", ".stale-")
+LEFTOVER_AFTER_SECONDS = 600
 
 
 def check_world_id(world_id: str) -> str:
@@ -50,6 +55,8 @@ class WorldRegistry:
         self.settings = settings
         self.root = settings.worlds_dir
         self.root.mkdir(parents=True, exist_ok=True)
+        for folder in (self.root, settings.templates_dir):
+            remove_leftovers(folder)
         self._engines: dict[tuple[str, str], Engine] = {}
         self._lock = threading.Lock()
         self._world_locks: dict[str, threading.Lock] = {}
@@ -420,6 +427,28 @@ def _discard(folder: Path) -> None:
     shutil.rmtree(trash, ignore_errors=True)
     folder.rename(trash)
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove the staging and trash folders killed processes left in `folder` (only ones too old to be in use:
+    another container on the same volume may be building one right now); the paths removed."""
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except FileNotFoundError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        if not entry.name.startswith(LEFTOVER_PREFIXES):
+            continue
+        try:
+            if now - entry.stat().st_mtime < LEFTOVER_AFTER_SECONDS or not entry.is_dir():
+                continue
+        except FileNotFoundError:
+            continue  # removed by another process meanwhile
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -200,3 +200,32 @@ def test_processes_resetting_the_same_new_worlds_at_once_all_succeed(sandbox):
         with sqlite3.connect(registry.folder(world_id) / "world.db") as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         registry.delete(world_id)
+
+
+def test_folders_left_by_a_killed_process_are_removed_once_too_old_to_be_in_use(tmp_path):
+    """A process killed between building a world aside and renaming it (or while throwing one away) leaves a
+    `.new-*` / `.deleted-*` folder; the next registry on the data directory removes those, and only those, that
+    are old enough that no live process can still be using them."""
+    import os
+    import time
+    from dataclasses import replace
+
+    from mock_apps.core.settings import Settings
+    from mock_apps.core.world import LEFTOVER_AFTER_SECONDS, WorldRegistry
+
+    settings = replace(Settings(), data_dir=tmp_path / "data")
+    settings.worlds_dir.mkdir(parents=True)
+    settings.templates_dir.mkdir(parents=True)
+    old = time.time() - LEFTOVER_AFTER_SECONDS - 60
+    left = [settings.worlds_dir / ".new-w1-123-456", settings.worlds_dir / ".deleted-w2-123-456",
+            settings.templates_dir / ".stale-meridian-1-2"]
+    fresh = settings.worlds_dir / ".new-w3-789-1"  # another process is building it right now
+    world = settings.worlds_dir / "w4"  # a world, however old
+    for folder in (*left, fresh, world):
+        folder.mkdir()
+        (folder / "mail.db").write_bytes(b"x")
+    for folder in (*left, world):
+        os.utime(folder, (old, old))
+    WorldRegistry(settings)
+    assert not any(folder.exists() for folder in left)
+    assert fresh.exists() and (world / "mail.db").exists()
