@@ -79,7 +79,10 @@ def cmd_record(args) -> int:
         if status == "incomplete":
             print(f"incomplete: the browser went away; `mockapps record --resume {out}` goes on", flush=True)
             return 1
-        drain(context.pages)  # the last actions' reports, if still on their way, are the last steps
+        if panel.choice is not None:
+            # the last actions' reports, if still on their way, are the last steps. (Not after Ctrl+C: Playwright
+            # may not answer once an interrupt has cut through its connection, and the recording is abandoned.)
+            drain(context.pages)
         meta = Trajectory.model_validate(control.finish_recording(recording["id"], status=status,
                                                                   answer=panel.answer))
         if task is not None and status == "complete":
