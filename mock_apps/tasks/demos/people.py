@@ -8,7 +8,7 @@ import re
 from mock_apps.tasks.demos import company_of, demo
 from mock_apps.tasks.demos.onboarding import add_vendor, vendor_fields
 from mock_apps.tasks.demos.pages import post_in_channel, switch_to
-from mock_apps.tasks.demos.questions import search_books, typed_answer
+from mock_apps.tasks.demos.questions import open_first_result, search_books
 from mock_apps.tasks.model import Task
 
 
@@ -166,7 +166,7 @@ def onboard_contractor(page, task: Task) -> None:
 
 @demo("people-questions")
 def people_question(page, task: Task) -> str:
-    """Look the answer up in People (and Books), then give it as a trainer would type it."""
+    """Read the answer where People (and Books) show it: the task's value is only what the facts say it must be."""
     p = task.params
     if p["kind"] == "pto-balance":  # the worker's profile shows their balances (finance sees pay)
         page.get_by_test_id("search-input").fill(p["about"])
@@ -174,16 +174,18 @@ def people_question(page, task: Task) -> str:
         page.wait_for_load_state()
         page.get_by_role("link", name=p["about"], exact=True).first.click()
         page.wait_for_load_state()
-    elif p["kind"] == "payroll-gross":  # the pay run in People, then Books' payroll journal entry
+        return page.get_by_test_id("balance-pto").inner_text()
+    if p["kind"] == "payroll-gross":  # the pay run in People, then the Payroll Expenses line of Books' entry
         page.get_by_test_id("nav-pay").click()
         page.wait_for_load_state()
         page.get_by_role("link", name=p["about"]).click()
         page.wait_for_load_state()
         switch_to(page, "books")
         search_books(page, p["journal"])
-    else:
-        raise ValueError(f"no demonstration for People questions of kind {p['kind']!r}")
-    return typed_answer(p)
+        open_first_result(page, p["journal"])
+        line = page.get_by_role("row").filter(has_text="Payroll Expenses").first
+        return line.get_by_role("cell").last.inner_text().split()[-1]  # "Debit $32,062.50"
+    raise ValueError(f"no demonstration for People questions of kind {p['kind']!r}")
 
 
 @demo("people-accrue-pto-liability")

@@ -81,16 +81,12 @@ def _read_for(page, task: Task) -> None:
 @demo("answer-question")
 def answer_question(page, task: Task) -> str:
     """Look the answer up where a trainer would, then give it as a trainer would type it."""
-    _read_for(page, task)
-    return typed_answer(task.params)
-
-
-def typed_answer(p: dict) -> str:
-    """A question's answer (its `type` and `value` parameters) as a trainer would type it in the task panel."""
     from datetime import date
 
     from mock_apps.tasks.selectors.money import dollars
 
+    _read_for(page, task)
+    p = task.params
     if p["type"] == "money":
         return dollars(p["value"])
     if p["type"] == "date":
