@@ -415,6 +415,7 @@ class WorkerRecord:
     termination_date: date | None = None
     phone: str = ""
     timezone: str = "America/Chicago"
+    pronoun: str = ""  # "he" or "she" where the company's records say; "" (generated workers): prose says "they"
 
     @property
     def name(self) -> str:

@@ -592,6 +592,11 @@ _ASSOCIATES = [
     ("kayla.brooks", "21014", "Kayla", "Brooks", date(2024, 4, 22), 1_750),
 ]
 PAY_HOURS_X100 = 8_000  # hours paid per pay period for an hourly worker
+# how the tasks' prose refers to each worker ("his onboarding", "her pending request")
+_PRONOUNS = {"helen.park": "she", "marcus.reyes": "he", "tom.becker": "he", "lena.ortiz": "she", "grace.kim": "she",
+             "dana.whitfield": "she", "priya.nair": "she", "jamal.carter": "he", "sophie.lindqvist": "she",
+             "raj.patel": "he", "emily.chen": "she", "victor.okafor": "he", "luis.romero": "he", "kayla.brooks": "she",
+             "nora.quinn": "she", "owen.marsh": "he"}
 _PTO_CARRYOVER = {"helen.park": 8000, "marcus.reyes": 6400, "tom.becker": 4800, "lena.ortiz": 2400,
                   "grace.kim": 5600, "dana.whitfield": 3200, "priya.nair": 1600, "jamal.carter": 4000,
                   "sophie.lindqvist": 800, "raj.patel": 2400, "emily.chen": 3600, "victor.okafor": 1200,
@@ -633,7 +638,7 @@ def _hr(people, payroll, mailed) -> HRFacts:
         manager_key="victor.okafor", cost_center="CC-400 Operations", location=HQ, hire_date=date(2026, 4, 1),
         worker_type="Contingent Worker", pay_type="Hourly", hourly_rate_cents=9_500, status="Pre-Hire",
         phone="(614) 555-7720"))
-    workers = tuple(workers)
+    workers = tuple(WorkerRecord(**{**w.__dict__, "pronoun": _PRONOUNS[w.key]}) for w in workers)
     return HRFacts(
         tenant=TENANT, workers=workers, expense_items=EXPENSE_ITEMS, receipt_required_over_cents=2_500,
         late_after_days=60, expense_auditor="dana.whitfield",

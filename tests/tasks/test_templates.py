@@ -107,12 +107,14 @@ def test_selectors_report_the_fact_they_lack():
     from dataclasses import replace
 
     from mock_apps.scenarios import get_scenario
-    from mock_apps.tasks.selectors import bills, collections, remittances
+    from mock_apps.tasks.selectors import bills, collections, people, questions, remittances
 
     facts = get_scenario().facts
     for select, missing, fact in ((remittances.pending, {"pending_remittances": ()}, "pending_remittances"),
                                   (bills.resent, {"bills": ()}, "resent_duplicate"),
-                                  (collections.reminders, {"events": ()}, "collections_reminder")):
+                                  (collections.reminders, {"events": ()}, "collections_reminder"),
+                                  (people.contractor_supplier_step, {"hr": None}, "hr.onboardings"),
+                                  (questions.people_lookups, {"hr": None}, "hr.time_off")):
         with pytest.raises(MissingFact, match=fact):
             select(replace(facts, **missing))
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from mock_apps.tasks.demos import company_of, demo
-from mock_apps.tasks.demos.onboarding import add_vendor
+from mock_apps.tasks.demos.onboarding import add_vendor, vendor_fields
 from mock_apps.tasks.demos.pages import post_in_channel, switch_to
+from mock_apps.tasks.demos.questions import open_first_result, search_books
 from mock_apps.tasks.model import Task
 
 
@@ -145,50 +146,46 @@ def post_commission_run(page, task: Task) -> None:
 
 @demo("people-onboard-contractor-as-vendor")
 def onboard_contractor(page, task: Task) -> None:
-    """Owen's onboarding and W-9 in People, the vendor in Books, the step done, the introduction in Chat."""
+    """The onboarding and W-9 in People, the vendor in Books, the step done, the introduction in Chat."""
+    p = task.params
     page.get_by_test_id("nav-onboarding").click()
     page.wait_for_load_state()
-    page.get_by_test_id("onboarding-owen.marsh").get_by_role("link").click()
+    page.get_by_test_id(f"onboarding-{p['worker_key']}").get_by_role("link").click()
     page.wait_for_load_state()
     page.get_by_role("link", name="document").click()
     page.wait_for_load_state()
     switch_to(page, "books")
-    add_vendor(page, {"Display name": "Marsh Data Consulting LLC", "Company name": "Marsh Data Consulting LLC",
-                      "Contact person": "Owen Marsh", "Email": "owen@marshdataconsulting.com",
-                      "Phone": "(614) 555-7720", "Address": "77 Cleveland Ave, Columbus, OH 43215",
-                      "Terms (days)": "30"}, "6600 Professional Fees")
+    add_vendor(page, vendor_fields(p), p["account_option"])
     switch_to(page, "people")
-    open_task(page, "Set up as a supplier for payment for Owen Marsh")
-    decide(page, "complete", "Vendor Marsh Data Consulting LLC set up in Books (Professional Fees, net 30).")
+    open_task(page, f"{p['step']} for {p['contractor']}")
+    decide(page, "complete", f"Vendor {p['vendor']} set up in Books ({p['account']}, net {p['terms']}).")
     switch_to(page, "chat")
-    post_in_channel(page, "general", "Please welcome Owen Marsh of Marsh Data Consulting, who starts tomorrow as "
-                                     "our network contractor working with Victor.")
+    post_in_channel(page, "general", f"Please welcome {p['contractor']} of {p['business']}, who starts {p['when']} as "
+                                     f"our {p['role']} working with {p['manager_first']}.")
 
 
-@demo("answer-sophie-pto-balance")
-def sophie_pto(page, task: Task) -> str:
-    """Sophie's profile shows her balances (finance sees pay)."""
-    page.get_by_test_id("search-input").fill("Sophie")
-    page.get_by_test_id("search-submit").click()
-    page.wait_for_load_state()
-    page.get_by_role("link", name="Sophie Lindqvist").click()
-    page.wait_for_load_state()
-    return "48.02"
-
-
-@demo("answer-march-payroll-gross-in-books")
-def march_payroll_gross(page, task: Task) -> str:
-    """The March 31 run in People, then Books' payroll journal entry."""
-    page.get_by_test_id("nav-pay").click()
-    page.wait_for_load_state()
-    page.get_by_role("link", name="PR-2026-06").click()
-    page.wait_for_load_state()
-    switch_to(page, "books")
-    box = page.get_by_role("searchbox", name="Search books")
-    box.fill("PR-20260331")
-    box.press("Enter")
-    page.wait_for_load_state()
-    return "$32,062.50"
+@demo("people-questions")
+def people_question(page, task: Task) -> str:
+    """Read the answer where People (and Books) show it: the task's value is only what the facts say it must be."""
+    p = task.params
+    if p["kind"] == "pto-balance":  # the worker's profile shows their balances (finance sees pay)
+        page.get_by_test_id("search-input").fill(p["about"])
+        page.get_by_test_id("search-submit").click()
+        page.wait_for_load_state()
+        page.get_by_role("link", name=p["about"], exact=True).first.click()
+        page.wait_for_load_state()
+        return page.get_by_test_id("balance-pto").inner_text()
+    if p["kind"] == "payroll-gross":  # the pay run in People, then the Payroll Expenses line of Books' entry
+        page.get_by_test_id("nav-pay").click()
+        page.wait_for_load_state()
+        page.get_by_role("link", name=p["about"]).click()
+        page.wait_for_load_state()
+        switch_to(page, "books")
+        search_books(page, p["journal"])
+        open_first_result(page, p["journal"])
+        line = page.get_by_role("row").filter(has_text="Payroll Expenses").first
+        return line.get_by_role("cell").last.inner_text().split()[-1]  # "Debit $32,062.50"
+    raise ValueError(f"no demonstration for People questions of kind {p['kind']!r}")
 
 
 @demo("people-accrue-pto-liability")

@@ -23,3 +23,10 @@ def listing(items: list[str]) -> str:
 def possessive(name: str) -> str:
     """"Brightline Logistics'" or "Summit's"."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def pronouns(worker) -> dict[str, str]:
+    """A worker's object and possessive pronouns as `${them}` and `${their}`: him/his, her/her or them/their."""
+    # a generated worker's records say nothing of it, and singular "they" is right for anyone
+    them, their = {"he": ("him", "his"), "she": ("her", "her")}.get(worker.pronoun, ("them", "their"))
+    return {"them": them, "their": their}

@@ -1,10 +1,15 @@
-"""People's business processes waiting on someone: a time-off request in its approver's inbox."""
+"""People's business processes waiting on someone: a time-off request in its approver's inbox, an expense
+report, a contractor's onboarding step."""
 
 from __future__ import annotations
 
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, MissingFact, slug
 from mock_apps.tasks.selectors.expenses import meal_word
+from mock_apps.tasks.selectors.names import pronouns, short_name
+
+CONTRACTOR_ACCOUNT = "Professional Fees"  # where a contractor's invoices are booked (the task names it)
+CONTRACTOR_TERMS_DAYS = 30
 
 
 def time_off_for_sales_lead(facts: Facts) -> list[Instance]:
@@ -82,3 +87,33 @@ def card_audit(facts: Facts) -> list[Instance]:
         **{f"ok{i}_first": hr.worker(r.worker_key).first_name for i, r in enumerate(clean, start=1)},
         "ok1_hint": (f"the {dollars(near.amount_cents)} team lunch was for {near.attendees} people, "
                      f"{dollars(near.amount_cents // near.attendees)} each") if near else "within policy"})]
+
+
+def contractor_supplier_step(facts: Facts) -> list[Instance]:
+    """Each contractor's onboarding waiting on the accountant's step: their business set up as a vendor, introduced."""
+    hr, today, taken = facts.hr, facts.now.date(), {v.name for v in facts.vendors}
+    waiting = []
+    for onboarding in hr.onboardings if hr else ():
+        step = next(((title, who) for title, who, done in onboarding.steps if done is None), None)
+        # a business already among the vendors could not be created again as the task asks
+        if onboarding.company_name and step and step[1] == facts.mailbox_owner and onboarding.company_name not in taken:
+            waiting.append((onboarding, step[0]))
+    account = next((a for a in facts.accounts if a.name == CONTRACTOR_ACCOUNT), None)
+    if not waiting or account is None:
+        raise MissingFact("hr.onboardings: a contractor's (company_name) waiting on the mailbox owner's step, and a "
+                          f"{CONTRACTOR_ACCOUNT} account")
+    instances = []
+    for onboarding, step in waiting:
+        worker = hr.worker(onboarding.worker_key)
+        days = (worker.hire_date - today).days
+        instances.append(Instance(slug(onboarding.number), {
+            "contractor": worker.name, "first": worker.first_name, "worker_key": worker.key, "step": step,
+            "when": "tomorrow" if days == 1 else f"on {worker.hire_date:%B %-d}",
+            # "Network Consultant (Contractor)" -> "network contractor"
+            "role": f"{worker.title.split()[0].lower()} contractor", **pronouns(worker),
+            "vendor": onboarding.company_name, "business": short_name(onboarding.company_name),
+            "contact": worker.name, "email": worker.email, "phone": worker.phone, "address": onboarding.address,
+            "terms": CONTRACTOR_TERMS_DAYS, "account": account.name,
+            "account_option": f"{account.number} {account.name}",
+            "manager_first": hr.worker(worker.manager_key).first_name}))
+    return instances

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from mock_apps.people.fields import hours_label
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, MissingFact, slug
 from mock_apps.tasks.selectors.expenses import meal_word
 from mock_apps.tasks.selectors.money import dollars
-from mock_apps.tasks.selectors.names import listing, possessive
+from mock_apps.tasks.selectors.names import listing, possessive, pronouns
 from mock_apps.tasks.selectors.remittances import open_cents
 
 MONEY = "an amount of money like $1,234.56"
@@ -124,4 +125,53 @@ def lookups(facts: Facts) -> list[Instance]:
                             _open_invoice_count) for q in kind(facts)]
     if not found:
         raise MissingFact("any fact a question can be asked about (a partial payment, a vendor query, ...)")
+    return found
+
+
+def _pto_balance(facts: Facts) -> list[Instance]:
+    # the worker of the first pending PTO request: the question must leave that request out
+    hr = facts.hr
+    pending = [t for t in (hr.time_off if hr else ()) if t.status == "In Progress" and t.plan == "pto"]
+    if not pending:
+        return []
+    worker, today = hr.worker(pending[0].worker_key), facts.now.date()
+    # as People's balance: carryover + an accrual per regular pay run paid this year - approved time off this year
+    runs = sum(1 for r in hr.pay_runs if r.kind == "Regular" and today.replace(month=1, day=1) <= r.pay_date <= today)
+    carried = hr.pto_carryover_x100.get(worker.key, 0)
+    accrued = hr.pto_accrual_x100 * runs if worker.worker_type == "Employee" else 0
+    taken = sum(t.hours_x100 for t in hr.time_off if t.worker_key == worker.key and t.plan == "pto"
+                and t.status == "Approved" and t.start.year == today.year)
+    balance = carried + accrued - taken
+    return [_question(
+        "pto-balance", worker.name, f"How many hours of PTO does {worker.first_name} have?",
+        f"What is {possessive(worker.name)} Paid Time Off balance in People today, in hours (approved time off taken "
+        f"out, {pronouns(worker)['their']} pending request not)?", "a number of hours like 12.5", "easy", ["people"],
+        "people:/", "number", balance / 100 if balance % 100 else balance // 100,
+        f"{hours_label(carried)} hours carried over plus {runs} accruals of {hours_label(hr.pto_accrual_x100)} hours, "
+        + (f"{hours_label(taken)} hours taken" if taken else "nothing taken yet"))]
+
+
+def _payroll_gross(facts: Facts) -> list[Instance]:
+    # the latest regular pay run, against the payroll journal entry Books has for the same run
+    runs = [r for r in (facts.hr.pay_runs if facts.hr else ()) if r.kind == "Regular" and r.payroll_key
+            and r.pay_date <= facts.now.date()]
+    if not runs:
+        return []
+    run = max(runs, key=lambda r: r.pay_date)
+    payroll = next(p for p in facts.payroll_runs if p.key == run.payroll_key)
+    journal, day = f"PR-{payroll.date:%Y%m%d}", f"{payroll.date:%B %-d}"  # the number Books' seeder gives it
+    found = _question(
+        "payroll-gross", run.number, f"What gross pay did the {day} payroll post to Books?",
+        f"Check that the {day} regular pay run in People agrees with the payroll journal entry in Books: how much "
+        f"gross pay did Books' {day} payroll entry debit to Payroll Expenses?", MONEY, "medium", ["people", "books"],
+        "people:/", "money", payroll.gross_cents,
+        f"{journal} debits {dollars(payroll.gross_cents)} of gross wages, the same as pay run {run.number}")
+    return [Instance(found.key, {**found.params, "journal": journal})]
+
+
+def people_lookups(facts: Facts) -> list[Instance]:
+    """Questions People answers (with Books): a worker's PTO balance, the gross pay the latest payroll posted."""
+    found = _pto_balance(facts) + _payroll_gross(facts)
+    if not found:
+        raise MissingFact("hr.time_off (a pending PTO request) or hr.pay_runs (a regular run Books has)")
     return found
