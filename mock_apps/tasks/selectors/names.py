@@ -23,3 +23,15 @@ def listing(items: list[str]) -> str:
 def possessive(name: str) -> str:
     """"Brightline Logistics'" or "Summit's"."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+# The hand-built company's first names that Faker's en_US lists lack (generated people are all drawn from them).
+_PRONOUNS = {"Jamal": "his", "Owen": "his", "Raj": "his", "Lena": "her", "Nora": "her", "Priya": "her", "Sophie": "her"}
+
+
+def pronoun(first_name: str) -> str:
+    """"his" or "her" for a first name (as Faker's en_US name lists or the table above have it), else "their"."""
+    from faker.providers.person.en_US import Provider
+
+    male, female = first_name in Provider.first_names_male, first_name in Provider.first_names_female
+    return _PRONOUNS.get(first_name) or ("his" if male and not female else "her" if female and not male else "their")
