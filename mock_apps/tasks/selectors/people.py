@@ -117,14 +117,15 @@ def ops_inbox(facts: Facts) -> list[Instance]:
     """The operations manager's expense reports (the accountant acting for them): each flagged one sent back
     naming its flag, each clean one approved, their own report (in finance's inbox) left alone."""
     hr, ops = facts.hr, facts.roles.get("ops")
-    waiting = sorted((r for r in (hr.expense_reports if hr else ()) if r.status == "In Progress"
-                      and r.awaiting == "manager" and hr.worker(r.worker_key).manager_key == ops), key=lambda r: r.number)
+    pending = [r for r in (hr.expense_reports if hr else ()) if r.status == "In Progress"]
+    waiting = sorted((r for r in pending if r.awaiting == "manager" and hr.worker(r.worker_key).manager_key == ops),
+                     key=lambda r: r.number)
     flags = {r.number: audit_flags(hr, r) for r in waiting}
     flagged = [(r, *flags[r.number][0]) for r in waiting if flags[r.number]]
     if not flagged:
-        raise MissingFact("hr.expense_reports: a flagged report awaiting the operations manager's (roles['ops']) approval")
-    own = require((r for r in hr.expense_reports if r.worker_key == ops and r.status == "In Progress"
-                   and r.awaiting == "audit"), "hr.expense_reports: the operations manager's own report awaiting audit")[0]
+        raise MissingFact("hr.expense_reports: a flagged report awaiting the ops manager's (roles['ops']) approval")
+    own = require((r for r in pending if r.worker_key == ops and r.awaiting == "audit"),
+                  "hr.expense_reports: the ops manager's own report awaiting finance's audit")[0]
     manager = hr.worker(ops)
     return [Instance(slug(manager.key), {
         "manager": manager.name, "manager_first": manager.first_name, "manager_key": manager.key,
