@@ -22,6 +22,9 @@ accountant whose seat the apps show, the controller, the bank account, the close
 - A template whose facts a scenario lacks is skipped there, naming the fact (`skipped record-remittance on
   x-1: needs pending_remittances ...`). Templates with hand-written `instances:` and single-task files are
   meridian's only.
+- In a template's lists, an item `{for_each: <param>, items: [...]}` becomes its items once per element of
+  that list parameter, each element a dict of parameters of its own: an instance has a check per report or
+  timesheet its facts hold (`people-send-back-flagged-reports`).
 
 Commands:
 

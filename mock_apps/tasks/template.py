@@ -97,17 +97,29 @@ def instance_id(template: str, scenario: str, key: str) -> str:
 
 
 def fill(value: Any, params: dict[str, Any]) -> Any:
-    """Substitute ${param} in a template (a lone placeholder keeps the parameter's type)."""
+    """Substitute ${param} in a template (a lone placeholder keeps the parameter's type). In a list, an item
+    `{for_each: <param>, items: [...]}` becomes its items filled once per element of that list parameter, each
+    element a dict of parameters of its own (so an instance has as many checks as its facts call for)."""
     if isinstance(value, str):
         whole = _WHOLE.match(value)
         if whole and whole.group(1) in params:
             return params[whole.group(1)]
         return string.Template(value).safe_substitute({k: str(v) for k, v in params.items()})
     if isinstance(value, list):
-        return [fill(v, params) for v in value]
+        return [filled for v in value for filled in _each(v, params)]
     if isinstance(value, dict):
         return {k: fill(v, params) for k, v in value.items()}
     return value
+
+
+def _each(item: Any, params: dict[str, Any]) -> list[Any]:
+    """A list item filled: one item, or a `for_each` block's items once per element of its parameter."""
+    if not (isinstance(item, dict) and set(item) == {"for_each", "items"}):
+        return [fill(item, params)]
+    elements = params.get(item["for_each"])
+    if not isinstance(elements, list) or not all(isinstance(e, dict) for e in elements):
+        raise ValueError(f"for_each: {item['for_each']!r} is not a parameter listing dicts of parameters")
+    return [filled for element in elements for filled in fill(item["items"], {**params, **element})]
 
 
 __all__ = ["Instance", "MissingFact", "Skip", "Template", "fill", "instance_id"]

@@ -150,3 +150,15 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
     assert main(argv) == 2
     out = capsys.readouterr()
     assert out.out == "" and out.err.count("\n") == 1 and message in out.err, out.err
+
+
+def test_a_for_each_block_repeats_its_items_per_element_and_names_a_bad_parameter():
+    from mock_apps.tasks.template import fill
+
+    body = {"checks": [{"for_each": "rows", "items": [{"name": "${who}'s ${what}"}, {"name": "${who} again"}]},
+                       {"name": "last ${what}"}]}
+    filled = fill(body, {"what": "week", "rows": [{"who": "Raj"}, {"who": "Luis", "what": "day"}]})
+    assert [c["name"] for c in filled["checks"]] == ["Raj's week", "Raj again", "Luis's day", "Luis again", "last week"]
+    assert fill(body, {"what": "week", "rows": []})["checks"] == [{"name": "last week"}]
+    with pytest.raises(ValueError, match="'rows'"):
+        fill(body, {"rows": "Raj"})

@@ -4,6 +4,7 @@ tasks with comments, and carrying People's numbers into Books and Chat."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from mock_apps.tasks.demos import company_of, demo
 from mock_apps.tasks.demos.onboarding import add_vendor, vendor_fields
@@ -59,14 +60,15 @@ def deny_leaver_late_report(page, task: Task) -> None:
 
 @demo("people-send-back-flagged-reports")
 def send_back_flagged_reports(page, task: Task) -> None:
-    """Tom's inbox: three flagged reports sent back with the reason (none is clean)."""
-    act_as(page, "tom.becker")
-    open_task(page, "ER-1015")
-    decide(page, "send-back", "Please remove the wine: alcohol is not reimbursable.")
-    open_task(page, "ER-1016")
-    decide(page, "send-back", "Please attach the receipt for the $86.40 Best Buy purchase.")
-    open_task(page, "ER-1017")
-    decide(page, "send-back", "Bought on a weekend (Saturday 3/28): please explain why it was a business expense.")
+    """The manager's inbox: each flagged report sent back with a comment naming its flag, each clean one approved."""
+    p = task.params
+    act_as(page, p["manager_key"])
+    for report in p["flagged"]:
+        open_task(page, report["report"])
+        decide(page, "send-back", report["comment"])
+    for report in p["clean"]:
+        open_task(page, report["report"])
+        decide(page, "approve")
 
 
 @demo("people-approve-and-audit-clean-report")
@@ -95,13 +97,14 @@ def approve_time_off(page, task: Task) -> None:
 
 @demo("people-approve-warehouse-timesheets")
 def approve_timesheets(page, task: Task) -> None:
-    """Tom approves Raj's week; Raj approves Luis's."""
-    act_as(page, "tom.becker")
-    open_task(page, "Timesheet: Raj Patel, week of Mar 23")
-    decide(page, "approve")
-    act_as(page, "raj.patel")
-    open_task(page, "Timesheet: Luis Romero, week of Mar 23")
-    decide(page, "approve")
+    """Each submitted week approved by the worker's manager (the lead's first, then the lead approves the crew's)."""
+    acting = None
+    for sheet in task.params["submitted"]:
+        if sheet["manager_key"] != acting:
+            act_as(page, sheet["manager_key"])
+            acting = sheet["manager_key"]
+        open_task(page, f"Timesheet: {sheet['name']}, week of {date.fromisoformat(sheet['week']):%b %-d}")
+        decide(page, "approve")
 
 
 @demo("people-audit-card-reports")

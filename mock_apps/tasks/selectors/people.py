@@ -1,11 +1,12 @@
-"""People's business processes waiting on someone: a time-off request in its approver's inbox, an expense
-report, a contractor's onboarding step."""
+"""People's business processes waiting on someone: a time-off request in its approver's inbox, expense reports
+in a manager's or finance's, a contractor's onboarding step."""
 
 from __future__ import annotations
 
-from mock_apps.scenarios.facts import Facts
-from mock_apps.tasks.selectors import Instance, MissingFact, slug
+from mock_apps.scenarios.facts import ExpenseLineFact, ExpenseReportFact, Facts, HRFacts
+from mock_apps.tasks.selectors import Instance, MissingFact, require, slug
 from mock_apps.tasks.selectors.expenses import meal_word
+from mock_apps.tasks.selectors.money import dollars
 from mock_apps.tasks.selectors.names import pronouns, short_name
 
 CONTRACTOR_ACCOUNT = "Professional Fees"  # where a contractor's invoices are booked (the task names it)
@@ -117,3 +118,73 @@ def contractor_supplier_step(facts: Facts) -> list[Instance]:
             "account_option": f"{account.number} {account.name}",
             "manager_first": hr.worker(worker.manager_key).first_name}))
     return instances
+
+
+# People's audit flags: the word a comment naming the flag contains, and how an instruction names the problem
+_FLAG_WORDS = {"alcohol": ("alcohol", "alcohol"), "over_limit": ("limit", "over the limit"),
+               "missing_receipt": ("receipt", "missing receipt"), "duplicate": ("duplicate", "duplicate"),
+               "weekend": ("weekend", "weekend"), "late": ("late", "late")}
+
+
+def audit_flags(hr: HRFacts, report: ExpenseReportFact) -> list[tuple[str, ExpenseLineFact]]:
+    """The audit flags People shows on a report, each (code, line), as mock_apps/people/expenses.flags finds them."""
+    items = {i.key: i for i in hr.expense_items}
+    submitted = (report.submitted or report.created).date()
+    others = {(line.date, line.merchant.strip().lower(), line.amount_cents) for r in hr.expense_reports
+              if r.worker_key == report.worker_key and r is not report and r.status != "Denied" for line in r.lines}
+    found, seen = [], set()
+    for line in report.lines:
+        item, key = items.get(line.item), (line.date, line.merchant.strip().lower(), line.amount_cents)
+        limit = item.limit_cents * (max(line.attendees, 1) if item.per_person else 1) if item else 0
+        found += [(code, line) for code, hit in (
+            ("alcohol", item is not None and item.alcohol), ("over_limit", bool(limit) and line.amount_cents > limit),
+            ("missing_receipt", not line.receipt and line.amount_cents > hr.receipt_required_over_cents),
+            ("duplicate", key in seen or key in others), ("weekend", line.date.weekday() >= 5),
+            ("late", (submitted - line.date).days > hr.late_after_days)) if hit]
+        seen.add(key)
+    return found
+
+
+def ops_inbox(facts: Facts) -> list[Instance]:
+    """The operations manager's expense reports (the accountant acting for them): each flagged one sent back
+    naming its flag, each clean one approved, their own report (in finance's inbox) left alone."""
+    hr, ops = facts.hr, facts.roles.get("ops")
+    pending = [r for r in (hr.expense_reports if hr else ()) if r.status == "In Progress"]
+    waiting = sorted((r for r in pending if r.awaiting == "manager" and hr.worker(r.worker_key).manager_key == ops),
+                     key=lambda r: r.number)
+    flags = {r.number: audit_flags(hr, r) for r in waiting}
+    flagged = [(r, *flags[r.number][0]) for r in waiting if flags[r.number]]
+    if not flagged:
+        raise MissingFact("hr.expense_reports: a flagged report awaiting the ops manager's (roles['ops']) approval")
+    own = require((r for r in pending if r.worker_key == ops and r.awaiting == "audit"),
+                  "hr.expense_reports: the ops manager's own report awaiting finance's audit")[0]
+    manager = hr.worker(ops)
+    return [Instance(slug(manager.key), {
+        "manager": manager.name, "manager_first": manager.first_name, "manager_key": manager.key,
+        "manager_id": manager.employee_id, "his": pronouns(manager)["their"],
+        "problems": ", ".join(dict.fromkeys(_FLAG_WORDS[code][1] for _, code, _ in flagged)),
+        "flagged": [_sent_back(hr, *found) for found in flagged],
+        "clean": [{"report": r.number, "first": hr.worker(r.worker_key).first_name} for r in waiting
+                  if not flags[r.number]],
+        "own": own.number, "own_what": "card report" if own.card else "report"})]
+
+
+def _sent_back(hr: HRFacts, report: ExpenseReportFact, code: str, line: ExpenseLineFact) -> dict:
+    """A flagged report's parameters: its check's name, the word its comment must contain, a comment naming it."""
+    first, amount, day = hr.worker(report.worker_key).first_name, dollars(line.amount_cents), f"{line.date:%-m/%-d}"
+    thing = (line.memo.split() or [line.merchant])[0].lower()  # "Wine with dinner" -> "wine"
+    title, comment = {
+        "alcohol": (f"{first}'s report with the {thing} is sent back for alcohol",
+                    f"Please remove the {thing}: alcohol is not reimbursable."),
+        "over_limit": (f"{first}'s report over the {line.item} limit is sent back",
+                       f"The {amount} {line.merchant} line is over the policy's {line.item} limit."),
+        "missing_receipt": (f"{first}'s report without a receipt is sent back",
+                            f"Please attach the receipt for the {amount} {line.merchant} purchase."),
+        "duplicate": (f"{first}'s report with a duplicate line is sent back",
+                      f"The {amount} {line.merchant} line of {day} is a duplicate: please remove it."),
+        "weekend": (f"{first}'s {line.date:%A} purchase is sent back",
+                    f"Bought on a weekend ({line.date:%A} {day}): please explain why it was a business expense."),
+        "late": (f"{first}'s late report is sent back",
+                 f"These expenses are late: older than the policy's {hr.late_after_days}-day limit."),
+    }[code]
+    return {"report": report.number, "first": first, "word": _FLAG_WORDS[code][0], "title": title, "comment": comment}
