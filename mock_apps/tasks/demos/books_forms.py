@@ -37,10 +37,12 @@ def deposit(page, *, to: str, date: str, source: str, account: str, amount: str,
     save(page)
 
 
-def journal(page, *, date: str, memo: str, lines: list[tuple[str, str, str, str]]) -> None:
-    """A journal entry of (account, debit, credit, name) lines."""
+def journal(page, *, date: str, memo: str, lines: list[tuple[str, str, str, str]], number: str = "") -> None:
+    """A journal entry of (account, debit, credit, name) lines, with a journal no. when given."""
     new_form(page, "Journal entry")
     page.get_by_label("Date", exact=True).fill(date)
+    if number:
+        page.get_by_label("Journal no.").fill(number)
     for n, (account, debit, credit, name) in enumerate(lines, start=1):
         choose(page.get_by_label(f"Account, line {n}"), account)
         if debit:

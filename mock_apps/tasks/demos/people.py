@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from mock_apps.tasks.demos import company_of, demo
+from mock_apps.tasks.demos import company_of, demo, facts_of
+from mock_apps.tasks.demos.books_forms import journal
 from mock_apps.tasks.demos.onboarding import add_vendor, vendor_fields
 from mock_apps.tasks.demos.pages import post_in_channel, switch_to
 from mock_apps.tasks.demos.questions import open_first_result, search_books
@@ -121,30 +122,33 @@ def audit_card_reports(page, task: Task) -> None:
                               "Please explain or reimburse the difference.")
 
 
+def account_option(task: Task, name: str) -> str:
+    """Books' option for an account People names: "6200 Payroll Expenses" (the number from the company's chart)."""
+    account = facts_of(task).account(name)
+    return f"{account.number} {account.name}"
+
+
+def figure(text: str) -> str:
+    """A money cell of People's pages as a Books form takes it: "$1,234.56" -> "1234.56" (blank stays blank)."""
+    return text.strip().replace("$", "").replace(",", "")
+
+
 @demo("people-post-commission-run")
 def post_commission_run(page, task: Task) -> None:
-    """Read the run's GL distribution in People, enter it as a journal entry in Books."""
+    """Read the run's GL distribution in People, enter its lines as a journal entry in Books."""
+    p = task.params
     page.get_by_test_id("nav-pay").click()
     page.wait_for_load_state()
-    page.get_by_role("link", name="PR-2026-Q1C").click()
+    page.get_by_role("link", name=p["run"]).click()
     page.wait_for_load_state()
+    rows = page.get_by_test_id("gl-distribution").locator("tbody tr")
+    lines = []
+    for n in range(rows.count()):
+        account, debit, credit = (rows.nth(n).locator("td").nth(i).inner_text() for i in range(3))
+        lines.append((account_option(task, account.strip()), figure(debit), figure(credit), ""))
     switch_to(page, "books")
-    page.get_by_role("button", name="+ New").click()
-    page.get_by_role("menuitem", name="Journal entry", exact=True).click()
-    page.wait_for_load_state()
-    page.get_by_label("Date", exact=True).fill("2026-03-31")
-    page.get_by_label("Journal no.").fill("PR-2026-Q1C")
-    lines = [("6200 Payroll Expenses", "10500.00", ""), ("6210 Payroll Taxes", "803.25", ""),
-             ("1000 Operating Checking", "", "7245.00"), ("2300 Payroll Liabilities", "", "4058.25")]
-    for n, (account, debit, credit) in enumerate(lines, start=1):
-        page.get_by_label(f"Account, line {n}", exact=True).select_option(label=account)
-        if debit:
-            page.get_by_label(f"Debit, line {n}", exact=True).fill(debit)
-        if credit:
-            page.get_by_label(f"Credit, line {n}", exact=True).fill(credit)
-    page.get_by_label("Memo").fill("Q1 sales commissions, off-cycle pay run PR-2026-Q1C")
-    page.get_by_test_id("save").click()
-    page.wait_for_load_state()
+    journal(page, date=p["date"], number=p["run"], lines=lines,
+            memo=f"{p['quarter']} sales commissions, off-cycle pay run {p['run']}")
 
 
 @demo("people-onboard-contractor-as-vendor")
@@ -193,22 +197,15 @@ def people_question(page, task: Task) -> str:
 
 @demo("people-accrue-pto-liability")
 def accrue_pto_liability(page, task: Task) -> None:
-    """People's PTO liability report, then the accrual as a journal entry in Books."""
+    """People's PTO liability report, then the accrual of its total as a journal entry in Books."""
+    p = task.params
     page.get_by_test_id("nav-time-off").click()
     page.wait_for_load_state()
     page.get_by_test_id("pto-liability-link").click()
     page.wait_for_load_state()
-    total = page.get_by_test_id("liability-total").inner_text().replace("$", "").replace(",", "")
+    total = figure(page.get_by_test_id("liability-total").inner_text())
     switch_to(page, "books")
-    page.get_by_role("button", name="+ New").click()
-    page.get_by_role("menuitem", name="Journal entry", exact=True).click()
-    page.wait_for_load_state()
-    page.get_by_label("Date", exact=True).fill("2026-03-31")
-    page.get_by_label("Journal no.").fill("PTO-2026-Q1")
-    page.get_by_label("Account, line 1", exact=True).select_option(label="6200 Payroll Expenses")
-    page.get_by_label("Debit, line 1", exact=True).fill(total)
-    page.get_by_label("Account, line 2", exact=True).select_option(label="2200 Accrued Liabilities")
-    page.get_by_label("Credit, line 2", exact=True).fill(total)
-    page.get_by_label("Memo").fill("Accrued PTO liability at March 31, 2026 (People's PTO liability report)")
-    page.get_by_test_id("save").click()
-    page.wait_for_load_state()
+    journal(page, date=p["date"], number=p["journal"],
+            lines=[(account_option(task, "Payroll Expenses"), total, "", ""),
+                   (account_option(task, "Accrued Liabilities"), "", total, "")],
+            memo=f"Accrued PTO liability at {p['date']} (People's PTO liability report)")
