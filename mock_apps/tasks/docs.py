@@ -13,6 +13,9 @@ and returns the instances it supports, each keyed by the fact it chose (a bill, 
 its parameters filled from the facts (names, amounts formatted as the template needs, dates, chat thread ids).
 Every instance is also filled with the company's own parameters (`selectors/company.py`: today, the
 accountant whose seat the apps show, the controller, the bank account, the close workbooks, the mail domain).
+A checkpoint written `- each: <param>` is repeated once per element of that list parameter, the element's keys
+being parameters of its copy (`- each: <param>` with `do: [...]` repeats several checkpoints together): one per
+past-due invoice or per bill of a list, however many a company has, none when the list is empty.
 
 - On `meridian` an instance keeps the id its golden trajectory was recorded under (the file's `meridian:`
   map, fact key -> id), and the selector must choose exactly those facts.

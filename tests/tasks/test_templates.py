@@ -148,3 +148,18 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
     assert main(argv) == 2
     out = capsys.readouterr()
     assert out.out == "" and out.err.count("\n") == 1 and message in out.err, out.err
+
+
+def test_each_repeats_an_item_per_element_of_a_list_parameter():
+    from mock_apps.tasks.template import fill
+
+    body = [{"each": "bills", "name": "${invoice} for ${vendor}"},
+            {"each": "bills", "do": [{"name": "${invoice} entered"}, {"name": "${invoice} has its PDF"}]},
+            {"each": "none", "name": "dropped"}, {"name": "${vendor} alone"}]
+    params = {"vendor": "Acme", "bills": [{"invoice": "A-1"}, {"invoice": "B-2", "vendor": "Brio"}], "none": []}
+    assert fill(body, params) == [
+        {"name": "A-1 for Acme"}, {"name": "B-2 for Brio"},
+        {"name": "A-1 entered"}, {"name": "A-1 has its PDF"}, {"name": "B-2 entered"}, {"name": "B-2 has its PDF"},
+        {"name": "Acme alone"}]
+    with pytest.raises(ValueError, match="each: 'vendor'"):
+        fill([{"each": "vendor", "name": "x"}], params)
