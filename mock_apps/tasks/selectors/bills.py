@@ -124,13 +124,16 @@ def kickoff(facts: Facts) -> list[Instance]:
     bills = []
     for bill in listed:
         vendor = facts.vendor(bill.vendor_key)
-        hint = (f"{bill.vendor_invoice_number} was mailed twice but is owed once, to {vendor.name}"
-                f"{_not_alike(facts, bill)}" if bill.resent_duplicate else
-                f"the PDF says {dollars(bill.mailed_total_cents)}; the kickoff (and the approval thread) say "
-                f"{dollars(bill.total_cents)}" if bill.mailed_total_cents not in (None, bill.total_cents) else None)
+        corrected = bill.mailed_total_cents not in (None, bill.total_cents)
+        hint = None  # a plain bill's checkpoint needs none
+        if bill.resent_duplicate:
+            hint = (f"{bill.vendor_invoice_number} was mailed twice but is owed once, to {vendor.name}"
+                    f"{_not_alike(facts, bill)}")
+        elif corrected:
+            hint = (f"the PDF says {dollars(bill.mailed_total_cents)}; the kickoff (and the approval thread) say "
+                    f"{dollars(bill.total_cents)}")
         bills.append({**_bill_params(facts, bill), "nickname": nickname(vendor.name, names), "hint": hint,
-                      "domain": vendor.email.split("@", 1)[1], "resent": bill.resent_duplicate,
-                      "corrected": bill.mailed_total_cents not in (None, bill.total_cents)})
+                      "domain": vendor.email.split("@", 1)[1], "resent": bill.resent_duplicate, "corrected": corrected})
     # "Freight In (Brightline), Inventory Asset (Summit Packaging, Clearwater) or Repairs & Maintenance (...)"
     accounts = list(dict.fromkeys(b["account"] for b in bills))
     coding = listing([f"{a} ({', '.join(b['nickname'] for b in bills if b['account'] == a)})" for a in accounts], "or")
@@ -140,5 +143,6 @@ def kickoff(facts: Facts) -> list[Instance]:
     return [Instance(slug(f"kickoff-{event.at.date().isoformat()}"), {
         "bills": bills, "bill_count": len(bills), "bill_word": count_word(len(bills)), "coding": coding,
         "month": f"{event.at:%B}", "boss_pronoun": their(facts.person(event.actor).first_name),
-        "boss": facts.person(event.actor).first_name, "stay_out": f"{listing(out)} stay out" if out else "nothing else goes in",
-        "thread_ts": f"{int(event.at.timestamp())}.000001"})]
+        "boss": facts.person(event.actor).first_name,
+        "stay_out": f"{listing(out)} stay out" if out else "nothing else goes in",
+        "thread_ts": f"{int(event.at.timestamp())}.000001"})]  # the kickoff's ts: Chat's seeder posts it at the event
