@@ -13,6 +13,9 @@ and returns the instances it supports, each keyed by the fact it chose (a bill, 
 its parameters filled from the facts (names, amounts formatted as the template needs, dates, chat thread ids).
 Every instance is also filled with the company's own parameters (`selectors/company.py`: today, the
 accountant whose seat the apps show, the controller, the bank account, the close workbooks, the mail domain).
+A checkpoint written `- each: <param>` is repeated once per element of that list parameter, the element's keys
+being parameters of its copy (`- each: <param>` with `do: [...]` repeats several checkpoints together): one per
+past-due invoice or per bill of a list, however many a company has, none when the list is empty.
 
 - On `meridian` an instance keeps the id its golden trajectory was recorded under (the file's `meridian:`
   map, fact key -> id), and the selector must choose exactly those facts.
@@ -22,9 +25,10 @@ accountant whose seat the apps show, the controller, the bank account, the close
 - A template whose facts a scenario lacks is skipped there, naming the fact (`skipped record-remittance on
   x-1: needs pending_remittances ...`). Templates with hand-written `instances:` and single-task files are
   meridian's only.
-- In a template's lists, an item `{for_each: <param>, items: [...]}` becomes its items once per element of
-  that list parameter, each element a dict of parameters of its own: an instance has a check per report or
-  timesheet its facts hold (`people-send-back-flagged-reports`).
+- In a template's lists, an item `{each: <param>, ...}` is repeated once per element of that list parameter,
+  each element a dict of parameters of its own (`{each: <param>, do: [...]}` repeats several items together):
+  an instance has a check per report, timesheet or invoice its facts hold (`people-send-back-flagged-reports`,
+  `collections-chase-overdue-from-aging`).
 
 Commands:
 

@@ -4,7 +4,10 @@ A library file is one of three kinds. A template with `select:` names a selector
 that chooses its instances from any scenario's facts; on `meridian` its instances keep the ids their golden
 trajectories were recorded under (`meridian:`, fact key -> id), and the selector must choose exactly those. A
 template with hand-written `instances:` and a single task (a file without `template:`) exist on `meridian`
-only. Every instance is filled with the scenario-wide parameters (selectors/company.py) and its own.
+only. Every instance is filled with the scenario-wide parameters (selectors/company.py) and its own. A list
+item `{each: <param>, ...}` is repeated once per element of that list parameter, each element's keys being
+parameters of its copy (`{each: <param>, do: [...]}` repeats several items together): one checkpoint per
+past-due invoice, however many a company has.
 """
 
 from __future__ import annotations
@@ -97,29 +100,31 @@ def instance_id(template: str, scenario: str, key: str) -> str:
 
 
 def fill(value: Any, params: dict[str, Any]) -> Any:
-    """Substitute ${param} in a template (a lone placeholder keeps the parameter's type). In a list, an item
-    `{for_each: <param>, items: [...]}` becomes its items filled once per element of that list parameter, each
-    element a dict of parameters of its own (so an instance has as many checks as its facts call for)."""
+    """Substitute ${param} in a template (a lone placeholder keeps the parameter's type; `each:` repeats an item)."""
     if isinstance(value, str):
         whole = _WHOLE.match(value)
         if whole and whole.group(1) in params:
             return params[whole.group(1)]
         return string.Template(value).safe_substitute({k: str(v) for k, v in params.items()})
     if isinstance(value, list):
-        return [filled for v in value for filled in _each(v, params)]
+        return [filled for item in value for filled in _each(item, params)]
     if isinstance(value, dict):
         return {k: fill(v, params) for k, v in value.items()}
     return value
 
 
 def _each(item: Any, params: dict[str, Any]) -> list[Any]:
-    """A list item filled: one item, or a `for_each` block's items once per element of its parameter."""
-    if not (isinstance(item, dict) and set(item) == {"for_each", "items"}):
+    """A list item filled, or `{each: name, ...}` (or the items of `{each: name, do: [...]}`) filled once per
+    element of the list parameter `name`: none when it is empty, so a checkpoint the company has no fact for
+    drops out."""
+    if not (isinstance(item, dict) and "each" in item):
         return [fill(item, params)]
-    elements = params.get(item["for_each"])
-    if not isinstance(elements, list) or not all(isinstance(e, dict) for e in elements):
-        raise ValueError(f"for_each: {item['for_each']!r} is not a parameter listing dicts of parameters")
-    return [filled for element in elements for filled in fill(item["items"], {**params, **element})]
+    rows = params.get(item["each"])
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise ValueError(f"each: {item['each']!r} is not a parameter listing one mapping per copy")
+    body = {k: v for k, v in item.items() if k != "each"}
+    items = body["do"] if set(body) == {"do"} else [body]
+    return [filled for row in rows for filled in fill(items, {**params, **row})]
 
 
 __all__ = ["Instance", "MissingFact", "Skip", "Template", "fill", "instance_id"]

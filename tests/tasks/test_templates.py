@@ -152,13 +152,16 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
     assert out.out == "" and out.err.count("\n") == 1 and message in out.err, out.err
 
 
-def test_a_for_each_block_repeats_its_items_per_element_and_names_a_bad_parameter():
+def test_each_repeats_an_item_per_element_of_a_list_parameter():
     from mock_apps.tasks.template import fill
 
-    body = {"checks": [{"for_each": "rows", "items": [{"name": "${who}'s ${what}"}, {"name": "${who} again"}]},
-                       {"name": "last ${what}"}]}
-    filled = fill(body, {"what": "week", "rows": [{"who": "Raj"}, {"who": "Luis", "what": "day"}]})
-    assert [c["name"] for c in filled["checks"]] == ["Raj's week", "Raj again", "Luis's day", "Luis again", "last week"]
-    assert fill(body, {"what": "week", "rows": []})["checks"] == [{"name": "last week"}]
-    with pytest.raises(ValueError, match="'rows'"):
-        fill(body, {"rows": "Raj"})
+    body = [{"each": "bills", "name": "${invoice} for ${vendor}"},
+            {"each": "bills", "do": [{"name": "${invoice} entered"}, {"name": "${invoice} has its PDF"}]},
+            {"each": "none", "name": "dropped"}, {"name": "${vendor} alone"}]
+    params = {"vendor": "Acme", "bills": [{"invoice": "A-1"}, {"invoice": "B-2", "vendor": "Brio"}], "none": []}
+    assert fill(body, params) == [
+        {"name": "A-1 for Acme"}, {"name": "B-2 for Brio"},
+        {"name": "A-1 entered"}, {"name": "A-1 has its PDF"}, {"name": "B-2 entered"}, {"name": "B-2 has its PDF"},
+        {"name": "Acme alone"}]
+    with pytest.raises(ValueError, match="each: 'vendor'"):
+        fill([{"each": "vendor", "name": "x"}], params)

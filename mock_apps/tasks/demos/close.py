@@ -7,6 +7,8 @@ from datetime import date
 
 from mock_apps.tasks.demos import company_of, demo, facts_of, pages
 from mock_apps.tasks.model import Task
+from mock_apps.tasks.selectors.money import dollars
+from mock_apps.tasks.selectors.names import listing
 
 AP_WORKBOOK = "AP Reconciliation March 2026"
 
@@ -90,26 +92,23 @@ def bank_feed_unmatched_lines(page, task: Task) -> None:
     pages.type_cell(page, "D4", "Waiting on info")
 
 
-KICKOFF_THREAD = "1774879500.000001"  # Marcus's March close kickoff in #finance
-KICKOFF_BILLS = [  # (invoice, vendor, date, account, amount as the kickoff gives it)
-    ("BL-20931", "Brightline Logistics", "2026-03-18", "Freight In", "4249.00"),
-    ("SP-88412", "Summit Packaging Co.", "2026-03-20", "Inventory Asset", "1555.50"),
-    ("CC-55107", "Clearwater Chemical Inc.", "2026-03-23", "Inventory Asset", "2040.00"),
-    ("FP-7781", "Forklift Pros Service", "2026-03-26", "Repairs & Maintenance", "1865.00"),
-]
-
-
 @demo("close-enter-kickoff-bills")
 def enter_kickoff_bills(page, task: Task) -> None:
     """The kickoff read, each listed bill entered from its mailed PDF, item 1 reported in the kickoff thread."""
+    p = task.params
     pages.open_channel(page, "finance")
-    for invoice, vendor, date, account, amount in KICKOFF_BILLS:
+    for bill in p["bills"]:
+        invoice = bill["invoice"]
         pages.switch_to(page, "mail")
-        pages.open_mail(page, invoice, f"Invoice {invoice}" if invoice == "BL-20931" else invoice)
+        # the vendor's own mail: a bank-change request from a look-alike domain may name the same invoice
+        pages.open_mail(page, f"{invoice} from:{bill['domain']}", invoice)
         pdf = pages.download_attachment(page)
         pages.switch_to(page, "books")
-        pages.enter_bill(page, vendor=vendor, date=date, invoice=invoice, account=account, amount=amount, pdf=pdf)
+        pages.enter_bill(page, vendor=bill["vendor"], date=bill["date"], invoice=invoice, account=bill["account"],
+                         amount=f"{bill['total_cents'] / 100:.2f}", pdf=pdf)
     pages.switch_to(page, "chat")
-    pages.reply_in_thread(page, "finance", KICKOFF_THREAD,
-                          "Item 1 is done: BL-20931, SP-88412 (once), CC-55107 at $2,040.00 and FP-7781 are entered "
-                          "in Books with their PDFs. Nothing paid yet.")
+    done = listing([f"{b['invoice']} (once)" if b["resent"] else
+                    f"{b['invoice']} at {dollars(b['total_cents'])}" if b["corrected"] else b["invoice"]
+                    for b in p["bills"]])
+    pages.reply_in_thread(page, "finance", p["thread_ts"],
+                          f"Item 1 is done: {done} are entered in Books with their PDFs. Nothing paid yet.")

@@ -62,30 +62,26 @@ def chase_overdue_invoice(page, task: Task) -> None:
                     "it is on the Collections Log.")
 
 
-PAST_DUE = [  # (invoice, customer, contact, email, open balance): the A/R aging on 2026-03-31, less INV-1021
-    ("INV-1009", "Silverline Technologies", "Jordan Blake", "jordan@silverlinetechnologies.com", "13,233.32"),
-    ("INV-1017", "Ironworks Gym", "Mike Dalton", "mike@ironworksgym.com", "12,509.50"),
-    ("INV-1026", "Brookside Community Church", "Pastor Dean Ames", "dean@brooksidecommunity.com", "10,055.50"),
-    ("INV-1031", "Northgate Mall Management", "Chris Evans", "chris@northgatemall.com", "10,898.54"),
-    ("INV-1032", "Elmwood Public Library", "Irene Shaw", "irene@elmwoodpublic.com", "11,956.15"),
-]
-
-
 @demo("collections-chase-overdue-from-aging")
 def chase_all_past_due(page, task: Task) -> None:
-    """Aging read, Jamal's INV-1021 note read, five reminders, the checklist line Done, #finance told."""
+    """Aging read, the seller's note on the promised invoice read, a reminder per past-due invoice, the checklist
+    line Done, #finance told."""
+    p, c = task.params, company_of(task)
+    spared = p["spared_customer"] + p["spared_invoice"]
     read_ar_aging(page)
     switch_to(page, "mail")
-    search_mail(page, "INV-1021")  # Hilltop's arrangement: half paid, the rest in April
-    for invoice, _customer, contact, email, balance in PAST_DUE:
-        mail_reminder(page, invoice=invoice, contact=contact, email=email, balance_text=balance)
+    for promise in spared:
+        search_mail(page, promise["invoice"])  # the arrangement: about half paid, the rest next month
+    for chase in p["chased"]:
+        mail_reminder(page, invoice=chase["invoice"], contact=chase["contact"], email=chase["email"],
+                      balance_text=chase["balance_text"], cc=c["controller_email"], signed=c["owner_name"])
     switch_to(page, "sheets")
-    open_sheet(page, CLOSE_WORKBOOK)
-    type_row(page, 8, {"D": "Done", "E": "2026-03-31"})
+    open_sheet(page, c["close_workbook"])
+    type_row(page, 8, {"D": "Done", "E": c["today"]})
     switch_to(page, "chat")
-    chased = ", ".join(invoice for invoice, *_ in PAST_DUE)
-    post_in_channel(page, "finance", f"A/R follow-up done: reminders sent for {chased} (Marcus in Cc). "
-                                     "INV-1021 left open: Hilltop pays the rest in April.")
+    left = " ".join(f"{s['invoice']} left open: {s['short']} pays the rest in {s['month']}." for s in spared)
+    post_in_channel(page, "finance", f"A/R follow-up done: reminders sent for {p['chased_list']} "
+                                     f"({c['controller']} in Cc). {left}".rstrip())
 
 
 @demo("collections-confirm-remaining-balance")

@@ -1,13 +1,14 @@
-"""Vendor invoices in the mailbox that are not in Books yet: plain ones, a corrected one, a re-sent one."""
+"""Vendor invoices in the mailbox that are not in Books yet: plain ones, a corrected one, a re-sent one, the
+close kickoff's list of the approved ones."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from mock_apps.scenarios.facts import Bill, Event, Facts
-from mock_apps.tasks.selectors import Instance, require, slug
+from mock_apps.tasks.selectors import Instance, MissingFact, require, slug
 from mock_apps.tasks.selectors.money import dollars, number
-from mock_apps.tasks.selectors.names import possessive, short_name
+from mock_apps.tasks.selectors.names import count_word, listing, nickname, possessive, short_name, their
 
 
 def _unentered(facts: Facts) -> list[Bill]:
@@ -108,3 +109,40 @@ def oldest_mailed(facts: Facts) -> list[Instance]:
         "short_s": possessive(facts.vendor(bill.vendor_key).name.split()[0]),
         "vendor_s": possessive(facts.vendor(bill.vendor_key).name),
         "amount_num": number(bill.total_cents), "amount": dollars(bill.total_cents)})]
+
+
+def kickoff(facts: Facts) -> list[Instance]:
+    """The close kickoff's item 1: every approved invoice only in mail entered (once, at the approved amount),
+    nothing else, reported in the kickoff's thread."""
+    event = next((e for e in facts.events if e.kind == "close_kickoff"), None)
+    if event is None:
+        raise MissingFact("a close_kickoff event (the controller's list of approved bills in #finance)")
+    listed = [b for b in facts.bills if not b.in_books and b.approved_by]  # as Chat's seeder lists them
+    if not listed or not all(b.mailed for b in listed):
+        raise MissingFact("approved bills not in Books, each mailed (the close kickoff's item 1)")
+    names = [v.name for v in facts.vendors]
+    bills = []
+    for bill in listed:
+        vendor = facts.vendor(bill.vendor_key)
+        corrected = bill.mailed_total_cents not in (None, bill.total_cents)
+        hint = None  # a plain bill's checkpoint needs none
+        if bill.resent_duplicate:
+            hint = (f"{bill.vendor_invoice_number} was mailed twice but is owed once, to {vendor.name}"
+                    f"{_not_alike(facts, bill)}")
+        elif corrected:
+            hint = (f"the PDF says {dollars(bill.mailed_total_cents)}; the kickoff (and the approval thread) say "
+                    f"{dollars(bill.total_cents)}")
+        bills.append({**_bill_params(facts, bill), "nickname": nickname(vendor.name, names), "hint": hint,
+                      "domain": vendor.email.split("@", 1)[1], "resent": bill.resent_duplicate, "corrected": corrected})
+    # "Freight In (Brightline), Inventory Asset (Summit Packaging, Clearwater) or Repairs & Maintenance (...)"
+    accounts = list(dict.fromkeys(b["account"] for b in bills))
+    coding = listing([f"{a} ({', '.join(b['nickname'] for b in bills if b['account'] == a)})" for a in accounts], "or")
+    # what must stay out: the mailed invoices nobody approved (the look-alike vendor's) and the re-sends
+    out = [f"{b.vendor_invoice_number} (not approved)" for b in _unentered(facts) if not b.approved_by]
+    out += [f"any second {b['invoice']}" for b in bills if b["resent"]]
+    return [Instance(slug(f"kickoff-{event.at.date().isoformat()}"), {
+        "bills": bills, "bill_count": len(bills), "bill_word": count_word(len(bills)), "coding": coding,
+        "month": f"{event.at:%B}", "boss_pronoun": their(facts.person(event.actor).first_name),
+        "boss": facts.person(event.actor).first_name,
+        "stay_out": f"{listing(out)} stay out" if out else "nothing else goes in",
+        "thread_ts": f"{int(event.at.timestamp())}.000001"})]  # the kickoff's ts: Chat's seeder posts it at the event

@@ -1,4 +1,5 @@
-"""How prose in a task names things: a company's short name, a list of invoice numbers."""
+"""How prose in a task names things: a company's short name or nickname, a list of invoice numbers, a count, a
+person's possessive pronoun."""
 
 from __future__ import annotations
 
@@ -15,9 +16,38 @@ def short_name(name: str) -> str:
     return " ".join(words)
 
 
-def listing(items: list[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+def nickname(name: str, others: list[str]) -> str:
+    """What colleagues call a company: its short name less the word saying what it does ("Brightline Logistics" ->
+    "Brightline"), unless that begins another company's name too ("Summit Packaging", beside Summit Packaging
+    Supply)."""
+    short = short_name(name).split()
+    words = short[:-1]
+    while words and words[-1] == "&":  # "Chapman AV & IT" -> "Chapman AV"
+        words.pop()
+    if not words or any(o != name and o.split()[:len(words)] == words for o in others):
+        return " ".join(short)
+    return " ".join(words)
+
+
+def their(first_name: str) -> str:
+    """"his", "her" or "their" for a person, from the first name (Faker's en_US lists the generator draws from)."""
+    from faker.providers.person.en_US import Provider
+
+    male, female = first_name in Provider.first_names_male, first_name in Provider.first_names_female
+    return "his" if male and not female else "her" if female and not male else "their"
+
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def count_word(n: int) -> str:
+    """"five" for 5 (up to twelve), else the digits."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
+
+
+def listing(items: list[str], last: str = "and") -> str:
+    """"A", "A and B", "A, B and C" (or "A, B or C")."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def possessive(name: str) -> str:
