@@ -8,7 +8,7 @@ from datetime import timedelta
 from mock_apps.scenarios.facts import Bill, Event, Facts
 from mock_apps.tasks.selectors import Instance, MissingFact, require, slug
 from mock_apps.tasks.selectors.money import dollars, number
-from mock_apps.tasks.selectors.names import count_word, listing, nickname, possessive, short_name, their
+from mock_apps.tasks.selectors.names import count_word, listing, nickname, possessive, pronouns, short_name
 
 
 def _unentered(facts: Facts) -> list[Bill]:
@@ -142,7 +142,7 @@ def kickoff(facts: Facts) -> list[Instance]:
     out += [f"any second {b['invoice']}" for b in bills if b["resent"]]
     return [Instance(slug(f"kickoff-{event.at.date().isoformat()}"), {
         "bills": bills, "bill_count": len(bills), "bill_word": count_word(len(bills)), "coding": coding,
-        "month": f"{event.at:%B}", "boss_pronoun": their(facts.person(event.actor).first_name),
+        "month": f"{event.at:%B}", "boss_pronoun": pronouns(facts.hr.worker(event.actor))["their"] if facts.hr else "their",
         "boss": facts.person(event.actor).first_name,
         "stay_out": f"{listing(out)} stay out" if out else "nothing else goes in",
         "thread_ts": f"{int(event.at.timestamp())}.000001"})]  # the kickoff's ts: Chat's seeder posts it at the event

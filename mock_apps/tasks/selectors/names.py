@@ -29,14 +29,6 @@ def nickname(name: str, others: list[str]) -> str:
     return " ".join(words)
 
 
-def their(first_name: str) -> str:
-    """"his", "her" or "their" for a person, from the first name (Faker's en_US lists the generator draws from)."""
-    from faker.providers.person.en_US import Provider
-
-    male, female = first_name in Provider.first_names_male, first_name in Provider.first_names_female
-    return "his" if male and not female else "her" if female and not male else "their"
-
-
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 
 
