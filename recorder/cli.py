@@ -79,10 +79,8 @@ def cmd_record(args) -> int:
         if status == "incomplete":
             print(f"incomplete: the browser went away; `mockapps record --resume {out}` goes on", flush=True)
             return 1
-        if panel.choice is not None:
-            # the last actions' reports, if still on their way, are the last steps. (Not after Ctrl+C: Playwright
-            # may not answer once an interrupt has cut through its connection, and the recording is abandoned.)
-            drain(context.pages)
+        if status != "abandoned":
+            drain(context.pages)  # the last actions' reports, if still on their way, are the last steps
         meta = Trajectory.model_validate(control.finish_recording(recording["id"], status=status,
                                                                   answer=panel.answer))
         if task is not None and status == "complete":
@@ -126,9 +124,16 @@ def _task_of(out: Path):
 
 
 def _record_until_done(context, panel) -> str:
-    """Wait for the trainer to decide; the status the trajectory ends with ("incomplete": the browser is gone)."""
+    """Wait for the trainer to decide; the status the trajectory ends with ("incomplete": the browser is gone).
+    Ctrl+C (the portal's Stop sends SIGINT) ends it as abandoned: noted by a handler and acted on between waits,
+    never raised inside Playwright, whose connection a KeyboardInterrupt can leave unable to close the browser."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
-        while panel.choice is None:
+        while panel.choice is None and not stop.is_set():
             working = [p for p in context.pages if p is not panel.page and not p.is_closed()]
             if not working:
                 return "complete"  # the trainer closed the apps' windows
@@ -137,10 +142,12 @@ def _record_until_done(context, panel) -> str:
             except Exception:
                 if any(not p.is_closed() for p in context.pages if p is not panel.page):
                     raise  # not a window closing under the wait
-    except KeyboardInterrupt:
-        return "abandoned"
     except Exception:  # the browser went away under us
         return "incomplete"
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if stop.is_set():
+        return "abandoned"
     return "complete" if panel.choice == "submit" else "abandoned"
 
 
