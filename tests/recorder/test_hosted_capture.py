@@ -14,6 +14,7 @@ import requests
 from mock_apps.core.control_client import ControlClient
 from mock_apps.core.recordings import RECORDING_COOKIE, RecordingStore
 from mock_apps.core.world import WorldRegistry
+from mock_apps.tasks.demos.pages import post_in_channel
 from recorder.replay import Replayer
 from recording_flows import trainer_files_invoice
 from trajectories.app_url import AppUrls
@@ -144,10 +145,7 @@ def test_what_an_action_causes_stays_on_its_step_when_its_report_is_slower_than_
     context = recording_context(browser, app_urls, world_id, store.cookie_value(recording.id))
     page = context.new_page()
     page.goto(f"{app_urls['chat']}/")
-    page.get_by_test_id("side-finance").click()
-    page.wait_for_load_state()
-    page.get_by_test_id("composer-input").fill("Posted while its report was slow")
-    page.get_by_test_id("composer-input").press("Enter")
+    post_in_channel(page, "finance", "Posted while its report was slow")
     page.get_by_text("Posted while its report was slow").wait_for()
     drain(context.pages)
     store.finish(recording.id)
@@ -240,11 +238,7 @@ def test_a_second_client_driving_mockapps_record_over_cdp_records_every_step(pla
         mail.wait_for_load_state()
         chat = context.new_page()
         chat.goto(f"http://127.0.0.1:{settings.port('chat')}/")
-        chat.get_by_test_id("side-finance").click()
-        chat.wait_for_load_state()
-        chat.get_by_test_id("composer-input").fill("Closing checklist is up to date.")
-        chat.get_by_test_id("composer-input").press("Enter")
-        chat.wait_for_load_state()
+        post_in_channel(chat, "finance", "Closing checklist is up to date.")
         mail.bring_to_front()
         mail.get_by_test_id("box-starred").click()
         mail.wait_for_load_state()
