@@ -39,14 +39,22 @@ def unbooked_off_cycle_runs(facts: Facts) -> list[Instance]:
     return instances
 
 
+def regular_runs_this_year(hr: HRFacts, today: date) -> int:
+    """The regular pay runs paid this year: a Paid Time Off accrual each, for employees."""
+    return sum(1 for r in hr.pay_runs if r.kind == "Regular" and today.replace(month=1, day=1) <= r.pay_date <= today)
+
+
+def pto_taken_x100(hr: HRFacts, worker: WorkerRecord, today: date) -> int:
+    """The approved Paid Time Off a worker requested this year (hours x 100)."""
+    return sum(t.hours_x100 for t in hr.time_off
+               if t.worker_key == worker.key and t.plan == "pto" and t.status == "Approved" and t.start.year == today.year)
+
+
 def pto_balance_x100(hr: HRFacts, worker: WorkerRecord, today: date) -> int:
     """A worker's Paid Time Off balance today, as People's absence.balances_of counts it: carryover, plus the
-    accrual of each regular pay run paid this year, less the approved PTO requested this year."""
-    year = today.replace(month=1, day=1)
-    runs = sum(1 for r in hr.pay_runs if r.kind == "Regular" and year <= r.pay_date <= today)
-    taken = sum(t.hours_x100 for t in hr.time_off
-                if t.worker_key == worker.key and t.plan == "pto" and t.status == "Approved" and t.start.year == today.year)
-    return hr.pto_carryover_x100.get(worker.key, 0) + hr.pto_accrual_x100 * runs - taken
+    accrual of each regular pay run paid this year (employees only), less the approved PTO requested this year."""
+    accrued = hr.pto_accrual_x100 * regular_runs_this_year(hr, today) if worker.worker_type == "Employee" else 0
+    return hr.pto_carryover_x100.get(worker.key, 0) + accrued - pto_taken_x100(hr, worker, today)
 
 
 def pto_liability(facts: Facts) -> list[Instance]:

@@ -8,6 +8,7 @@ from mock_apps.tasks.selectors import Instance, MissingFact, slug
 from mock_apps.tasks.selectors.expenses import meal_word
 from mock_apps.tasks.selectors.money import dollars
 from mock_apps.tasks.selectors.names import listing, possessive, pronouns
+from mock_apps.tasks.selectors.payroll import pto_balance_x100, pto_taken_x100, regular_runs_this_year
 from mock_apps.tasks.selectors.remittances import open_cents
 
 MONEY = "an amount of money like $1,234.56"
@@ -135,13 +136,8 @@ def _pto_balance(facts: Facts) -> list[Instance]:
     if not pending:
         return []
     worker, today = hr.worker(pending[0].worker_key), facts.now.date()
-    # as People's balance: carryover + an accrual per regular pay run paid this year - approved time off this year
-    runs = sum(1 for r in hr.pay_runs if r.kind == "Regular" and today.replace(month=1, day=1) <= r.pay_date <= today)
-    carried = hr.pto_carryover_x100.get(worker.key, 0)
-    accrued = hr.pto_accrual_x100 * runs if worker.worker_type == "Employee" else 0
-    taken = sum(t.hours_x100 for t in hr.time_off if t.worker_key == worker.key and t.plan == "pto"
-                and t.status == "Approved" and t.start.year == today.year)
-    balance = carried + accrued - taken
+    runs, carried = regular_runs_this_year(hr, today), hr.pto_carryover_x100.get(worker.key, 0)
+    taken, balance = pto_taken_x100(hr, worker, today), pto_balance_x100(hr, worker, today)
     return [_question(
         "pto-balance", worker.name, f"How many hours of PTO does {worker.first_name} have?",
         f"What is {possessive(worker.name)} Paid Time Off balance in People today, in hours (approved time off taken "
