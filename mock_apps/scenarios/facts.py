@@ -68,6 +68,11 @@ class Account:
     detail_type: str
     opening_balance_cents: int = 0  # as of the opening date; debit-positive for assets/expenses
 
+    @property
+    def option(self) -> str:
+        """How Books' account pickers list it: "6200 Payroll Expenses"."""
+        return f"{self.number} {self.name}"
+
 
 @dataclass(frozen=True)
 class Product:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mock_apps.tasks.demos import demo
-from mock_apps.tasks.demos.pages import add_sheet, open_sheet, switch_to, type_cell
+from mock_apps.tasks.demos.pages import add_sheet, figure, open_sheet, switch_to, type_cell
 from mock_apps.tasks.model import Task
 
 BUCKETS = ("Current", "1 - 30", "31 - 60", "61 - 90", "91 and over", "Total")
@@ -29,6 +29,6 @@ def aging_totals_to_sheet(page, task: Task) -> None:
     add_sheet(page, p["tab"])
     type_cell(page, "A1", "Aging column")
     type_cell(page, "B1", "Total")
-    for row, (bucket, figure) in enumerate(zip(BUCKETS, figures), start=2):
+    for row, (bucket, shown) in enumerate(zip(BUCKETS, figures), start=2):
         type_cell(page, f"A{row}", bucket)
-        type_cell(page, f"B{row}", figure.replace("$", "").replace(",", "") or "0")
+        type_cell(page, f"B{row}", figure(shown) or "0")

@@ -34,6 +34,11 @@ def post_in_channel(page, channel: str, text: str) -> None:
     page.wait_for_load_state()
 
 
+def figure(text: str) -> str:
+    """A money amount as a page shows it, as a form or a cell takes it: "$1,234.56" -> "1234.56" (blank stays blank)."""
+    return text.strip().replace("$", "").replace(",", "")
+
+
 def search_mail(page, query: str) -> None:
     """Search the mailbox (Gmail operators work) and wait for the results."""
     search = page.get_by_role("searchbox", name="Search mail")

@@ -9,7 +9,7 @@ from datetime import date
 from mock_apps.tasks.demos import company_of, demo, facts_of
 from mock_apps.tasks.demos.books_forms import journal
 from mock_apps.tasks.demos.onboarding import add_vendor, vendor_fields
-from mock_apps.tasks.demos.pages import post_in_channel, switch_to
+from mock_apps.tasks.demos.pages import figure, post_in_channel, switch_to
 from mock_apps.tasks.demos.questions import open_first_result, search_books
 from mock_apps.tasks.model import Task
 
@@ -122,17 +122,6 @@ def audit_card_reports(page, task: Task) -> None:
                               "Please explain or reimburse the difference.")
 
 
-def account_option(task: Task, name: str) -> str:
-    """Books' option for an account People names: "6200 Payroll Expenses" (the number from the company's chart)."""
-    account = facts_of(task).account(name)
-    return f"{account.number} {account.name}"
-
-
-def figure(text: str) -> str:
-    """A money cell of People's pages as a Books form takes it: "$1,234.56" -> "1234.56" (blank stays blank)."""
-    return text.strip().replace("$", "").replace(",", "")
-
-
 @demo("people-post-commission-run")
 def post_commission_run(page, task: Task) -> None:
     """Read the run's GL distribution in People, enter its lines as a journal entry in Books."""
@@ -145,7 +134,7 @@ def post_commission_run(page, task: Task) -> None:
     lines = []
     for n in range(rows.count()):
         account, debit, credit = (rows.nth(n).locator("td").nth(i).inner_text() for i in range(3))
-        lines.append((account_option(task, account.strip()), figure(debit), figure(credit), ""))
+        lines.append((facts_of(task).account(account.strip()).option, figure(debit), figure(credit), ""))
     switch_to(page, "books")
     journal(page, date=p["date"], number=p["run"], lines=lines,
             memo=f"{p['quarter']} sales commissions, off-cycle pay run {p['run']}")
@@ -206,6 +195,6 @@ def accrue_pto_liability(page, task: Task) -> None:
     total = figure(page.get_by_test_id("liability-total").inner_text())
     switch_to(page, "books")
     journal(page, date=p["date"], number=p["journal"],
-            lines=[(account_option(task, "Payroll Expenses"), total, "", ""),
-                   (account_option(task, "Accrued Liabilities"), "", total, "")],
+            lines=[(facts_of(task).account("Payroll Expenses").option, total, "", ""),
+                   (facts_of(task).account("Accrued Liabilities").option, "", total, "")],
             memo=f"Accrued PTO liability at {p['date']} (People's PTO liability report)")

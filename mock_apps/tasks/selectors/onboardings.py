@@ -17,7 +17,7 @@ def _vendor_params(facts: Facts, onboarding: VendorOnboarding) -> dict:
     account = facts.account(vendor.expense_account)
     return {"vendor": vendor.name, "contact": vendor.contact_name, "email": vendor.email, "phone": vendor.phone,
             "address": vendor.address, "terms": vendor.terms_days, "account": account.name,
-            "account_option": f"{account.number} {account.name}"}
+            "account_option": account.option}
 
 
 def approved_with_first_bill(facts: Facts) -> list[Instance]:

@@ -115,7 +115,7 @@ def contractor_supplier_step(facts: Facts) -> list[Instance]:
             "vendor": onboarding.company_name, "business": short_name(onboarding.company_name),
             "contact": worker.name, "email": worker.email, "phone": worker.phone, "address": onboarding.address,
             "terms": CONTRACTOR_TERMS_DAYS, "account": account.name,
-            "account_option": f"{account.number} {account.name}",
+            "account_option": account.option,
             "manager_first": hr.worker(worker.manager_key).first_name}))
     return instances
 
