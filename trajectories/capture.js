@@ -174,7 +174,8 @@
           retry = retry || setTimeout(() => { retry = null; pump(); }, 1000);
           return;
         }
-        queue.splice(queue.indexOf(item), 1);  // taken, or refused for good (a 4xx says so)
+        const at = queue.indexOf(item);  // taken, or refused for good (a 4xx says so)
+        if (at >= 0) queue.splice(at, 1);  // (gone already when the queue overflowed meanwhile)
         if (!queue.length) {
           document.cookie = `${waitCookie}=; path=/; max-age=0; samesite=lax`;
           idle.splice(0).forEach((resolve) => resolve(true));
