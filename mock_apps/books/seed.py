@@ -134,7 +134,7 @@ def seed(db: WorldSession, scenario) -> None:
         else:
             taxes = fact.withholding_cents + fact.employer_taxes_cents
             txn = service.create_txn(db, "JournalEntry", source="seed", txn_date=fact.date,
-                                     doc_number=f"PR-{fact.date:%Y%m%d}", memo="Payroll", lines=[
+                                     doc_number=fact.journal_number, memo="Payroll", lines=[
                 LineInput(account_id=accounts["Payroll Expenses"].id, debit_cents=fact.gross_cents,
                           description="Gross wages"),
                 LineInput(account_id=accounts["Payroll Taxes"].id, debit_cents=fact.employer_taxes_cents,

@@ -255,6 +255,11 @@ class PayrollRun:
         """What leaves the bank account to employees."""
         return self.gross_cents - self.withholding_cents
 
+    @property
+    def journal_number(self) -> str:
+        """The number of its journal entry in Books: "PR-20260315"."""
+        return f"PR-{self.date:%Y%m%d}"
+
 
 @dataclass(frozen=True)
 class BankLine:
@@ -336,6 +341,7 @@ class Facts:
     hr: "HRFacts | None" = None  # People's facts (workers, expense reports, time off, payroll)
     roles: dict = field(default_factory=dict)  # role (one of ROLES) -> person key
     backdrop: Backdrop | None = None  # the company's chatter and context (chat channels, announcements, mail)
+    signed_customer: Customer | None = None  # a customer just signed, in no app yet (the add-a-customer warm-up)
     work: Work | None = None  # the industry's own work: trust ledger, remittances, project time (scenarios/work.py)
 
     def role(self, name: str) -> Person:

@@ -231,6 +231,8 @@ def build() -> Facts:
         bank_lines=bank_lines, statements=statements, events=events, onboardings=onboardings,
         expense_reports=expense_reports, pending_remittances=pending, expense_meal_limit_cents=MEAL_LIMIT_CENTS,
         hr=_hr(people, payroll, expense_reports), roles=dict(ROLES), backdrop=BACKDROP,
+        signed_customer=Customer("maple-grove-dental", "Maple Grove Dental", "Dr. Priya Shah", "priya@maplegrovedental.com",
+                                 "(614) 555-0199", "77 Maple Grove Ave, Columbus, OH 43215", 30),
     )
 
 

@@ -6,6 +6,7 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 
+from mock_apps.scenarios import checklist
 from mock_apps.sheets import service, work_sheets
 from mock_apps.sheets.models import Sheet, Workbook
 
@@ -22,7 +23,7 @@ def seed(db, scenario) -> None:
     _price_list(db, facts)
     _budget_vs_actuals(db, facts, rng)
     _ap_reconciliation(db, facts, today)
-    _close_checklist(db, facts, today)
+    _close_checklist(db, facts)
     _expense_review(db, facts)
     work_sheets.seed(db, facts, _fill, MONEY)  # the industry's own work, added last
 
@@ -160,38 +161,12 @@ def _ap_reconciliation(db, facts, today: date) -> None:
     service.set_format(db, wb, recon, 6, 2, 6, 2, number_format="General")
 
 
-def _close_checklist(db, facts, today: date) -> None:
-    wb = service.create_workbook(db, "Month-End Close Checklist March 2026", ["Checklist"])
+def _close_checklist(db, facts) -> None:
+    wb = service.create_workbook(db, checklist.title(facts), ["Checklist"])
     sheet = service.sheets_of(db, wb)[0]
-    owner = facts.owner.name
-    controller = facts.role("controller").name
-    ap = facts.role("ap").name
-    month_end = date(today.year, today.month, 1) + timedelta(days=31)
-    month_end = month_end.replace(day=1) - timedelta(days=1)
-
-    def workday(n: int) -> date:
-        d = month_end
-        while n > 0:
-            d += timedelta(days=1)
-            if d.weekday() < 5:
-                n -= 1
-        return d
-    tasks = [
-        ("Enter all vendor bills received by mail", ap, month_end - timedelta(days=2), "Done"),
-        ("Record customer payments and deposits", owner, month_end - timedelta(days=1), "Done"),
-        ("Review bank feed and categorize transactions", owner, month_end, "In progress"),
-        ("Reconcile Operating Checking to the bank statement", owner, workday(1), "Not started"),
-        ("Reconcile Company Visa statement", owner, workday(1), "Not started"),
-        ("Reconcile A/P subledger to general ledger", ap, workday(2), "Not started"),
-        ("Review A/R aging and follow up on overdue invoices", owner, workday(2), "Not started"),
-        ("Accrue unbilled expenses", owner, workday(2), "Not started"),
-        ("Record payroll journal entries", controller, month_end - timedelta(days=3), "Done"),
-        ("Book depreciation entry", controller, workday(3), "Not started"),
-        ("Update budget vs. actuals", owner, workday(3), "Not started"),
-        ("Controller review and sign-off", controller, workday(4), "Not started"),
-    ]
+    tasks = [(t.task, facts.person(t.owner).name, t.due, t.status) for t in checklist.close_checklist(facts)]
     rows: list[list] = [["Task", "Owner", "Due Date", "Status", "Completed On", "Overdue?"]]
-    for i, (task, who, due, status) in enumerate(tasks, start=2):
+    for i, (task, who, due, status) in enumerate(tasks, start=checklist.FIRST_ROW):
         done_on = _iso(due) if status == "Done" else ""
         rows.append([task, who, _iso(due), status, done_on,
                      f'=IF(AND(D{i}<>"Done",C{i}<TODAY()),"Overdue","")'])
@@ -208,8 +183,8 @@ def _close_checklist(db, facts, today: date) -> None:
 
 
 def _expense_review(db, facts) -> None:
-    """The employees' March expense reports, one row per charge, with an empty Flag column to review."""
-    wb = service.create_workbook(db, "Expense Review March 2026", ["March"])
+    """The employees' expense reports of the month, one row per charge, with an empty Flag column to review."""
+    wb = service.create_workbook(db, f"Expense Review {facts.now:%B %Y}", [f"{facts.now:%B}"])
     sheet = service.sheets_of(db, wb)[0]
     people = {p.key: p.name for p in facts.people}
     rows: list[list] = [["Employee", "Date", "Merchant", "Amount", "Purpose", "Flag"]]

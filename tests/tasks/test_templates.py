@@ -52,14 +52,33 @@ def _lean(monkeypatch, **missing):
 def test_a_template_lacking_a_fact_is_skipped_with_the_fact_named(monkeypatch):
     from mock_apps.tasks.registry import collect, templates
 
-    _lean(monkeypatch, pending_remittances=(), onboardings=())
+    _lean(monkeypatch, pending_remittances=(), onboardings=(), signed_customer=None)
     found, skipped = collect(templates(), "lean-1")
     reasons = {s.template: s.missing for s in skipped}
     assert "pending_remittances" in reasons["record-remittance"]
     assert "onboardings" in reasons["reply-vendor-on-hold"]
-    assert "meridian only" in reasons["warmups"]  # hand-written instances exist on meridian alone
+    assert "signed_customer" in reasons["warmup-add-signed-customer"]
     assert {t.template for t in found.values()} >= {"enter-mailed-bill", "chase-overdue-invoice", "pay-approved-bill"}
     assert all(t.scenario == "lean-1" for t in found.values())
+
+
+def test_hand_written_instances_exist_on_meridian_only(monkeypatch, tmp_path):
+    from mock_apps.tasks.registry import collect
+    from mock_apps.tasks.template import Template
+
+    _lean(monkeypatch)
+    body = {"title": "Say hi", "instruction": "Post hi in #general.", "difficulty": "easy", "apps": ["chat"],
+            "checks": [{"name": "posted", "only_ops": ["chat.post"]}]}
+    written = Template.from_data(tmp_path / "hi.yaml", {"template": body, "instances": [{"id": "say-hi"}]})
+    assert not written.select and [t.id for t in collect([written], "meridian")[0].values()] == ["say-hi"]
+    found, skipped = collect([written], "lean-1")
+    assert not found and "meridian only" in skipped[0].missing
+
+
+def test_every_library_template_chooses_its_instances_from_the_facts():
+    from mock_apps.tasks.registry import templates
+
+    assert [t.name for t in templates() if not t.select] == []
 
 
 def test_generated_ids_name_template_scenario_and_fact_and_are_safe_in_urls_and_files(monkeypatch):

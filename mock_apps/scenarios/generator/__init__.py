@@ -107,5 +107,7 @@ def build(industry_name: str, seed: int) -> Facts:
         expense_reports=mailed, pending_remittances=pending, expense_meal_limit_cents=loose_ends.MEAL_LIMIT_CENTS,
         hr=hr.hr_facts(fake, rnd, workers, locations, roles, payroll, mailed, tz, firm.name, tenant),
         roles=roles, backdrop=chatter.backdrop(profile, people, roles, asks_statement),
+        # drawn last, so that adding it left every other fact of a seed as it was
+        signed_customer=parties.signed_customer(fake, rnd, profile, area, customers),
     ), base, kinds)
 

@@ -9,7 +9,7 @@ from faker import Faker
 
 from mock_apps.scenarios.facts import Customer, Product, Vendor
 from mock_apps.scenarios.generator.cast import handle, phone
-from mock_apps.scenarios.generator.industry import Industry, VendorKind
+from mock_apps.scenarios.generator.industry import CustomerKind, Industry, VendorKind
 from mock_apps.scenarios.history import slug_domain
 
 _VENDOR_BANKS = ("Huntington National Bank", "KeyBank", "Fifth Third Bank", "PNC Bank", "Citizens Bank", "Regions Bank")
@@ -59,28 +59,45 @@ def customers(fake: Faker, rnd: random.Random, industry: Industry, area: int) ->
     seen = set()
     for kind in industry.customers:
         for _ in range(kind.count):
-            if kind.pattern == "company":
-                name = f"{fake.unique.last_name()} {rnd.choice(['Holdings', 'Industries', 'Group', 'Partners', 'Corp.', 'Enterprises'])}"
-            elif kind.pattern == "person":
-                name = f"{fake.first_name()} {fake.unique.last_name()}"
-            elif kind.pattern == "payer":
-                name = rnd.choice(_PAYER_NAMES).format(state=fake.state(), last=fake.unique.last_name(),
-                                                        region=rnd.choice(_REGIONS))
-            else:
-                name = kind.pattern.format(first=fake.first_name(), last=fake.unique.last_name(), city=fake.city())
+            name = _customer_name(fake, rnd, kind)
             if name in seen:
                 continue
             seen.add(name)
-            person = kind.pattern == "person"
-            contact = name if person else fake.name()
-            domain = "gmail.com" if person else slug_domain(name)
-            result.append(Customer(
-                key=vendor_key(name), name=name, contact_name=contact,
-                email=f"{handle(*contact.split()[:2]) if person else handle(contact.split()[0], '').rstrip('.')}@{domain}",
-                phone=phone(rnd, area), address=f"{fake.street_address()}, {fake.city()}, {fake.state_abbr()}",
-                terms_days=rnd.choice(kind.terms_days)))
+            result.append(_customer(fake, rnd, kind, name, area))
             kinds[result[-1].key] = kind.pattern
     return tuple(result), kinds
+
+
+def signed_customer(fake: Faker, rnd: random.Random, industry: Industry, area: int,
+                    customers: tuple[Customer, ...]) -> Customer:
+    """A customer of the industry's first kind that is not a private person, just signed: none of `customers`."""
+    kind = next(k for k in industry.customers if k.pattern != "person")
+    taken = {c.name for c in customers}
+    name = _customer_name(fake, rnd, kind)
+    while name in taken:
+        name = _customer_name(fake, rnd, kind)
+    return _customer(fake, rnd, kind, name, area)
+
+
+def _customer_name(fake: Faker, rnd: random.Random, kind: CustomerKind) -> str:
+    if kind.pattern == "company":
+        return f"{fake.unique.last_name()} {rnd.choice(['Holdings', 'Industries', 'Group', 'Partners', 'Corp.', 'Enterprises'])}"
+    if kind.pattern == "person":
+        return f"{fake.first_name()} {fake.unique.last_name()}"
+    if kind.pattern == "payer":
+        return rnd.choice(_PAYER_NAMES).format(state=fake.state(), last=fake.unique.last_name(), region=rnd.choice(_REGIONS))
+    return kind.pattern.format(first=fake.first_name(), last=fake.unique.last_name(), city=fake.city())
+
+
+def _customer(fake: Faker, rnd: random.Random, kind: CustomerKind, name: str, area: int) -> Customer:
+    person = kind.pattern == "person"
+    contact = name if person else fake.name()
+    domain = "gmail.com" if person else slug_domain(name)
+    return Customer(
+        key=vendor_key(name), name=name, contact_name=contact,
+        email=f"{handle(*contact.split()[:2]) if person else handle(contact.split()[0], '').rstrip('.')}@{domain}",
+        phone=phone(rnd, area), address=f"{fake.street_address()}, {fake.city()}, {fake.state_abbr()}",
+        terms_days=rnd.choice(kind.terms_days))
 
 
 def products(industry: Industry, by_kind: dict[str, list[Vendor]], cost_account: str) -> tuple[Product, ...]:

@@ -2,46 +2,51 @@
 
 from __future__ import annotations
 
-from mock_apps.tasks.demos import demo
+from mock_apps.tasks.demos import company_of, demo
 from mock_apps.tasks.demos.pages import open_mail, open_sheet, post_in_channel, type_cell
 from mock_apps.tasks.model import Task
 
 
-@demo("warmup-mail-forward-expense-report")
+@demo("warmup-forward-expense-report")
 def forward_expense_report(page, task: Task) -> None:
-    """Open Sophie's report, Forward (attachments kept), address it to Marcus, send."""
-    open_mail(page, "Expense report - March 2026", "Sophie Lindqvist")
+    """Open the report, Forward (attachments kept), address it to the controller, send."""
+    p, company = task.params, company_of(task)
+    open_mail(page, p["subject"].rsplit(" - ", 1)[0], p["worker"])
     page.get_by_test_id("forward").first.click()
     page.wait_for_load_state()
-    page.get_by_test_id("compose-to").fill("marcus.reyes@meridiansupply.com")
-    page.get_by_test_id("compose-body").fill("Marcus, Sophie's March expense report with her receipts.\n\nDana")
+    page.get_by_test_id("compose-to").fill(company["controller_email"])
+    page.get_by_test_id("compose-body").fill(
+        f"{company['controller']}, {p['first_s']} {p['month']} expense report with the receipts.\n\n"
+        f"{company['owner_name'].split()[0]}")
     page.get_by_test_id("send").click()
     page.wait_for_load_state()
 
 
-@demo("warmup-books-add-customer")
+@demo("warmup-add-signed-customer")
 def add_customer(page, task: Task) -> None:
     """Books' "+ New" > Customer, every field filled, saved."""
+    p = task.params
     page.get_by_role("button", name="+ New").click()
     page.get_by_role("menuitem", name="Customer", exact=True).click()
     page.wait_for_load_state()
-    for label, value in {"Display name": "Maple Grove Dental", "Company name": "Maple Grove Dental",
-                         "Contact person": "Dr. Priya Shah", "Email": "priya@maplegrovedental.com",
-                         "Phone": "(614) 555-0199", "Address": "77 Maple Grove Ave, Columbus, OH 43215",
-                         "Terms (days)": "30"}.items():
+    for label, value in {"Display name": p["name"], "Company name": p["name"], "Contact person": p["contact"],
+                         "Email": p["email"], "Phone": p["phone"], "Address": p["address"],
+                         "Terms (days)": str(p["terms"])}.items():
         page.get_by_label(label, exact=True).fill(value)
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
 
 
-@demo("warmup-sheets-update-close-status")
-def update_close_status(page, task: Task) -> None:
-    """The checklist's Status cell of the Company Visa row."""
-    open_sheet(page, "Month-End Close Checklist March 2026")
-    type_cell(page, "D6", "In progress")
+@demo("warmup-start-card-reconciliation")
+def start_card_reconciliation(page, task: Task) -> None:
+    """The checklist's Status cell (column D) of the task's row."""
+    open_sheet(page, company_of(task)["close_workbook"])
+    type_cell(page, f"D{task.params['row']}", "In progress")
 
 
-@demo("warmup-chat-reply-to-jamal")
-def reply_to_jamal(page, task: Task) -> None:
-    """Open the direct message with Jamal and answer."""
-    post_in_channel(page, "dm-jamal.carter", "Sure, I will send Hilltop's statement on Friday.")
+@demo("warmup-reply-statement-request")
+def reply_to_statement_request(page, task: Task) -> None:
+    """Open the direct message with the account executive and answer."""
+    p = task.params
+    post_in_channel(page, f"dm-{p['seller_key']}",
+                    f"Sure, I will send {p['customer'].split()[0]}'s statement on Friday.")

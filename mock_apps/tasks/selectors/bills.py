@@ -142,7 +142,7 @@ def kickoff(facts: Facts) -> list[Instance]:
     out += [f"any second {b['invoice']}" for b in bills if b["resent"]]
     return [Instance(slug(f"kickoff-{event.at.date().isoformat()}"), {
         "bills": bills, "bill_count": len(bills), "bill_word": count_word(len(bills)), "coding": coding,
-        "month": f"{event.at:%B}", "boss_pronoun": pronouns(facts.hr.worker(event.actor))["their"] if facts.hr else "their",
+        "month": f"{event.at:%B}", "boss_pronoun": pronouns(facts.hr and facts.hr.worker(event.actor))["their"],
         "boss": facts.person(event.actor).first_name,
         "stay_out": f"{listing(out)} stay out" if out else "nothing else goes in",
         "thread_ts": f"{int(event.at.timestamp())}.000001"})]  # the kickoff's ts: Chat's seeder posts it at the event

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from mock_apps.chat.ids import slack_id
+from mock_apps.scenarios import checklist
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import MissingFact
 
@@ -27,7 +28,7 @@ def company(facts: Facts) -> dict[str, Any]:
         "controller": controller.first_name, "controller_key": controller.key, "controller_name": controller.name,
         "controller_email": controller.email, "controller_dm": dm_name(owner.key, controller.key),
         "bank": bank.name, "bank_option": f"{bank.number} {bank.name}",
-        "ap_workbook": f"AP Reconciliation {month}", "close_workbook": f"Month-End Close Checklist {month}",
+        "ap_workbook": f"AP Reconciliation {month}", "close_workbook": checklist.title(facts),
         "sent_domain": f"@mail.{facts.company.domain}", "company": facts.company.name,
     }
 

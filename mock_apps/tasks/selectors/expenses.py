@@ -5,6 +5,7 @@ from __future__ import annotations
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, MissingFact, slug
 from mock_apps.tasks.selectors.money import dollars
+from mock_apps.tasks.selectors.names import count_word, possessive
 
 
 def meal_word(memo: str, team: bool = True) -> str:
@@ -32,3 +33,17 @@ def one_out_of_policy(facts: Facts) -> list[Instance]:
         "flag_hint": f"{dollars(bad.amount_cents)} for {bad.attendees} people is "
                      f"{dollars(bad.amount_cents // max(bad.attendees, 1))} per person, over the {dollars(limit)} meal limit",
         "ok_hint": ok_hint, "month": f"{facts.now:%B}", "workbook": f"Expense Review {facts.now:%B %Y}"})]
+
+
+def report_over_policy(facts: Facts) -> list[Instance]:
+    """The mailed expense report holding the charge over the meal policy: forwarded, receipts and all, to the
+    controller (who decides on exceptions)."""
+    breaking = [e for e in facts.expense_reports if e.policy_issue and e.submitted_by]
+    if not breaking:
+        raise MissingFact("expense_reports: a mailed expense breaking the meal policy (policy_issue)")
+    worker = facts.person(breaking[0].submitted_by)
+    receipts = sum(1 for e in facts.expense_reports if e.submitted_by == worker.key)
+    return [Instance(slug(worker.key), {
+        "worker": worker.name, "worker_s": possessive(worker.name), "first_s": possessive(worker.first_name),
+        "month": f"{facts.now:%B}", "subject": f"Expense report - {facts.now:%B %Y} - {worker.name}",
+        "receipts": count_word(receipts)})]

@@ -7,7 +7,7 @@ from datetime import timedelta
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, require, slug
 from mock_apps.tasks.selectors.money import dollars, number
-from mock_apps.tasks.selectors.names import possessive
+from mock_apps.tasks.selectors.names import possessive, pronouns
 
 FLAG_AFTER = timedelta(minutes=42)  # Chat's seeder posts the warning this long after the mail (chat/seed.py)
 
@@ -30,6 +30,7 @@ def bank_change(facts: Facts) -> list[Instance]:
             "account": bill.lines[0].account, "total_cents": bill.total_cents, "amount_num": number(bill.total_cents),
             "amount": dollars(bill.total_cents), "date": bill.date.isoformat(), "due": bill.due_date.isoformat(),
             "vendor_domain": vendor.email.split("@", 1)[1], "contact": contact, "contact_first": contact.split()[0], "flagger_name": flagger.name,
+            "flagger_they": pronouns(facts.hr and facts.hr.worker(flagger.key))["they"],
             "flagger": flagger.first_name, "flagger_email": flagger.email, "spoof_domain": event.data["spoof_domain"],
             "thread_ts": f"{int((event.at + FLAG_AFTER).timestamp())}.000001"}))
     return require(instances, "a bank_change_request vendor with an invoice not in Books")

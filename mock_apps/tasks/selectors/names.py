@@ -48,7 +48,9 @@ def possessive(name: str) -> str:
 
 
 def pronouns(worker) -> dict[str, str]:
-    """A worker's object and possessive pronouns as `${them}` and `${their}`: him/his, her/her or them/their."""
+    """A worker's pronouns as `${they}`, `${them}` and `${their}`: he/him/his, she/her/her or they/them/their
+    (also for None: someone People has no record of)."""
     # a generated worker's records say nothing of it, and singular "they" is right for anyone
-    them, their = {"he": ("him", "his"), "she": ("her", "her")}.get(worker.pronoun, ("them", "their"))
-    return {"them": them, "their": their}
+    they, them, their = {"he": ("he", "him", "his"), "she": ("she", "her", "her")}.get(
+        getattr(worker, "pronoun", ""), ("they", "them", "their"))
+    return {"they": they, "them": them, "their": their}

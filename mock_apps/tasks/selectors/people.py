@@ -25,6 +25,7 @@ def time_off_for_sales_lead(facts: Facts) -> list[Instance]:
     return [Instance(slug(request.number), {
         "worker": worker.name, "first": worker.first_name, "worker_id": worker.employee_id,
         "approver": approver.name, "approver_first": approver.first_name, "approver_key": approver.key,
+        "approver_them": pronouns(approver)["them"],
         "start": request.start.isoformat(), "end_day": str(request.end.day),
         "dates": f"{request.start:%B %-d} to {request.end:%B %-d}",
         "others": [hr.worker(t.worker_key).employee_id for t in pending if t is not request]})]
@@ -47,6 +48,8 @@ def leaver_late_report(facts: Facts) -> list[Instance]:
         "leaver": leaver.name, "leaver_first": leaver.first_name, "report": report.number,
         "manager": manager.name, "manager_first": manager.first_name, "manager_key": manager.key,
         "manager_id": manager.employee_id, "days": str(hr.late_after_days),
+        "leaver_they": pronouns(leaver)["they"], "leaver_their": pronouns(leaver)["their"],
+        "manager_them": pronouns(manager)["them"],
         "period": f"{min(line.date for line in report.lines):%B}", "others": [r.number for r in others]})]
 
 

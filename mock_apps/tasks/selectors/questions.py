@@ -155,7 +155,7 @@ def _payroll_gross(facts: Facts) -> list[Instance]:
         return []
     run = max(runs, key=lambda r: r.pay_date)
     payroll = next(p for p in facts.payroll_runs if p.key == run.payroll_key)
-    journal, day = f"PR-{payroll.date:%Y%m%d}", f"{payroll.date:%B %-d}"  # the number Books' seeder gives it
+    journal, day = payroll.journal_number, f"{payroll.date:%B %-d}"
     found = _question(
         "payroll-gross", run.number, f"What gross pay did the {day} payroll post to Books?",
         f"Check that the {day} regular pay run in People agrees with the payroll journal entry in Books: how much "

@@ -8,7 +8,7 @@ from mock_apps.chat.ids import slack_id
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, MissingFact, slug
 from mock_apps.tasks.selectors.money import dollars
-from mock_apps.tasks.selectors.names import listing
+from mock_apps.tasks.selectors.names import listing, possessive, pronouns
 from mock_apps.tasks.selectors.remittances import open_cents
 
 
@@ -36,3 +36,15 @@ def after_remittance(facts: Facts) -> list[Instance]:
         "open_total": dollars(sum(open_cents(facts, n) for n in still_open)),
         "open_hint": (f"the rest of {first} is due in {month_name[facts.now.month % 12 + 1]}, as {seller.first_name} said"
                       if promised else f"{first} is not on the advice and stays open")})]
+
+
+def request(facts: Facts) -> list[Instance]:
+    """The account executive's direct message asking for a customer's statement: answered with a day."""
+    key = facts.backdrop.statement_request if facts.backdrop else None
+    if key is None or "seller" not in facts.roles:
+        raise MissingFact("backdrop.statement_request (a customer the account executive, roles['seller'], asks about)")
+    seller = facts.role("seller")
+    return [Instance(slug(key), {
+        "seller": seller.first_name, "seller_s": possessive(seller.first_name), "seller_key": seller.key,
+        "seller_uid": slack_id("user", seller.key), "customer": facts.customer(key).name,
+        "seller_them": pronouns(facts.hr and facts.hr.worker(seller.key))["them"]})]
