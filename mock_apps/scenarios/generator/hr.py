@@ -113,7 +113,7 @@ def hr_facts(fake: Faker, rnd: random.Random, workers, locations, roles: dict, p
         expense_reports=_expense_reports(rnd, workers, roles, mailed, tz),
         pto_carryover_x100={w.key: rnd.randint(0, 10) * 800 for w in active},
         pto_accrual_x100=667, sick_grant_x100=4_000, time_off=_time_off(rnd, active, roles, tz),
-        timesheets=_timesheets(rnd, hourly, tz), pay_runs=_pay_runs(workers, roles, payroll),
+        timesheets=_timesheets(rnd, hourly, tz), pay_runs=_pay_runs(rnd, workers, roles, payroll),
         onboardings=_onboardings(workers, roles, fake, tz, company_name), leaver=roles["seller"], locations=locations,
         leaver_reason="Resigned: joining a client's in-house team; last day March 31",
         leaver_initiated=at(date(2026, 3, 16), 10, 30, tz))
@@ -196,11 +196,13 @@ def _timesheets(rnd: random.Random, hourly: list[str], tz) -> tuple[TimesheetFac
                  for i, (who, week, hours, status) in enumerate(rows))
 
 
-def _pay_runs(workers, roles: dict, payroll) -> tuple[PayRunFact, ...]:
+def _pay_runs(rnd: random.Random, workers, roles: dict, payroll) -> tuple[PayRunFact, ...]:
     paid_workers = _paid(workers)
     runs = regular_pay_runs(paid_workers, payroll, PAY_HOURS_X100)
     # Q1 bonuses: an off-cycle run paid today that the books do not have yet
-    bonus = {roles["sales_lead"]: 450_000, roles["seller"]: 312_500, roles["seller2"]: 287_500}
+    # (the sales lead's the largest; each a multiple of $125, as commission plans round)
+    bonus = {roles["sales_lead"]: rnd.randint(32, 48) * 12_500, roles["seller"]: rnd.randint(20, 31) * 12_500,
+             roles["seller2"]: rnd.randint(16, 31) * 12_500}
     paid = [(w, 0, bonus[w.key]) for w in paid_workers if w.key in bonus]
     gross = sum(bonus.values())
     runs.append(PayRunFact("PR-2026-Q1C", date(2026, 3, 31), date(2026, 1, 1), date(2026, 3, 31), "Off-Cycle",

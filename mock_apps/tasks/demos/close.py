@@ -89,7 +89,7 @@ def bank_feed_unmatched_lines(page, task: Task) -> None:
                                            "nothing in Books.")
     pages.switch_to(page, "sheets")
     pages.open_sheet(page, c["close_workbook"])
-    pages.type_cell(page, "D4", "Waiting on info")
+    pages.type_cell(page, f"D{p['checklist_row']}", "Waiting on info")
 
 
 @demo("close-enter-kickoff-bills")

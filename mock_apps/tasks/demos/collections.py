@@ -77,7 +77,7 @@ def chase_all_past_due(page, task: Task) -> None:
                       balance_text=chase["balance_text"], cc=c["controller_email"], signed=c["owner_name"])
     switch_to(page, "sheets")
     open_sheet(page, c["close_workbook"])
-    type_row(page, 8, {"D": "Done", "E": c["today"]})
+    type_row(page, p["checklist_row"], {"D": "Done", "E": c["today"]})
     switch_to(page, "chat")
     left = " ".join(f"{s['invoice']} left open: {s['short']} pays the rest in {s['month']}." for s in spared)
     post_in_channel(page, "finance", f"A/R follow-up done: reminders sent for {p['chased_list']} "

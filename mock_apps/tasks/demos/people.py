@@ -96,7 +96,7 @@ def approve_time_off(page, task: Task) -> None:
     post_in_channel(page, "sales", f"Heads up: {p['first']} is out from {p['dates']} (approved in People).")
 
 
-@demo("people-approve-warehouse-timesheets")
+@demo("people-approve-timesheets")
 def approve_timesheets(page, task: Task) -> None:
     """Each submitted week approved by the worker's manager (the lead's first, then the lead approves the crew's)."""
     acting = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mock_apps.scenarios import checklist
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, MissingFact
 from mock_apps.tasks.selectors.money import dollars
@@ -24,4 +25,5 @@ def unmatched(facts: Facts) -> list[Instance]:
         "autopay": dollars(-autopay.amount_cents), "autopay_date": autopay.date.isoformat(),
         "deposit": dollars(deposit.amount_cents), "deposit_short": f"${deposit.amount_cents // 100:,}",
         "deposit_date": f"{deposit.date:%m/%d}", "card": card.name, "card_option": f"{card.number} {card.name}",
-        "income_option": f"{income.number} {income.name}", "month": f"{facts.now:%B}"})]
+        "income_option": f"{income.number} {income.name}", "month": f"{facts.now:%B}",
+        "checklist_row": checklist.row_of(facts, "bank-feed")})]

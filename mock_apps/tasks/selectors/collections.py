@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mock_apps.scenarios import checklist
 from mock_apps.scenarios.facts import Facts
 from mock_apps.tasks.selectors import Instance, MissingFact, require, slug
 from mock_apps.tasks.selectors.money import number, plain
@@ -74,4 +75,5 @@ def past_due(facts: Facts) -> list[Instance]:
         "chased": chased, "chased_count": len(chased), "chased_word": count_word(len(chased)),
         "chased_list": ", ".join(c["invoice"] for c in chased), "spared_customer": alone, "spared_invoice": beside,
         "scope": " An arrangement about one invoice does not cover the customer's other invoices." if beside else "",
-        "told": told, "told_weight": round(1 / len(told), 2), "today_serial": date_to_serial(today)})]
+        "told": told, "told_weight": round(1 / len(told), 2), "today_serial": date_to_serial(today),
+        "checklist_row": checklist.row_of(facts, "ar-follow-up")})]
