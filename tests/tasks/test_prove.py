@@ -32,6 +32,17 @@ def test_the_sample_is_deterministic_and_spread_over_the_library():
     assert len({t.id for t in sample(tasks, 5)}) == 5 and sample(tasks, 500) == sorted(tasks, key=lambda t: t.id)
 
 
+def test_a_sample_moves_only_by_the_tasks_a_growing_library_adds():
+    from mock_apps.tasks import all_tasks
+
+    tasks = sorted(all_tasks(), key=lambda t: t.id)
+    added = {t.id for t in tasks[::8]}  # new templates' ids fall anywhere in id order
+    before = {t.id for t in sample([t for t in tasks if t.id not in added], 10)}
+    after = {t.id for t in sample(tasks, 10)}
+    assert len(after - before) <= len(after & added) and len(before) == len(after) == 10
+    assert {t.id for t in sample(tasks, 10, seed=1)} != after  # another seed, another sample
+
+
 @pytest.mark.slow
 def test_a_proof_fails_on_a_missed_check_and_on_checks_an_untouched_world_passes(browser, sandbox):
     urls = {app: sandbox.url(app) for app in APP_NAMES}
