@@ -114,7 +114,7 @@ def cmd_browser(args) -> int:
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, with the plugin that registers `command` (if it is one) loaded."""
     parser = argparse.ArgumentParser(
-        prog="mockapps", description="Mock Gmail, Slack, Sheets and QuickBooks apps for recording and "
+        prog="mockapps", description="Mock Gmail, Slack, Sheets, QuickBooks and People (HR) apps for recording and "
         "replaying multistep agent trajectories.")
     parser.add_argument("--data", metavar="DIR", help="data directory (default: $MOCKAPPS_DATA or ./.mockapps)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
