@@ -22,9 +22,10 @@ past-due invoice or per bill of a list, however many a company has, none when th
 - On a generated company (`<industry>-<seed>`, e.g. `law-7`) an instance's id is
   `<template>.<scenario>.<fact key>`, e.g. `record-remittance.law-7.chk-40417`, and its `scenario` is that
   company. `mockapps tasks show` and the evaluation harness take these ids as they take meridian's.
-- A template whose facts a scenario lacks is skipped there, naming the fact (`skipped record-remittance on
-  x-1: needs pending_remittances ...`). Templates with hand-written `instances:` and single-task files are
-  meridian's only.
+- A template whose facts a scenario lacks is skipped there, naming the fact (`skipped law-trust-day on
+  agency-1: needs work.retainers (a client's retainer check mailed in, not yet deposited to trust)`). Every
+  file of the library has a selector; a file with hand-written `instances:`, or a single task, would exist on
+  meridian only.
 - In a template's lists, an item `{each: <param>, ...}` is repeated once per element of that list parameter,
   each element a dict of parameters of its own (`{each: <param>, do: [...]}` repeats several items together):
   an instance has a check per report, timesheet or invoice its facts hold (`people-send-back-flagged-reports`,
@@ -47,27 +48,37 @@ function reading the task's parameters and its company's facts) in headless Chro
 instance's scenario, scores it (it must pass every check, score 1.0), then resets the world and scores it
 untouched (it must fail). It prints a line per instance (`proved`, or `FAILED` with the first failing check or
 where the demonstration stopped), the templates skipped with the fact they lack, and totals; it exits 1 when
-any instance failed. `--sample K` proves a deterministic sample (the same K instances every time);
+any instance failed. `--sample K` proves a deterministic sample (the same K instances every time, ranked by
+a hash of their ids, so a template added to the library moves a sample only by the instances it adds);
 `--workers N` runs N processes, each with its own sandbox (the apps on ephemeral ports over a private data
 directory) and its own Chromium. CI proves a sample on meridian and on one company of each industry
 (tests/tasks/test_prove.py); `bench/prove.py` prints instances proved per minute on 2 workers.
 
 The full proof, every instance of 12 generated companies (three of each industry; `--seed 4 --seed 5` make it
-20 companies and about 1,100 instances):
+20 companies and about 1,340 instances):
 
     mockapps tasks prove --scenario wholesale --scenario law --scenario medical --scenario agency \\
         --seed 1 --seed 2 --seed 3 --workers 2
 
-Figures (2026-12-06, commit 7571789, this 2-core machine; load average 3.4 at the start and 8-10 during the run,
-mostly the proof's own two Chromiums and apps): **647 instances of 47 templates on 12
-companies proved, 0 failed, in 32.8 minutes: 19.7 instances proved per minute on 2 workers** (500 in 60
-minutes needs 8.4). 307 template/company pairs were skipped, each naming the fact it lacks: the industry
-templates on other industries (a trust retainer on an agency), and the templates then still written for
-meridian only. An earlier sample on a machine shared with four other jobs (load 13-16) proved 3.1 per minute.
+Figures (2026-12-06, commit 68d1d60, this 2-core machine; load average 0.0 at the start and 6-10 during the run,
+the proof's own two Chromiums and apps): **803 instances of all 59 templates on 12 companies proved, 0 failed,
+in 37.3 minutes: 21.5 instances proved per minute on 2 workers** (500 in 60 minutes needs 8.4). Per company:
+wholesale 56 each, law 70-71, medical 67, agency 73-75. 199 template/company pairs were skipped, each naming
+the fact it lacks: the industry templates on other industries (a trust retainer on an agency), and a few whose
+facts a company happens not to have (no past-due bill under $1,000 on agency-3). Meridian has 59 instances of
+37 templates, proved by their golden trajectories.
 
-Building a generated company (`bench/scenarios.py`, same day, load 2-3): facts in 0.02-0.06 s and every app's
-template database in 3.3-3.9 s (target under 10 s; meridian's 5.6 s); whole-world reset of a generated world
-in process p50 3.0-3.4 ms, p95 4.2-4.8 ms (target p50 under 10 ms; meridian's 4.0 ms).
+The industries' own work (`bench/demo_steps.py --seed 1`, which records the first instance of each template
+that exists on one industry only and counts its user actions: clicks, fills, key presses, selections, not
+opening a tab or loading a URL): 22 templates, all passing their checks. Six touch all four of Mail, Chat,
+Sheets and Books: law-trust-day (175 actions), medical-era-bill-patient (82), law-trust-earned-fee-notice (75),
+agency-bill-time-and-send (64), law-trust-retainer-receipt (61), law-trust-three-way-check (55). Eight are hard
+with 40+ actions: those six, medical-post-all-eras (70) and agency-bill-both-projects (48). The longest medium
+ones are medical-era-to-sheet (87) and agency-time-summary-to-sheet (60).
+
+Building a generated company (`bench/scenarios.py`, same day, load under 1): facts in 0.02-0.05 s and every
+app's template database in 2.4-2.9 s (target under 10 s; meridian's 4.7 s); whole-world reset of a generated
+world in process p50 2.0-2.2 ms, p95 3.2-3.7 ms (target p50 under 10 ms; meridian's 2.7 ms).
 
 """
 
