@@ -117,6 +117,7 @@ class Customer:
     phone: str
     address: str
     terms_days: int
+    kind: str = "customer"  # what the company calls it: a customer, a client, a payer, a patient
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,28 @@ def test_a_company_is_whole_and_consistent(industry):
 
 
 @pytest.mark.parametrize("industry", ["wholesale", "law", "medical", "agency"])
+def test_parties_are_local_with_plain_names_and_full_addresses(industry):
+    import re
+
+    from mock_apps.scenarios.generator.cast import handle
+
+    facts = facts_of(industry)
+    company = facts.company
+    # the company's state is its phone area's, and every ZIP code is one of that state's
+    zips = {"OH": "4[3-5]", "IL": "6[0-2]", "CO": "8[01]", "TX": "7[5-9]|88", "GA": "3[01]|39", "OR": "97",
+            "NC": "2[78]"}[company.state]
+    assert re.fullmatch(rf"({zips})\d{{3}}", company.postal_code), (company.state, company.postal_code)
+    for party in (*facts.vendors, *facts.customers, facts.signed_customer):
+        street, city, state_zip = party.address.rsplit(", ", 2)
+        assert re.fullmatch(rf"{company.state} ({zips})\d{{3}}", state_zip), party.address
+        assert not re.search(r"^(Mr|Mrs|Ms|Dr|Miss)\. | (MD|DDS|PhD|DVM|Jr\.|II|III|IV|V)$", party.contact_name)
+        if not party.email.startswith("billing@") and not party.email.endswith("@gmail.com"):
+            assert party.email.split("@")[0] == handle(party.contact_name.split()[0], "").rstrip("."), party.email
+    assert facts.signed_customer.kind == {"wholesale": "customer", "law": "client", "medical": "payer",
+                                          "agency": "client"}[industry]
+
+
+@pytest.mark.parametrize("industry", ["wholesale", "law", "medical", "agency"])
 def test_the_loose_ends_that_make_tasks_exist(industry):
     facts = facts_of(industry)
     only_in_mail = [b for b in facts.bills if not b.in_books]

@@ -12,8 +12,10 @@ from mock_apps.scenarios.generator.industry import Industry
 from mock_apps.scenarios.history import slug_domain
 
 # (timezone, area code) pairs: where a generated company may be
-_PLACES = (("America/New_York", 614), ("America/Chicago", 312), ("America/Denver", 303), ("America/Chicago", 512),
-           ("America/New_York", 404), ("America/Los_Angeles", 503), ("America/New_York", 919))
+_PLACES = (("America/New_York", 614, "OH"), ("America/Chicago", 312, "IL"), ("America/Denver", 303, "CO"),
+           ("America/Chicago", 512, "TX"), ("America/New_York", 404, "GA"), ("America/Los_Angeles", 503, "OR"),
+           ("America/New_York", 919, "NC"))  # (time zone, phone area code, state)
+_AREA_STATES = {area: state for _, area, state in _PLACES}
 _BANKS = ("First Lakes Bank", "Harborline Bank", "Summit Federal Bank", "Prairie National Bank", "Keystone Community Bank")
 _MANAGERS = {  # role -> the role of its manager
     "owner": "controller", "controller": "ceo", "ceo": None, "ap": "controller", "ops": "ceo", "sales_lead": "ceo",
@@ -35,16 +37,28 @@ def phone(rnd: random.Random, area: int) -> str:
     return f"({area}) 555-{rnd.randint(1000, 9999)}"
 
 
+def plain_name(fake: Faker) -> str:
+    """A first and last name with no title or suffix (Faker's name() gives "Mr. ... DDS", which makes mail
+    addresses like mr@...)."""
+    return f"{fake.first_name()} {fake.last_name()}"
+
+
+def mailing_address(fake: Faker, area: int | None = None) -> str:
+    """A one-line address, "street, city, ST 12345", in the state of a phone area code (any state without one)."""
+    state = _AREA_STATES.get(area) or fake.state_abbr(include_territories=False, include_freely_associated_states=False)
+    return f"{fake.street_address()}, {fake.city()}, {state} {fake.zipcode_in_state(state)}"
+
+
 def company(fake: Faker, rnd: random.Random, industry: Industry) -> Company:
     """The company: its name from the industry's patterns, a made-up address, a bank."""
     pattern = rnd.choice(industry.company_patterns)
     name = pattern.format(last=fake.unique.last_name(), last2=fake.unique.last_name(), city=fake.city())
-    timezone, area = rnd.choice(_PLACES)
+    timezone, area, state = rnd.choice(_PLACES)
     base = name.rstrip(".")
     return Company(
         name=name, legal_name=f"{base}, {industry.legal_suffix}" if not base.endswith(industry.legal_suffix) else base,
-        domain=slug_domain(name), address=fake.street_address(), city=fake.city(), state=fake.state_abbr(),
-        postal_code=fake.zipcode(), phone=phone(rnd, area), timezone=timezone,
+        domain=slug_domain(name), address=fake.street_address(), city=fake.city(), state=state,
+        postal_code=fake.zipcode_in_state(state), phone=phone(rnd, area), timezone=timezone,
         realm_id=str(rnd.randint(10**15, 10**16 - 1)), bank_name=rnd.choice(_BANKS),
         bank_account_last4=f"{rnd.randint(0, 9999):04d}",
     )

@@ -19,7 +19,7 @@ from mock_apps.scenarios.facts import (
     TimesheetFact,
     WorkerRecord,
 )
-from mock_apps.scenarios.generator.cast import handle
+from mock_apps.scenarios.generator.cast import handle, mailing_address
 from mock_apps.scenarios.expense_history import paid_and_card_reports
 from mock_apps.scenarios.history import at, regular_pay_runs, slips
 from mock_apps.scenarios.policy import EXPENSE_ITEMS
@@ -229,5 +229,5 @@ def _onboardings(workers, roles: dict, fake: Faker, tz, company_name: str) -> tu
             ("Set up as a supplier for payment", r["owner"], None),
             ("Grant network access", r["it"], None),
         ), tax_id=fake.ein(), company_name=f"{contractor.last_name} Consulting LLC",
-            address=f"{fake.street_address()}, {fake.city()}, {fake.state_abbr()} {fake.zipcode()}"),
+            address=mailing_address(fake)),
     )

@@ -43,7 +43,7 @@ class CustomerKind:
     pattern: str  # "company", "person", "payer", or a format with {last} / {city}
     count: int
     terms_days: tuple[int, ...]
-    contact_prefix: str = ""  # "Dr. " for clinics
+    noun: str = "customer"  # what the company calls one ("client", "payer", "patient")
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ INDUSTRY = Industry(
         VendorKind("Professional", ("& Associates CPAs", "Healthcare Advisors"), "Professional Fees", 30, "usage", (90_000, 220_000), "Accounting and compliance services"),
         VendorKind("Office", ("Office Supply",), "Office Supplies", 30, "usage", (15_000, 60_000), "Office supplies"),
     ),
-    customers=(CustomerKind("payer", 9, (30, 45)), CustomerKind("person", 6, (15, 30))),
+    customers=(CustomerKind("payer", 9, (30, 45), noun="payer"), CustomerKind("person", 6, (15, 30), noun="patient")),
     invoice_lines=(2, 4),
     invoice_memo="Claim batch {n}",
     plain_vendor="Laboratory",
