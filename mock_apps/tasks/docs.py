@@ -60,9 +60,10 @@ The full proof, every instance of 12 generated companies (three of each industry
     mockapps tasks prove --scenario wholesale --scenario law --scenario medical --scenario agency \\
         --seed 1 --seed 2 --seed 3 --workers 2
 
-Figures (2026-12-06, commit 68d1d60, this 2-core machine; load average 0.0 at the start and 6-10 during the run,
+Figures (2026-12-06, commit dd8cf5b, this 2-core machine; load average 4.6 at the start and 6-10 during the run,
 the proof's own two Chromiums and apps): **803 instances of all 59 templates on 12 companies proved, 0 failed,
-in 37.3 minutes: 21.5 instances proved per minute on 2 workers** (500 in 60 minutes needs 8.4). Per company:
+in 39.1 minutes: 20.5 instances proved per minute on 2 workers** (500 in 60 minutes needs 8.4); the same
+proof at 68d1d60, before the generator's addresses and contact names changed, from load 0: 37.3 minutes. Per company:
 wholesale 56 each, law 70-71, medical 67, agency 73-75. 199 template/company pairs were skipped, each naming
 the fact it lacks: the industry templates on other industries (a trust retainer on an agency), and a few whose
 facts a company happens not to have (no past-due bill under $1,000 on agency-3). Meridian has 59 instances of
@@ -76,9 +77,9 @@ agency-bill-time-and-send (64), law-trust-retainer-receipt (61), law-trust-three
 with 40+ actions: those six, medical-post-all-eras (70) and agency-bill-both-projects (48). The longest medium
 ones are medical-era-to-sheet (87) and agency-time-summary-to-sheet (60).
 
-Building a generated company (`bench/scenarios.py`, same day, load under 1): facts in 0.02-0.05 s and every
-app's template database in 2.4-2.9 s (target under 10 s; meridian's 4.7 s); whole-world reset of a generated
-world in process p50 2.0-2.2 ms, p95 3.2-3.7 ms (target p50 under 10 ms; meridian's 2.7 ms).
+Building a generated company (`bench/scenarios.py`, same day and commit, load 2.7 falling): facts in 0.02-0.06 s
+and every app's template database in 2.2-2.8 s (target under 10 s; meridian's 4.2 s); whole-world reset of a
+generated world in process p50 2.0-2.4 ms, p95 3.2-3.7 ms (target p50 under 10 ms; meridian's 2.8 ms).
 
 """
 
