@@ -63,8 +63,8 @@ The full proof, every instance of 12 generated companies (three of each industry
 Figures (2026-12-06, commit dd8cf5b, this 2-core machine; load average 4.6 at the start and 6-10 during the run,
 the proof's own two Chromiums and apps): **803 instances of all 59 templates on 12 companies proved, 0 failed,
 in 39.1 minutes: 20.5 instances proved per minute on 2 workers** (500 in 60 minutes needs 8.4); the same
-proof at 68d1d60, before the generator's addresses and contact names changed, from load 0: 37.3 minutes. Per company:
-wholesale 56 each, law 70-71, medical 67, agency 73-75. 199 template/company pairs were skipped, each naming
+proof at 68d1d60, before the generator's addresses and contact names changed, from load 0: 37.3 minutes.
+Per company: wholesale 56 each, law 70-71, medical 67, agency 73-75. 199 template/company pairs were skipped, each naming
 the fact it lacks: the industry templates on other industries (a trust retainer on an agency), and a few whose
 facts a company happens not to have (no past-due bill under $1,000 on agency-3). Meridian has 59 instances of
 37 templates, proved by their golden trajectories.

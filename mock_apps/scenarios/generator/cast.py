@@ -11,7 +11,7 @@ from mock_apps.scenarios.facts import ROLES, Company, Person
 from mock_apps.scenarios.generator.industry import Industry
 from mock_apps.scenarios.history import slug_domain
 
-# (timezone, area code) pairs: where a generated company may be
+# where a generated company may be: its vendors and customers are in the same state
 _PLACES = (("America/New_York", 614, "OH"), ("America/Chicago", 312, "IL"), ("America/Denver", 303, "CO"),
            ("America/Chicago", 512, "TX"), ("America/New_York", 404, "GA"), ("America/Los_Angeles", 503, "OR"),
            ("America/New_York", 919, "NC"))  # (time zone, phone area code, state)

@@ -30,11 +30,13 @@ def vendor_key(name: str) -> str:
 def vendor(fake: Faker, rnd: random.Random, kind: VendorKind, name: str, area: int) -> Vendor:
     """A vendor of a kind, named `name`, with a contact (a person, or a billing department) and a bank."""
     shared = rnd.random() < 0.2
-    contact = f"{rnd.choice(_SHARED_MAILBOXES)} {rnd.choice(['Service', 'Dept', 'Team'])}" if shared else plain_name(fake)
+    contact = (f"{rnd.choice(_SHARED_MAILBOXES)} {rnd.choice(['Service', 'Dept', 'Team'])}" if shared
+               else plain_name(fake))
     mailbox = "billing" if shared else handle(contact.split()[0], "").rstrip(".")
     return Vendor(
         key=vendor_key(name), name=name, contact_name=contact, email=f"{mailbox}@{slug_domain(name)}",
-        phone=phone(rnd, area), address=mailing_address(fake, area), terms_days=kind.terms_days, expense_account=kind.account, category=kind.category,
+        phone=phone(rnd, area), address=mailing_address(fake, area), terms_days=kind.terms_days,
+        expense_account=kind.account, category=kind.category,
         bank_name=rnd.choice(_VENDOR_BANKS), bank_account_last4=f"{rnd.randint(0, 9999):04d}",
         routing_last4=f"{rnd.randint(0, 9999):04d}",
     )
@@ -95,7 +97,8 @@ def _customer(fake: Faker, rnd: random.Random, kind: CustomerKind, name: str, ar
     return Customer(
         key=vendor_key(name), name=name, contact_name=contact,
         email=f"{handle(*contact.split()[:2]) if person else handle(contact.split()[0], '').rstrip('.')}@{domain}",
-        phone=phone(rnd, area), address=mailing_address(fake, area), terms_days=rnd.choice(kind.terms_days), kind=kind.noun)
+        phone=phone(rnd, area), address=mailing_address(fake, area), terms_days=rnd.choice(kind.terms_days),
+        kind=kind.noun)
 
 
 def products(industry: Industry, by_kind: dict[str, list[Vendor]], cost_account: str) -> tuple[Product, ...]:
