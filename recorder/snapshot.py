@@ -38,12 +38,17 @@ def screenshot(page, path: Path) -> None:
     Playwright's own screenshot opens a session each time and first waits for fonts and hides the caret: about
     17 ms more a step, a second of a 50-step proof replay.
     """
-    session = _devtools.get(page)
-    if session is None:
-        session = _devtools[page] = page.context.new_cdp_session(page)
-    try:
-        shot = session.send("Page.captureScreenshot", {"format": "jpeg", "quality": 70})
-    except Exception:
-        _devtools.pop(page, None)  # a detached session fails every time: the next screenshot opens a new one
-        raise
+    for attempt in range(2):
+        session = _devtools.get(page)
+        if session is None:
+            session = _devtools[page] = page.context.new_cdp_session(page)
+        try:
+            shot = session.send("Page.captureScreenshot", {"format": "jpeg", "quality": 70})
+            break
+        except Exception:
+            # a session detached by a navigation fails every time: drop it and ask once more on a new one,
+            # so the step keeps its picture (a proof replay needs one for every step)
+            _devtools.pop(page, None)
+            if attempt:
+                raise
     path.write_bytes(base64.b64decode(shot["data"]))
